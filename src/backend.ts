@@ -1,4 +1,129 @@
-// Placeholder until the core lands; replaced in the same session.
-export function protocolJsonSchema(): Record<string, unknown> {
-  return {};
+import { CacheStore } from './db/cacheStore';
+import { GhlContactsRepo } from './db/contactsRepo';
+import { GhlOpportunitiesRepo } from './db/opportunitiesRepo';
+import { GhlPipelinesRepo } from './db/pipelinesRepo';
+import { GhlApi } from './ghl/api';
+import { GhlClient, type ApiCallLog } from './ghl/client';
+import { registerExtGhlHandlers, SECRET_TOKEN_KEY, type HandlerContext, type LogFn, type Repos, type SecretStore, type SettingsStore } from './handlers';
+import { ExtGhlError, fail, type Envelope } from './protocol/envelope';
+
+export { protocolJsonSchema } from './protocol/requests';
+export { EXT_GHL_IPC } from './protocol/channels';
+
+/**
+ * The one entry of the core: the VS Code layer and the tests both talk to the extension
+ * through `request(channel, payload)`. Nothing here imports `vscode`.
+ */
+export interface BackendOptions {
+  storageDir: string;
+  secrets: SecretStore;
+  settings: SettingsStore;
+  apiBaseUrl?: string;
+  onPush?: (channel: string, payload: unknown) => void;
+  log?: LogFn;
+  onApiCall?: (entry: ApiCallLog) => void;
+  requestTimeoutMs?: number;
+  /** Where dist/sql-wasm.wasm is when the caller is not the bundle itself. */
+  wasmPath?: string;
+  persistDebounceMs?: number;
+  now?: () => number;
+}
+
+export interface Backend {
+  request(channel: string, payload?: unknown): Promise<Envelope>;
+  /** Stops running syncs after the page in flight; the cache stays consistent. */
+  cancelSync(kind?: 'contacts' | 'opportunities'): void;
+  /** Set when the cache file did not open and was moved aside. */
+  readonly recoveredCache: { corruptPath: string } | null;
+  /** Persists pending cache changes now. */
+  flush(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export async function createBackend(options: BackendOptions): Promise<Backend> {
+  const log: LogFn = options.log ?? (() => undefined);
+  const now = options.now ?? Date.now;
+  const cache = await CacheStore.open({
+    storageDir: options.storageDir,
+    wasmPath: options.wasmPath,
+    debounceMs: options.persistDebounceMs,
+    log: (level, message) => log(level, `[cache] ${message}`),
+    now,
+  });
+  if (cache.recovered) log('warn', `[cache] The cache file could not be read and was moved to ${cache.recovered.corruptPath}; starting with an empty cache.`);
+
+  let repos: Repos | undefined;
+  cache.onDidReload(() => {
+    repos = undefined;
+  });
+  let api: Promise<GhlApi> | undefined;
+
+  const ctx: HandlerContext = {
+    repos: () =>
+      (repos ??= {
+        contacts: new GhlContactsRepo(cache.db),
+        opportunities: new GhlOpportunitiesRepo(cache.db),
+        pipelines: new GhlPipelinesRepo(cache.db),
+      }),
+    markDirty: () => cache.markDirty(),
+    settings: options.settings,
+    secrets: options.secrets,
+    api: () => {
+      api ??= (async () => {
+        const token = await options.secrets.get(SECRET_TOKEN_KEY);
+        if (!token) {
+          throw new ExtGhlError('NOT_CONFIGURED', 'No GHL API token is set. Run "GHL: Set API Token" first.');
+        }
+        return new GhlApi(
+          new GhlClient({
+            token,
+            baseUrl: options.apiBaseUrl,
+            timeoutMs: options.requestTimeoutMs,
+            now,
+            onCall: (entry) => {
+              log('debug', `[api] ${entry.method} ${entry.path} → ${entry.status} (${entry.ms} ms)${entry.attempt > 1 ? ` attempt ${entry.attempt}` : ''}`);
+              options.onApiCall?.(entry);
+            },
+          }),
+        );
+      })();
+      // A failed creation (no token yet) must not stick: the next call tries again.
+      api.catch(() => {
+        api = undefined;
+      });
+      return api;
+    },
+    resetApi: () => {
+      api = undefined;
+    },
+    push: (channel, payload) => {
+      try {
+        options.onPush?.(channel, payload);
+      } catch (err) {
+        log('warn', `A push listener failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    },
+    now,
+    log,
+  };
+
+  const handlers = registerExtGhlHandlers(ctx);
+  let disposed = false;
+
+  return {
+    async request(channel, payload) {
+      if (disposed) return fail('INTERNAL', 'The GHL backend has been shut down.');
+      return handlers.dispatch(channel, payload);
+    },
+    cancelSync: (kind) => handlers.syncs.cancel(kind),
+    recoveredCache: cache.recovered,
+    flush: () => cache.flush(),
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      handlers.syncs.cancel();
+      await handlers.syncs.idle();
+      await cache.dispose();
+    },
+  };
 }

@@ -1,0 +1,138 @@
+import { ExtGhlError } from '../protocol/envelope';
+import type { GhlClient } from './client';
+
+/** GHL API v2 endpoints the extension uses, with the request and response shapes of the
+ * published specs (and the known spec-vs-reality gaps noted where they matter). */
+
+export interface ContactsSearchBody {
+  locationId: string;
+  pageLimit: number;
+  searchAfter?: Array<string | number>;
+  query?: string;
+  filters?: unknown[];
+  sort?: Array<{ field: string; direction: 'asc' | 'desc' }>;
+}
+
+export interface OpportunitiesSearchQuery {
+  location_id: string;
+  limit: number;
+  pipeline_id?: string;
+  status?: string;
+  startAfter?: string | number;
+  startAfterId?: string;
+  order?: string;
+}
+
+export interface OpportunitiesSearchMeta {
+  total?: number;
+  startAfter?: number | string | null;
+  startAfterId?: string | null;
+  nextPage?: number | null;
+  nextPageUrl?: string | null;
+}
+
+export class GhlApi {
+  constructor(readonly client: GhlClient) {}
+
+  getLocation(locationId: string) {
+    return this.client.call<{ location?: { id?: string; name?: string } }>('GET', `/locations/${enc(locationId)}`);
+  }
+
+  getCustomFields(locationId: string) {
+    return this.client.call<{ customFields?: unknown[] }>('GET', `/locations/${enc(locationId)}/customFields`);
+  }
+
+  searchContacts(body: ContactsSearchBody, signal?: AbortSignal) {
+    return this.client.call<{ contacts?: unknown[]; total?: number }>('POST', '/contacts/search', {
+      body,
+      signal,
+      idempotent: true,
+    });
+  }
+
+  getContact(id: string) {
+    return this.client.call<{ contact?: unknown }>('GET', `/contacts/${enc(id)}`);
+  }
+
+  createContact(body: Record<string, unknown>) {
+    return this.client.call<{ contact?: unknown }>('POST', '/contacts/', { body });
+  }
+
+  updateContact(id: string, body: Record<string, unknown>) {
+    return this.client.call<{ contact?: unknown }>('PUT', `/contacts/${enc(id)}`, { body });
+  }
+
+  deleteContact(id: string) {
+    return this.client.call<unknown>('DELETE', `/contacts/${enc(id)}`);
+  }
+
+  getPipelines(locationId: string, signal?: AbortSignal) {
+    return this.client.call<{ pipelines?: unknown[] }>('GET', '/opportunities/pipelines', {
+      query: { locationId },
+      signal,
+    });
+  }
+
+  searchOpportunities(query: OpportunitiesSearchQuery, signal?: AbortSignal) {
+    return this.client.call<{ opportunities?: unknown[]; meta?: OpportunitiesSearchMeta }>('GET', '/opportunities/search', {
+      query: { ...query },
+      signal,
+    });
+  }
+
+  getOpportunity(id: string) {
+    return this.client.call<{ opportunity?: unknown }>('GET', `/opportunities/${enc(id)}`);
+  }
+
+  createOpportunity(body: Record<string, unknown>) {
+    return this.client.call<{ opportunity?: unknown }>('POST', '/opportunities/', { body });
+  }
+
+  updateOpportunity(id: string, body: Record<string, unknown>) {
+    return this.client.call<{ opportunity?: unknown }>('PUT', `/opportunities/${enc(id)}`, { body });
+  }
+
+  updateOpportunityStatus(id: string, status: string) {
+    return this.client.call<unknown>('PUT', `/opportunities/${enc(id)}/status`, { body: { status } });
+  }
+
+  deleteOpportunity(id: string) {
+    return this.client.call<unknown>('DELETE', `/opportunities/${enc(id)}`);
+  }
+
+  searchConversations(query: { locationId: string; limit: number; contactId?: string }) {
+    return this.client.call<{ conversations?: unknown[]; total?: number }>('GET', '/conversations/search', { query });
+  }
+
+  getConversation(id: string) {
+    return this.client.call<Record<string, unknown>>('GET', `/conversations/${enc(id)}`);
+  }
+
+  /** Really nested: `{ messages: { lastMessageId, nextPage, messages: [...] } }` (the spec shows it flat). */
+  getMessages(conversationId: string, query: { limit: number; lastMessageId?: string }) {
+    return this.client.call<{
+      messages?: { lastMessageId?: string | null; nextPage?: boolean; messages?: unknown[] } | unknown[];
+      lastMessageId?: string | null;
+      nextPage?: boolean;
+    }>('GET', `/conversations/${enc(conversationId)}/messages`, { query });
+  }
+
+  sendMessage(body: { type: string; contactId: string; message: string; subject?: string; conversationId?: string }) {
+    return this.client.call<{ conversationId?: string; messageId?: string; msg?: string }>('POST', '/conversations/messages', {
+      body,
+    });
+  }
+
+  getCalendars(locationId: string) {
+    return this.client.call<{ calendars?: unknown[] }>('GET', '/calendars/', { query: { locationId } });
+  }
+
+  getCalendarEvents(query: { locationId: string; calendarId: string; startTime: number; endTime: number }) {
+    return this.client.call<{ events?: unknown[] }>('GET', '/calendars/events', { query });
+  }
+}
+
+function enc(id: string): string {
+  if (!id) throw new ExtGhlError('VALIDATION', 'An id is required.');
+  return encodeURIComponent(id);
+}

@@ -1,0 +1,243 @@
+import { ExtGhlError, type ErrorCode } from '../protocol/envelope';
+import { RateBudget } from './rateBudget';
+
+/**
+ * A thin client for GHL API v2 on Node's global fetch. It knows the wire: base URL,
+ * headers, the `Version` each API family requires, timeouts, pacing and retries, and
+ * turns every failure into an ExtGhlError with an envelope code. It knows nothing of
+ * the cache or of VS Code.
+ */
+
+export const DEFAULT_API_BASE_URL = 'https://services.leadconnectorhq.com';
+const VERSION_CONTACTS = '2021-07-28';
+const VERSION_CONVERSATIONS = '2021-04-15';
+
+export interface ApiCallLog {
+  method: string;
+  /** Path without the query string (ids only; never the token). */
+  path: string;
+  status: number | 'network' | 'timeout';
+  ms: number;
+  attempt: number;
+}
+
+export interface GhlClientOptions {
+  token: string;
+  baseUrl?: string;
+  timeoutMs?: number;
+  maxRetries?: number;
+  /** Stop before the daily budget runs dry so interactive use keeps working. */
+  dailyReserve?: number;
+  fetch?: typeof fetch;
+  now?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  onCall?: (entry: ApiCallLog) => void;
+}
+
+export interface CallOptions {
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  signal?: AbortSignal;
+  /** Reads may be retried after 5xx and network errors; writes never are. */
+  idempotent?: boolean;
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export class GhlClient {
+  readonly budget: RateBudget;
+  private readonly baseUrl: string;
+  private readonly timeoutMs: number;
+  private readonly maxRetries: number;
+  private readonly dailyReserve: number;
+  private readonly fetchImpl: typeof fetch;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly now: () => number;
+  private requests = 0;
+  /** Serialises pacing decisions so concurrent calls cannot both take the last slot. */
+  private pacing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: GhlClientOptions) {
+    if (!options.token) throw new ExtGhlError('NOT_CONFIGURED', 'No GHL API token is set.');
+    this.baseUrl = (options.baseUrl ?? DEFAULT_API_BASE_URL).replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs ?? 20_000;
+    this.maxRetries = options.maxRetries ?? 4;
+    this.dailyReserve = options.dailyReserve ?? 0;
+    this.fetchImpl = options.fetch ?? fetch;
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? abortableSleep;
+    this.budget = new RateBudget(this.now);
+  }
+
+  /** Requests sent so far (attempts, including retries). */
+  get requestCount(): number {
+    return this.requests;
+  }
+
+  async call<T>(method: Method, path: string, options: CallOptions = {}): Promise<T> {
+    const idempotent = options.idempotent ?? method === 'GET';
+    const url = this.buildUrl(path, options.query);
+    let serverErrors = 0;
+    let rateLimited = 0;
+    for (let attempt = 1; ; attempt++) {
+      await this.waitForSlot(options.signal);
+      const started = this.now();
+      let response: Response;
+      try {
+        response = await this.fetchImpl(url, {
+          method,
+          headers: this.headers(path, options.body !== undefined),
+          body: options.body === undefined ? undefined : JSON.stringify(options.body),
+          signal: withTimeout(options.signal, this.timeoutMs),
+        });
+      } catch (err) {
+        if (options.signal?.aborted) throw new ExtGhlError('CANCELLED', 'The request was cancelled.');
+        const timedOut = isTimeout(err);
+        this.options.onCall?.({ method, path, status: timedOut ? 'timeout' : 'network', ms: this.now() - started, attempt });
+        if (idempotent && serverErrors < this.maxRetries) {
+          serverErrors++;
+          await this.sleep(backoffMs(serverErrors), options.signal);
+          continue;
+        }
+        throw timedOut
+          ? new ExtGhlError('NETWORK', `GHL did not answer within ${Math.round(this.timeoutMs / 1000)} s (${method} ${path}).`)
+          : new ExtGhlError('NETWORK', `Could not reach GHL (${method} ${path}): ${this.scrub(errorText(err))}`);
+      }
+      this.budget.recordHeaders(response.headers);
+      const text = await response.text().catch(() => '');
+      this.options.onCall?.({ method, path, status: response.status, ms: this.now() - started, attempt });
+
+      if (response.ok) return parseJson<T>(text, method, path);
+      if (response.status === 429 && rateLimited < this.maxRetries + 2) {
+        rateLimited++;
+        await this.sleep(this.budget.backoffAfter429(response.headers), options.signal);
+        continue;
+      }
+      if (response.status >= 500 && idempotent && serverErrors < this.maxRetries) {
+        serverErrors++;
+        await this.sleep(backoffMs(serverErrors), options.signal);
+        continue;
+      }
+      throw this.httpError(response.status, text, method, path);
+    }
+  }
+
+  private async waitForSlot(signal?: AbortSignal): Promise<void> {
+    const turn = this.pacing.then(async () => {
+      const daily = this.budget.dailyRemaining;
+      if (daily !== null && daily <= this.dailyReserve) {
+        throw new ExtGhlError(
+          'RATE_LIMITED',
+          `GHL's daily API budget for this location is used up (${daily} left). It resets at midnight in the location's time zone.`,
+        );
+      }
+      for (let delay = this.budget.delayBeforeNext(); delay > 0; delay = this.budget.delayBeforeNext()) {
+        await this.sleep(delay, signal);
+      }
+      if (signal?.aborted) throw new ExtGhlError('CANCELLED', 'The request was cancelled.');
+      this.budget.recordSend();
+      this.requests++;
+    });
+    this.pacing = turn.catch(() => undefined);
+    await turn;
+  }
+
+  private headers(path: string, hasBody: boolean): Record<string, string> {
+    const headers: Record<string, string> = {
+      Authorization: `Bearer ${this.options.token}`,
+      Accept: 'application/json',
+      Version: versionFor(path),
+    };
+    if (hasBody) headers['Content-Type'] = 'application/json';
+    return headers;
+  }
+
+  private buildUrl(path: string, query?: CallOptions['query']): string {
+    const url = new URL(this.baseUrl + path);
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
+    }
+    return url.toString();
+  }
+
+  private httpError(status: number, text: string, method: string, path: string): ExtGhlError {
+    const body = tryParse(text) as { message?: unknown; error?: unknown } | undefined;
+    const raw = body?.message ?? body?.error;
+    const ghlMessage = Array.isArray(raw) ? raw.map(String).join('; ') : typeof raw === 'string' ? raw : '';
+    const message = this.scrub(ghlMessage || `HTTP ${status}`);
+    const details = { status, method, path };
+    const code: ErrorCode =
+      status === 401 ? 'AUTH'
+      : status === 403 ? 'FORBIDDEN'
+      : status === 404 ? 'NOT_FOUND'
+      : status === 429 ? 'RATE_LIMITED'
+      : 'API';
+    const prefix =
+      code === 'AUTH' ? 'GHL rejected the API token'
+      : code === 'FORBIDDEN' ? 'GHL refused access'
+      : code === 'NOT_FOUND' ? 'Not found in GHL'
+      : code === 'RATE_LIMITED' ? 'GHL rate limit reached'
+      : `GHL answered ${status}`;
+    return new ExtGhlError(code, `${prefix}: ${message}`, details);
+  }
+
+  /** GHL error text should never echo the token, but a log line must not depend on that. */
+  private scrub(text: string): string {
+    return this.options.token ? text.split(this.options.token).join('***') : text;
+  }
+}
+
+export function versionFor(path: string): string {
+  return /^\/(conversations|calendars)(\/|$)/.test(path) ? VERSION_CONVERSATIONS : VERSION_CONTACTS;
+}
+
+function backoffMs(attempt: number): number {
+  return Math.min(4000, 250 * 2 ** (attempt - 1)) + Math.floor(Math.random() * 100);
+}
+
+function withTimeout(signal: AbortSignal | undefined, ms: number): AbortSignal {
+  const timeout = AbortSignal.timeout(ms);
+  return signal ? AbortSignal.any([signal, timeout]) : timeout;
+}
+
+function isTimeout(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'TimeoutError' || (err.cause as Error | undefined)?.name === 'TimeoutError');
+}
+
+function errorText(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = err.cause as { code?: string; message?: string } | undefined;
+  return cause?.code ?? cause?.message ?? err.message;
+}
+
+function tryParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function parseJson<T>(text: string, method: string, path: string): T {
+  if (text === '') return {} as T;
+  const value = tryParse(text);
+  if (value === undefined || typeof value !== 'object' || value === null) {
+    throw new ExtGhlError('API', `GHL sent a response that is not JSON (${method} ${path}).`);
+  }
+  return value as T;
+}
+
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new ExtGhlError('CANCELLED', 'The request was cancelled.'));
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new ExtGhlError('CANCELLED', 'The request was cancelled.'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import type { Contact, CustomFieldValue, Opportunity, OpportunityStatus, Pipeline } from '../protocol/entities';
+import { OPPORTUNITY_STATUSES } from '../protocol/entities';
+
+/**
+ * GHL records → cached entities. GHL omits fields freely and sometimes sends nulls, so the
+ * wire schemas are lenient about everything but the id; a record without an id is useless
+ * to the cache and is dropped by the callers.
+ */
+
+const str = z.string().nullish().catch(null);
+const customFields = z
+  .array(z.looseObject({ id: z.string(), value: z.unknown().optional(), field_value: z.unknown().optional() }))
+  .nullish()
+  .catch(null);
+
+export const wireContact = z.looseObject({
+  id: z.string().min(1),
+  locationId: str,
+  firstName: str,
+  lastName: str,
+  contactName: str,
+  name: str,
+  email: str,
+  phone: str,
+  companyName: str,
+  address1: str,
+  city: str,
+  state: str,
+  postalCode: str,
+  tags: z.array(z.string()).nullish().catch(null),
+  customFields,
+  dateAdded: z.union([z.string(), z.number()]).nullish().catch(null),
+  dateUpdated: z.union([z.string(), z.number()]).nullish().catch(null),
+  searchAfter: z.array(z.union([z.number(), z.string()])).nullish().catch(null),
+});
+export type WireContact = z.infer<typeof wireContact>;
+
+export const wireOpportunity = z.looseObject({
+  id: z.string().min(1),
+  locationId: str,
+  name: str,
+  pipelineId: str,
+  pipelineStageId: str,
+  status: str,
+  monetaryValue: z.number().nullish().catch(null),
+  contactId: str,
+  assignedTo: str,
+  source: str,
+  customFields,
+  createdAt: z.union([z.string(), z.number()]).nullish().catch(null),
+  updatedAt: z.union([z.string(), z.number()]).nullish().catch(null),
+  contact: z.looseObject({ id: str, name: str }).nullish().catch(null),
+});
+export type WireOpportunity = z.infer<typeof wireOpportunity>;
+
+export const wirePipeline = z.looseObject({
+  id: z.string().min(1),
+  name: str,
+  locationId: str,
+  stages: z
+    .array(z.looseObject({ id: z.string(), name: str, position: z.number().nullish().catch(null) }))
+    .nullish()
+    .catch(null),
+});
+export type WirePipeline = z.infer<typeof wirePipeline>;
+
+function iso(value: string | number | null | undefined): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  const date = new Date(typeof value === 'number' ? value : value);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+function fields(values: z.infer<typeof customFields>): CustomFieldValue[] {
+  return (values ?? []).map((f) => ({ id: f.id, value: f.value ?? f.field_value ?? null }));
+}
+
+export function toContact(wire: WireContact, locationId: string, syncedAt: number): Contact {
+  const composed = [wire.firstName, wire.lastName].filter(Boolean).join(' ');
+  return {
+    id: wire.id,
+    locationId: wire.locationId ?? locationId,
+    firstName: wire.firstName ?? null,
+    lastName: wire.lastName ?? null,
+    name: wire.contactName || wire.name || composed || null,
+    email: wire.email ?? null,
+    phone: wire.phone ?? null,
+    companyName: wire.companyName ?? null,
+    address1: wire.address1 ?? null,
+    city: wire.city ?? null,
+    state: wire.state ?? null,
+    postalCode: wire.postalCode ?? null,
+    tags: wire.tags ?? [],
+    customFields: fields(wire.customFields),
+    createdAt: iso(wire.dateAdded),
+    updatedAt: iso(wire.dateUpdated),
+    syncedAt,
+  };
+}
+
+function status(value: string | null | undefined): OpportunityStatus {
+  return (OPPORTUNITY_STATUSES as readonly string[]).includes(value ?? '') ? (value as OpportunityStatus) : 'open';
+}
+
+export function toOpportunity(wire: WireOpportunity, locationId: string, syncedAt: number): Opportunity {
+  return {
+    id: wire.id,
+    locationId: wire.locationId ?? locationId,
+    name: wire.name ?? '(unnamed)',
+    pipelineId: wire.pipelineId ?? '',
+    pipelineStageId: wire.pipelineStageId ?? '',
+    status: status(wire.status),
+    monetaryValue: wire.monetaryValue ?? 0,
+    contactId: wire.contactId ?? wire.contact?.id ?? null,
+    contactName: wire.contact?.name ?? null,
+    assignedTo: wire.assignedTo ?? null,
+    source: wire.source ?? null,
+    customFields: fields(wire.customFields),
+    createdAt: iso(wire.createdAt),
+    updatedAt: iso(wire.updatedAt),
+    syncedAt,
+  };
+}
+
+export function toPipeline(wire: WirePipeline, locationId: string, syncedAt: number): Pipeline {
+  return {
+    id: wire.id,
+    locationId: wire.locationId ?? locationId,
+    name: wire.name ?? '(unnamed pipeline)',
+    stages: (wire.stages ?? [])
+      .map((s, index) => ({ id: s.id, name: s.name ?? '(unnamed stage)', position: s.position ?? index }))
+      .sort((a, b) => a.position - b.position),
+    syncedAt,
+  };
+}
+
+/** Parses a list of wire records, keeping the valid ones. */
+export function parseRecords<T>(schema: z.ZodType<T>, records: unknown): { valid: T[]; invalid: number } {
+  if (!Array.isArray(records)) return { valid: [], invalid: 0 };
+  const valid: T[] = [];
+  let invalid = 0;
+  for (const record of records) {
+    const parsed = schema.safeParse(record);
+    if (parsed.success) valid.push(parsed.data);
+    else invalid++;
+  }
+  return { valid, invalid };
+}

@@ -1,0 +1,44 @@
+import type { GhlApi } from '../ghl/api';
+import type { GhlContactsRepo } from '../db/contactsRepo';
+import type { GhlOpportunitiesRepo } from '../db/opportunitiesRepo';
+import type { GhlPipelinesRepo } from '../db/pipelinesRepo';
+import type { PushPayloads } from '../protocol/channels';
+
+export const SECRET_TOKEN_KEY = 'ghl.api-token';
+export const SETTING_LOCATION_ID = 'ghl.location-id';
+export const SETTING_DEFAULT_PIPELINE = 'ghl.default-pipeline';
+
+export interface SecretStore {
+  get(key: string): Promise<string | undefined>;
+  store(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+export interface SettingsStore {
+  get(key: string): unknown;
+  update(key: string, value: unknown): Promise<void>;
+}
+
+export interface Repos {
+  contacts: GhlContactsRepo;
+  opportunities: GhlOpportunitiesRepo;
+  pipelines: GhlPipelinesRepo;
+}
+
+export type LogFn = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
+
+/** Everything the handlers use, injected so they run in plain Node and in tests. */
+export interface HandlerContext {
+  /** The repositories over the current cache database (rebuilt if another window reloads it). */
+  repos(): Repos;
+  markDirty(): void;
+  settings: SettingsStore;
+  secrets: SecretStore;
+  /** The API client for the configured token, created on first use; NOT_CONFIGURED without one. */
+  api(): Promise<GhlApi>;
+  /** Forgets the client so the next call picks up new settings. */
+  resetApi(): void;
+  push<K extends keyof PushPayloads>(channel: K, payload: PushPayloads[K]): void;
+  now(): number;
+  log: LogFn;
+}

@@ -1,0 +1,173 @@
+import { parseRecords, toContact, toOpportunity, wireContact, wireOpportunity } from '../ghl/mappers';
+import { EXT_GHL_IPC as C } from '../protocol/channels';
+import type { Contact, Opportunity } from '../protocol/entities';
+import { ExtGhlError } from '../protocol/envelope';
+import { syncContacts } from '../sync/contactsSync';
+import { SyncCoordinator } from '../sync/coordinator';
+import { syncOpportunities } from '../sync/opportunitiesSync';
+import type { SyncDeps } from '../sync/types';
+import type { HandlerContext } from './context';
+import type { HandlerTable } from './dispatcher';
+import { currentLocationId, requireLocationId } from './settings';
+
+type CrmChannels =
+  | typeof C.CONTACTS_LIST
+  | typeof C.CONTACTS_GET
+  | typeof C.CONTACTS_CREATE
+  | typeof C.CONTACTS_UPDATE
+  | typeof C.CONTACTS_DELETE
+  | typeof C.CONTACTS_SYNC
+  | typeof C.PIPELINES_LIST
+  | typeof C.OPPS_LIST
+  | typeof C.OPPS_GET
+  | typeof C.OPPS_CREATE
+  | typeof C.OPPS_UPDATE
+  | typeof C.OPPS_UPDATE_STATUS
+  | typeof C.OPPS_DELETE
+  | typeof C.OPPS_SYNC;
+
+/**
+ * Contacts, pipelines and opportunities. Reads come from the cache; writes go to GHL
+ * first and reach the cache only when GHL accepted them, so a failed call leaves the
+ * cache as it was.
+ */
+export function crmHandlers(ctx: HandlerContext, syncs: SyncCoordinator<'contacts' | 'opportunities'>): Pick<HandlerTable, CrmChannels> {
+  const syncDeps = async (signal: AbortSignal): Promise<SyncDeps> => {
+    const locationId = requireLocationId(ctx);
+    const api = await ctx.api();
+    const repos = ctx.repos();
+    return {
+      api,
+      locationId,
+      contacts: repos.contacts,
+      opportunities: repos.opportunities,
+      pipelines: repos.pipelines,
+      markDirty: () => ctx.markDirty(),
+      onProgress: (progress) => ctx.push(C.SYNC_PROGRESS, progress),
+      now: () => ctx.now(),
+      log: ctx.log,
+      signal,
+    };
+  };
+
+  const contactFromResponse = async (response: { contact?: unknown }, fallbackId?: string): Promise<Contact> => {
+    let record = response.contact;
+    if (record === undefined && fallbackId) record = (await (await ctx.api()).getContact(fallbackId)).contact;
+    const { valid } = parseRecords(wireContact, [record]);
+    if (!valid[0]) throw new ExtGhlError('API', 'GHL accepted the change but sent back no contact.');
+    return toContact(valid[0], requireLocationId(ctx), ctx.now());
+  };
+
+  const opportunityFromResponse = async (response: { opportunity?: unknown }, fallbackId?: string): Promise<Opportunity> => {
+    let record = response.opportunity;
+    if (record === undefined && fallbackId) record = (await (await ctx.api()).getOpportunity(fallbackId)).opportunity;
+    const { valid } = parseRecords(wireOpportunity, [record]);
+    if (!valid[0]) throw new ExtGhlError('API', 'GHL accepted the change but sent back no opportunity.');
+    const opportunity = toOpportunity(valid[0], requireLocationId(ctx), ctx.now());
+    // GHL's write responses omit the embedded contact; keep the name the cache already knows.
+    if (!opportunity.contactName) opportunity.contactName = ctx.repos().opportunities.get(opportunity.id)?.contactName ?? null;
+    return opportunity;
+  };
+
+  const save = <T>(write: () => T): T => {
+    const result = write();
+    ctx.markDirty();
+    return result;
+  };
+
+  return {
+    async [C.CONTACTS_LIST]({ query, limit, offset }) {
+      return ctx.repos().contacts.list({ locationId: currentLocationId(ctx), query, limit, offset });
+    },
+    async [C.CONTACTS_GET]({ id }) {
+      const contact = ctx.repos().contacts.get(id);
+      if (!contact) throw new ExtGhlError('NOT_FOUND', `Contact ${id} is not in the local cache. Sync contacts and try again.`);
+      return contact;
+    },
+    async [C.CONTACTS_CREATE]({ contact }) {
+      const locationId = requireLocationId(ctx);
+      const response = await (await ctx.api()).createContact({ ...contact, locationId });
+      const created = await contactFromResponse(response);
+      return save(() => {
+        ctx.repos().contacts.upsert(created);
+        return created;
+      });
+    },
+    async [C.CONTACTS_UPDATE]({ id, data }) {
+      requireLocationId(ctx);
+      const response = await (await ctx.api()).updateContact(id, data);
+      const updated = await contactFromResponse(response, id);
+      return save(() => {
+        ctx.repos().contacts.upsert(updated);
+        return updated;
+      });
+    },
+    async [C.CONTACTS_DELETE]({ id }) {
+      requireLocationId(ctx);
+      await (await ctx.api()).deleteContact(id);
+      return save(() => {
+        ctx.repos().contacts.delete(id);
+        return { id };
+      });
+    },
+    async [C.CONTACTS_SYNC]() {
+      return syncs.run('contacts', async (signal) => syncContacts(await syncDeps(signal)));
+    },
+    async [C.PIPELINES_LIST]() {
+      const items = ctx.repos().pipelines.list(currentLocationId(ctx));
+      return { items, total: items.length };
+    },
+    async [C.OPPS_LIST]({ pipelineId, status, limit, offset }) {
+      return ctx.repos().opportunities.list({ locationId: currentLocationId(ctx), pipelineId, status, limit, offset });
+    },
+    async [C.OPPS_GET]({ id }) {
+      const opportunity = ctx.repos().opportunities.get(id);
+      if (!opportunity) throw new ExtGhlError('NOT_FOUND', `Opportunity ${id} is not in the local cache. Sync opportunities and try again.`);
+      return opportunity;
+    },
+    async [C.OPPS_CREATE]({ opportunity }) {
+      const locationId = requireLocationId(ctx);
+      const response = await (await ctx.api()).createOpportunity({ ...opportunity, locationId });
+      const created = await opportunityFromResponse(response);
+      return save(() => {
+        ctx.repos().opportunities.upsert(created);
+        return created;
+      });
+    },
+    async [C.OPPS_UPDATE]({ id, data }) {
+      requireLocationId(ctx);
+      const response = await (await ctx.api()).updateOpportunity(id, data);
+      const updated = await opportunityFromResponse(response, id);
+      return save(() => {
+        ctx.repos().opportunities.upsert(updated);
+        return updated;
+      });
+    },
+    async [C.OPPS_UPDATE_STATUS]({ id, status }) {
+      requireLocationId(ctx);
+      const api = await ctx.api();
+      await api.updateOpportunityStatus(id, status);
+      const cached = ctx.repos().opportunities.get(id);
+      // The status endpoint answers only { succeded }; patch the cached row rather than
+      // spend a second request, and fetch only what the cache does not have.
+      const updated: Opportunity = cached
+        ? { ...cached, status, updatedAt: new Date(ctx.now()).toISOString(), syncedAt: ctx.now() }
+        : await opportunityFromResponse({}, id);
+      return save(() => {
+        ctx.repos().opportunities.upsert(updated);
+        return updated;
+      });
+    },
+    async [C.OPPS_DELETE]({ id }) {
+      requireLocationId(ctx);
+      await (await ctx.api()).deleteOpportunity(id);
+      return save(() => {
+        ctx.repos().opportunities.delete(id);
+        return { id };
+      });
+    },
+    async [C.OPPS_SYNC]() {
+      return syncs.run('opportunities', async (signal) => syncOpportunities(await syncDeps(signal)));
+    },
+  };
+}

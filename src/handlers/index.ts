@@ -1,0 +1,43 @@
+import { EXT_GHL_IPC as C } from '../protocol/channels';
+import { ExtGhlError } from '../protocol/envelope';
+import { SyncCoordinator } from '../sync/coordinator';
+import type { HandlerContext } from './context';
+import { crmHandlers } from './crm';
+import { createDispatcher, type Dispatcher, type HandlerTable } from './dispatcher';
+import { liveHandlers } from './live';
+import { readSettings, requireLocationId, writeSettings } from './settings';
+
+export * from './context';
+export { createDispatcher, type Dispatcher, type HandlerTable } from './dispatcher';
+export { maskToken } from './settings';
+
+/** Placeholder answers for features that arrive in later versions: honest, never faked. */
+const CHAT_NOT_AVAILABLE = 'AI chat arrives in a later version. Your message was not sent anywhere.';
+const ARV_NOT_AVAILABLE = 'ARV enrichment arrives in a later version; nothing was changed.';
+
+export interface RegisteredHandlers extends Dispatcher {
+  syncs: SyncCoordinator<'contacts' | 'opportunities'>;
+}
+
+/** Builds the handler table — one entry per request channel — on a dispatcher. */
+export function registerExtGhlHandlers(ctx: HandlerContext): RegisteredHandlers {
+  const syncs = new SyncCoordinator<'contacts' | 'opportunities'>();
+  const table: HandlerTable = {
+    [C.SETTINGS_GET]: async () => readSettings(ctx),
+    [C.SETTINGS_SET]: async (changes) => writeSettings(ctx, changes),
+    async [C.CONNECTION_TEST]() {
+      const locationId = requireLocationId(ctx);
+      const response = await (await ctx.api()).getLocation(locationId);
+      const name = response.location?.name;
+      if (!name) throw new ExtGhlError('API', `GHL sent no location details for ${locationId}.`);
+      return { locationId, locationName: name };
+    },
+    ...crmHandlers(ctx, syncs),
+    ...liveHandlers(ctx),
+    [C.CHAT_SEND]: async () => ({ status: 'not-available', message: CHAT_NOT_AVAILABLE, reply: CHAT_NOT_AVAILABLE }),
+    [C.CHAT_CLEAR]: async () => ({ cleared: true }),
+    [C.ARV_ENRICH_START]: async () => ({ status: 'not-available', message: ARV_NOT_AVAILABLE }),
+    [C.ARV_ENRICH_STATUS]: async () => ({ status: 'not-available', message: ARV_NOT_AVAILABLE, running: false }),
+  };
+  return { ...createDispatcher(table, (level, message) => ctx.log(level, message)), syncs };
+}

@@ -1,0 +1,56 @@
+/** Every channel name of the ext-ghl protocol. The request channels map one-to-one onto
+ * the request schemas in `requests.ts` and the handlers in `src/handlers`. */
+export const EXT_GHL_IPC = {
+  SETTINGS_GET: 'ext-ghl:settings-get',
+  SETTINGS_SET: 'ext-ghl:settings-set',
+  CONNECTION_TEST: 'ext-ghl:connection-test',
+  CONTACTS_LIST: 'ext-ghl:contacts-list',
+  CONTACTS_GET: 'ext-ghl:contacts-get',
+  CONTACTS_CREATE: 'ext-ghl:contacts-create',
+  CONTACTS_UPDATE: 'ext-ghl:contacts-update',
+  CONTACTS_DELETE: 'ext-ghl:contacts-delete',
+  CONTACTS_SYNC: 'ext-ghl:contacts-sync',
+  PIPELINES_LIST: 'ext-ghl:pipelines-list',
+  OPPS_LIST: 'ext-ghl:opps-list',
+  OPPS_GET: 'ext-ghl:opps-get',
+  OPPS_CREATE: 'ext-ghl:opps-create',
+  OPPS_UPDATE: 'ext-ghl:opps-update',
+  OPPS_UPDATE_STATUS: 'ext-ghl:opps-update-status',
+  OPPS_DELETE: 'ext-ghl:opps-delete',
+  OPPS_SYNC: 'ext-ghl:opps-sync',
+  CONVS_LIST: 'ext-ghl:convs-list',
+  CONVS_GET: 'ext-ghl:convs-get',
+  CONVS_MESSAGES: 'ext-ghl:convs-messages',
+  CONVS_SEND: 'ext-ghl:convs-send',
+  CALS_LIST: 'ext-ghl:cals-list',
+  CAL_EVENTS_LIST: 'ext-ghl:cal-events-list',
+  CHAT_SEND: 'ext-ghl:chat-send',
+  CHAT_CLEAR: 'ext-ghl:chat-clear',
+  ARV_ENRICH_START: 'ext-ghl:arv-enrich-start',
+  ARV_ENRICH_STATUS: 'ext-ghl:arv-enrich-status',
+  CUSTOM_FIELDS_LIST: 'ext-ghl:custom-fields-list',
+  // Pushes: host → listeners, never requested.
+  SYNC_PROGRESS: 'ext-ghl:sync-progress',
+  ARV_ENRICH_PROGRESS: 'ext-ghl:arv-enrich-progress',
+} as const;
+
+export const PUSH_CHANNELS = [EXT_GHL_IPC.SYNC_PROGRESS, EXT_GHL_IPC.ARV_ENRICH_PROGRESS] as const;
+export type PushChannel = (typeof PUSH_CHANNELS)[number];
+
+export interface SyncProgress {
+  kind: 'contacts' | 'opportunities';
+  synced: number;
+  total: number;
+  done?: boolean;
+}
+
+export interface ArvEnrichProgress {
+  status: string;
+  processed: number;
+  total: number;
+}
+
+export interface PushPayloads {
+  'ext-ghl:sync-progress': SyncProgress;
+  'ext-ghl:arv-enrich-progress': ArvEnrichProgress;
+}

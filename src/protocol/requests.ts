@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import { EXT_GHL_IPC as C } from './channels';
+import { OPPORTUNITY_STATUSES } from './entities';
+
+/** Request payload schemas, one per request channel. Objects are strict: unknown keys are
+ * a VALIDATION error, so a typo in a webview never silently does nothing. */
+
+const id = z.string().trim().min(1, 'must be a non-empty id').max(128);
+const limit = (max: number, fallback: number) => z.number().int().min(1).max(max).default(fallback);
+const offset = z.number().int().min(0).default(0);
+const empty = z.strictObject({});
+const shortText = z.string().max(500);
+const epochMs = z.number().int().min(0);
+
+export const opportunityStatus = z.enum(OPPORTUNITY_STATUSES);
+
+/** The message types GHL's POST /conversations/messages accepts. */
+export const MESSAGE_TYPES = ['SMS', 'RCS', 'Email', 'WhatsApp', 'IG', 'FB', 'Custom', 'Live_Chat', 'TIKTOK'] as const;
+
+const customFieldValue = z.strictObject({ id, value: z.unknown() });
+
+const contactFields = {
+  firstName: shortText.optional(),
+  lastName: shortText.optional(),
+  name: shortText.optional(),
+  email: z.email().max(320).optional(),
+  phone: z.string().min(3).max(40).optional(),
+  companyName: shortText.optional(),
+  address1: shortText.optional(),
+  city: shortText.optional(),
+  state: shortText.optional(),
+  postalCode: z.string().max(20).optional(),
+  tags: z.array(z.string().min(1).max(100)).max(100).optional(),
+  customFields: z.array(customFieldValue).max(200).optional(),
+};
+
+export const contactInput = z
+  .strictObject(contactFields)
+  .refine((c) => Boolean(c.firstName || c.lastName || c.name || c.email || c.phone), {
+    message: 'a contact needs a name, an email or a phone',
+  });
+
+const contactPatch = z
+  .strictObject(contactFields)
+  .refine((c) => Object.keys(c).length > 0, { message: 'nothing to update' });
+
+export const opportunityInput = z.strictObject({
+  name: z.string().trim().min(1).max(500),
+  pipelineId: id,
+  pipelineStageId: id.optional(),
+  status: opportunityStatus.default('open'),
+  contactId: id,
+  monetaryValue: z.number().min(0).max(1e12).optional(),
+  assignedTo: id.optional(),
+  source: shortText.optional(),
+});
+
+const opportunityPatch = z
+  .strictObject({
+    name: z.string().trim().min(1).max(500).optional(),
+    pipelineId: id.optional(),
+    pipelineStageId: id.optional(),
+    status: opportunityStatus.optional(),
+    monetaryValue: z.number().min(0).max(1e12).optional(),
+    assignedTo: id.optional(),
+  })
+  .refine((o) => Object.keys(o).length > 0, { message: 'nothing to update' });
+
+export const requestSchemas = {
+  [C.SETTINGS_GET]: empty,
+  [C.SETTINGS_SET]: z.strictObject({
+    token: z.string().trim().min(8, 'token looks too short').max(4096).optional(),
+    locationId: z.string().trim().min(1).max(128).optional(),
+    defaultPipeline: z.string().trim().max(128).optional(),
+  }),
+  [C.CONNECTION_TEST]: empty,
+  [C.CONTACTS_LIST]: z.strictObject({
+    query: z.string().max(200).optional(),
+    limit: limit(500, 50),
+    offset,
+  }),
+  [C.CONTACTS_GET]: z.strictObject({ id }),
+  [C.CONTACTS_CREATE]: z.strictObject({ contact: contactInput }),
+  [C.CONTACTS_UPDATE]: z.strictObject({ id, data: contactPatch }),
+  [C.CONTACTS_DELETE]: z.strictObject({ id }),
+  [C.CONTACTS_SYNC]: z.strictObject({ full: z.boolean().optional() }),
+  [C.PIPELINES_LIST]: empty,
+  [C.OPPS_LIST]: z.strictObject({
+    pipelineId: id.optional(),
+    status: opportunityStatus.optional(),
+    limit: limit(500, 50),
+    offset,
+  }),
+  [C.OPPS_GET]: z.strictObject({ id }),
+  [C.OPPS_CREATE]: z.strictObject({ opportunity: opportunityInput }),
+  [C.OPPS_UPDATE]: z.strictObject({ id, data: opportunityPatch }),
+  [C.OPPS_UPDATE_STATUS]: z.strictObject({ id, status: opportunityStatus }),
+  [C.OPPS_DELETE]: z.strictObject({ id }),
+  [C.OPPS_SYNC]: z.strictObject({ full: z.boolean().optional() }),
+  [C.CONVS_LIST]: z.strictObject({ limit: limit(100, 20), contactId: id.optional() }),
+  [C.CONVS_GET]: z.strictObject({ id }),
+  [C.CONVS_MESSAGES]: z.strictObject({
+    conversationId: id,
+    limit: limit(100, 20),
+    lastMessageId: id.optional(),
+  }),
+  [C.CONVS_SEND]: z.strictObject({
+    conversationId: id,
+    type: z.enum(MESSAGE_TYPES),
+    message: z.string().trim().min(1, 'message is empty').max(10_000),
+    subject: z.string().max(500).optional(),
+  }),
+  [C.CALS_LIST]: empty,
+  [C.CAL_EVENTS_LIST]: z
+    .strictObject({ calendarId: id.optional(), startTime: epochMs.optional(), endTime: epochMs.optional() })
+    .refine((r) => r.startTime === undefined || r.endTime === undefined || r.startTime < r.endTime, {
+      message: 'startTime must be before endTime',
+      path: ['endTime'],
+    }),
+  [C.CHAT_SEND]: z.strictObject({ message: z.string().trim().min(1, 'message is empty').max(10_000) }),
+  [C.CHAT_CLEAR]: empty,
+  [C.ARV_ENRICH_START]: z.strictObject({ pipelineName: z.string().max(200).optional(), force: z.boolean().optional() }),
+  [C.ARV_ENRICH_STATUS]: empty,
+  [C.CUSTOM_FIELDS_LIST]: empty,
+} as const;
+
+export type RequestSchemas = typeof requestSchemas;
+export type RequestChannel = keyof RequestSchemas;
+/** What a caller sends (defaults optional). */
+export type RequestInput<K extends RequestChannel> = z.input<RequestSchemas[K]>;
+/** What a handler receives (defaults applied). */
+export type RequestPayload<K extends RequestChannel> = z.output<RequestSchemas[K]>;
+
+export const REQUEST_CHANNELS = Object.keys(requestSchemas) as RequestChannel[];
+
+export function isRequestChannel(channel: unknown): channel is RequestChannel {
+  return typeof channel === 'string' && Object.hasOwn(requestSchemas, channel);
+}
+
+/** The JSON Schema of every request, keyed by channel (written to dist/protocol.schema.json). */
+export function protocolJsonSchema(): Record<string, unknown> {
+  const channels: Record<string, unknown> = {};
+  for (const channel of REQUEST_CHANNELS) {
+    channels[channel] = z.toJSONSchema(requestSchemas[channel], { io: 'input', unrepresentable: 'any' });
+  }
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    title: 'ext-ghl protocol requests',
+    channels,
+  };
+}

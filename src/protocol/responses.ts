@@ -1,0 +1,122 @@
+import type { EXT_GHL_IPC as C } from './channels';
+import type { Contact, Opportunity, Pipeline } from './entities';
+
+/** Data of a successful response, per request channel. Live (not cached) entities keep
+ * GHL's own field names; the interfaces below name the fields the UI relies on. */
+
+export interface ListResult<T> {
+  items: T[];
+  total: number;
+}
+
+export interface SettingsView {
+  /** Masked, e.g. "pit-…a1b2"; null when no token is stored. */
+  token: string | null;
+  locationId: string | null;
+  defaultPipeline: string | null;
+  configured: boolean;
+}
+
+export interface SyncResult {
+  synced: number;
+  mode: 'full' | 'delta';
+  requests: number;
+  pruned: number;
+}
+
+export interface Conversation {
+  id: string;
+  contactId: string;
+  locationId: string;
+  fullName?: string;
+  contactName?: string;
+  email?: string;
+  phone?: string;
+  lastMessageBody?: string;
+  lastMessageType?: string;
+  lastMessageDate?: number;
+  unreadCount?: number;
+  type?: string;
+  [key: string]: unknown;
+}
+
+export interface Message {
+  id: string;
+  conversationId: string;
+  contactId?: string;
+  body?: string;
+  direction?: 'inbound' | 'outbound';
+  messageType?: string;
+  status?: string;
+  dateAdded?: string;
+  [key: string]: unknown;
+}
+
+export interface Calendar {
+  id: string;
+  name: string;
+  description?: string;
+  isActive?: boolean;
+  [key: string]: unknown;
+}
+
+export interface CalendarEvent {
+  id: string;
+  title?: string;
+  calendarId: string;
+  contactId?: string;
+  appointmentStatus?: string;
+  startTime: string;
+  endTime: string;
+  address?: string;
+  [key: string]: unknown;
+}
+
+export interface CustomField {
+  id: string;
+  name: string;
+  fieldKey?: string;
+  dataType?: string;
+  model?: string;
+  [key: string]: unknown;
+}
+
+export interface PlaceholderResult {
+  status: 'not-available';
+  message: string;
+}
+
+export interface ChatReply extends PlaceholderResult {
+  reply: string;
+}
+
+export interface ResponseData {
+  [C.SETTINGS_GET]: SettingsView;
+  [C.SETTINGS_SET]: SettingsView;
+  [C.CONNECTION_TEST]: { locationId: string; locationName: string };
+  [C.CONTACTS_LIST]: ListResult<Contact>;
+  [C.CONTACTS_GET]: Contact;
+  [C.CONTACTS_CREATE]: Contact;
+  [C.CONTACTS_UPDATE]: Contact;
+  [C.CONTACTS_DELETE]: { id: string };
+  [C.CONTACTS_SYNC]: SyncResult;
+  [C.PIPELINES_LIST]: ListResult<Pipeline>;
+  [C.OPPS_LIST]: ListResult<Opportunity>;
+  [C.OPPS_GET]: Opportunity;
+  [C.OPPS_CREATE]: Opportunity;
+  [C.OPPS_UPDATE]: Opportunity;
+  [C.OPPS_UPDATE_STATUS]: Opportunity;
+  [C.OPPS_DELETE]: { id: string };
+  [C.OPPS_SYNC]: SyncResult & { pipelines: number };
+  [C.CONVS_LIST]: ListResult<Conversation>;
+  [C.CONVS_GET]: Conversation;
+  [C.CONVS_MESSAGES]: { items: Message[]; lastMessageId: string | null; nextPage: boolean };
+  [C.CONVS_SEND]: { conversationId: string; messageId: string };
+  [C.CALS_LIST]: ListResult<Calendar>;
+  [C.CAL_EVENTS_LIST]: ListResult<CalendarEvent>;
+  [C.CHAT_SEND]: ChatReply;
+  [C.CHAT_CLEAR]: { cleared: true };
+  [C.ARV_ENRICH_START]: PlaceholderResult;
+  [C.ARV_ENRICH_STATUS]: PlaceholderResult & { running: false };
+  [C.CUSTOM_FIELDS_LIST]: ListResult<CustomField>;
+}

@@ -1,0 +1,79 @@
+import type { SyncResult } from '../protocol/responses';
+import { parseRecords, toContact, wireContact, type WireContact } from '../ghl/mappers';
+import { PageGuard, throwIfCancelled, yieldToEventLoop } from './paging';
+import type { SyncDeps } from './types';
+
+/** GHL's largest contacts page. */
+export const CONTACTS_PAGE_LIMIT = 500;
+
+export interface ContactsSyncOptions {
+  /** Delta sync: only contacts updated after this ISO time; no pruning. */
+  updatedSince?: string;
+}
+
+/**
+ * Pulls contacts with POST /contacts/search and the `searchAfter` cursor (page numbers stop
+ * at 10,000 records). Each page is upserted in its own transaction and announced as
+ * progress; rows GHL no longer has are pruned only after a complete full pass.
+ */
+export async function syncContacts(deps: SyncDeps, options: ContactsSyncOptions = {}): Promise<SyncResult> {
+  const mode = options.updatedSince ? 'delta' : 'full';
+  const guard = new PageGuard('contacts');
+  const requestsBefore = deps.api.client.requestCount;
+  let cursor: Array<string | number> | undefined;
+  let synced = 0;
+  let total: number | null = null;
+  let skipped = 0;
+
+  for (;;) {
+    throwIfCancelled(deps.signal);
+    const page = await deps.api.searchContacts(
+      {
+        locationId: deps.locationId,
+        pageLimit: CONTACTS_PAGE_LIMIT,
+        ...(cursor ? { searchAfter: cursor } : {}),
+        ...(options.updatedSince
+          ? {
+              filters: [{ field: 'dateUpdated', operator: 'range', value: { gt: options.updatedSince } }],
+              sort: [{ field: 'dateUpdated', direction: 'asc' as const }],
+            }
+          : {}),
+      },
+      deps.signal,
+    );
+    const records = Array.isArray(page.contacts) ? page.contacts : [];
+    if (typeof page.total === 'number') total = page.total;
+    const { valid, invalid } = parseRecords(wireContact, records);
+    skipped += invalid;
+    const last = valid.at(-1);
+    const nextCursor = last ? cursorOf(last, options.updatedSince ? 'dateUpdated' : 'dateAdded') : undefined;
+    guard.acceptPage(valid.map((c) => c.id), nextCursor, total);
+
+    const syncedAt = deps.now();
+    deps.contacts.upsertMany(valid.map((c) => toContact(c, deps.locationId, syncedAt)));
+    deps.markDirty();
+    synced += valid.length;
+    deps.onProgress({ kind: 'contacts', synced, total: Math.max(total ?? synced, synced) });
+
+    const exhausted = records.length < CONTACTS_PAGE_LIMIT || !nextCursor || (total !== null && guard.seen.size >= total);
+    if (exhausted) break;
+    cursor = nextCursor;
+    await yieldToEventLoop();
+  }
+
+  let pruned = 0;
+  if (mode === 'full') {
+    pruned = deps.contacts.pruneNotIn(deps.locationId, guard.seen);
+    if (pruned > 0) deps.markDirty();
+  }
+  if (skipped > 0) deps.log('warn', `Contacts sync skipped ${skipped} record(s) without an id.`);
+  deps.onProgress({ kind: 'contacts', synced, total: Math.max(total ?? synced, synced), done: true });
+  return { synced, mode, requests: deps.api.client.requestCount - requestsBefore, pruned };
+}
+
+function cursorOf(contact: WireContact, field: 'dateAdded' | 'dateUpdated'): Array<string | number> | undefined {
+  if (contact.searchAfter && contact.searchAfter.length > 0) return contact.searchAfter;
+  const value = contact[field];
+  const ms = typeof value === 'number' ? value : value ? Date.parse(value) : NaN;
+  return Number.isFinite(ms) ? [ms, contact.id] : undefined;
+}

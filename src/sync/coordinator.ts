@@ -1,0 +1,30 @@
+/**
+ * At most one sync per kind at a time: a second request while one runs joins it and gets
+ * the same result. Each run gets an AbortSignal so the host can cancel between pages.
+ */
+export class SyncCoordinator<Kind extends string> {
+  private readonly running = new Map<Kind, { promise: Promise<unknown>; controller: AbortController }>();
+
+  run<T>(kind: Kind, start: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const current = this.running.get(kind);
+    if (current) return current.promise as Promise<T>;
+    const controller = new AbortController();
+    const promise = start(controller.signal).finally(() => this.running.delete(kind));
+    this.running.set(kind, { promise, controller });
+    return promise;
+  }
+
+  isRunning(kind?: Kind): boolean {
+    return kind ? this.running.has(kind) : this.running.size > 0;
+  }
+
+  /** Cancels one kind or every running sync; they stop after the page in flight. */
+  cancel(kind?: Kind): void {
+    for (const [k, entry] of this.running) if (!kind || k === kind) entry.controller.abort();
+  }
+
+  /** Resolves when nothing runs any more (errors are the callers' to see). */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.running.values()].map((r) => r.promise));
+  }
+}

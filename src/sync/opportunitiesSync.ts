@@ -1,0 +1,67 @@
+import type { SyncResult } from '../protocol/responses';
+import { parseRecords, toOpportunity, toPipeline, wireOpportunity, wirePipeline } from '../ghl/mappers';
+import { PageGuard, throwIfCancelled, yieldToEventLoop } from './paging';
+import type { SyncDeps } from './types';
+
+/** GHL's largest opportunities page. */
+export const OPPORTUNITIES_PAGE_LIMIT = 100;
+
+/** Refreshes the pipelines (with their stages), then returns how many there are. */
+export async function syncPipelines(deps: SyncDeps): Promise<number> {
+  throwIfCancelled(deps.signal);
+  const response = await deps.api.getPipelines(deps.locationId, deps.signal);
+  const { valid } = parseRecords(wirePipeline, response.pipelines);
+  const syncedAt = deps.now();
+  deps.pipelines.upsertMany(valid.map((p) => toPipeline(p, deps.locationId, syncedAt)));
+  deps.pipelines.pruneNotIn(deps.locationId, valid.map((p) => p.id));
+  deps.markDirty();
+  return valid.length;
+}
+
+/**
+ * Pulls every opportunity with GET /opportunities/search and the `startAfter` +
+ * `startAfterId` cursor from `meta` (both are needed: GHL repeats page one when only
+ * `startAfter` is sent). Pipelines are refreshed first so stages resolve.
+ */
+export async function syncOpportunities(deps: SyncDeps): Promise<SyncResult & { pipelines: number }> {
+  const requestsBefore = deps.api.client.requestCount;
+  const pipelines = await syncPipelines(deps);
+  const guard = new PageGuard('opportunities');
+  let cursor: { startAfter: string | number; startAfterId: string } | undefined;
+  let synced = 0;
+  let total: number | null = null;
+
+  for (;;) {
+    throwIfCancelled(deps.signal);
+    const page = await deps.api.searchOpportunities(
+      { location_id: deps.locationId, limit: OPPORTUNITIES_PAGE_LIMIT, ...(cursor ?? {}) },
+      deps.signal,
+    );
+    const records = Array.isArray(page.opportunities) ? page.opportunities : [];
+    if (typeof page.meta?.total === 'number') total = page.meta.total;
+    const { valid } = parseRecords(wireOpportunity, records);
+    const meta = page.meta ?? {};
+    const nextCursor =
+      meta.startAfterId && meta.startAfter !== undefined && meta.startAfter !== null
+        ? { startAfter: meta.startAfter, startAfterId: meta.startAfterId }
+        : undefined;
+    guard.acceptPage(valid.map((o) => o.id), nextCursor, total);
+
+    const syncedAt = deps.now();
+    deps.opportunities.upsertMany(valid.map((o) => toOpportunity(o, deps.locationId, syncedAt)));
+    deps.markDirty();
+    synced += valid.length;
+    deps.onProgress({ kind: 'opportunities', synced, total: Math.max(total ?? synced, synced) });
+
+    const exhausted =
+      records.length < OPPORTUNITIES_PAGE_LIMIT || !nextCursor || (total !== null && guard.seen.size >= total);
+    if (exhausted) break;
+    cursor = nextCursor;
+    await yieldToEventLoop();
+  }
+
+  const pruned = deps.opportunities.pruneNotIn(deps.locationId, guard.seen);
+  if (pruned > 0) deps.markDirty();
+  deps.onProgress({ kind: 'opportunities', synced, total: Math.max(total ?? synced, synced), done: true });
+  return { synced, mode: 'full', requests: deps.api.client.requestCount - requestsBefore, pruned, pipelines };
+}

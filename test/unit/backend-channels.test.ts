@@ -1,0 +1,174 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startHarness, type Harness } from '../helpers/backendHarness';
+
+/** Every request channel, driven through createBackend against the GHL sandbox. */
+describe('backend channels against the sandbox', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ sandbox: { contacts: 1234, opportunities: 230, conversations: 8 } });
+  });
+  after(async () => h.close());
+
+  it('settings-get masks the token and says configured', async () => {
+    const settings = await h.data('ext-ghl:settings-get');
+    assert.equal(settings.configured, true);
+    assert.equal(settings.locationId, h.sandbox.locationId);
+    assert.notEqual(settings.token, h.sandbox.token);
+    assert.ok(settings.token.endsWith(h.sandbox.token.slice(-4)));
+    assert.ok(settings.token.includes('…'));
+  });
+
+  it('connection-test answers the location name', async () => {
+    const result = await h.data('ext-ghl:connection-test');
+    assert.deepEqual(result, { locationId: h.sandbox.locationId, locationName: 'Sandbox Realty' });
+  });
+
+  it('contacts-sync pages through every contact with progress pushes', async () => {
+    h.pushes.length = 0;
+    h.sandbox.resetStats();
+    const result = await h.data('ext-ghl:contacts-sync');
+    assert.equal(result.synced, 1234);
+    assert.equal(result.mode, 'full');
+    assert.equal(h.sandbox.stats.byRoute['POST /contacts/search'], 3, 'three pages of 500');
+    const progress = h.pushes.filter((p) => p.channel === 'ext-ghl:sync-progress').map((p) => p.payload as any);
+    assert.deepEqual(
+      progress.map((p) => p.synced),
+      [500, 1000, 1234, 1234],
+    );
+    assert.ok(progress.every((p) => p.kind === 'contacts' && p.total === 1234));
+    const list = await h.data('ext-ghl:contacts-list', { limit: 10 });
+    assert.equal(list.total, 1234);
+    assert.equal(list.items.length, 10);
+  });
+
+  it('contacts-list filters case-insensitively and pages', async () => {
+    const someone = [...h.sandbox.store.contacts.values()].find((c: any) => c.email)!;
+    const byEmail = await h.data('ext-ghl:contacts-list', { query: someone.email.toUpperCase() });
+    assert.ok(byEmail.items.some((c: any) => c.id === someone.id));
+    const first = await h.data('ext-ghl:contacts-list', { limit: 5, offset: 0 });
+    const second = await h.data('ext-ghl:contacts-list', { limit: 5, offset: 5 });
+    assert.equal(new Set([...first.items, ...second.items].map((c: any) => c.id)).size, 10);
+    const got = await h.data('ext-ghl:contacts-get', { id: someone.id });
+    assert.equal(got.email, someone.email);
+    assert.ok(Array.isArray(got.tags));
+  });
+
+  it('contacts-create, -update and -delete change GHL and then the cache', async () => {
+    const created = await h.data('ext-ghl:contacts-create', {
+      contact: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', tags: ['vip'] },
+    });
+    assert.ok(h.sandbox.store.contacts.has(created.id));
+    assert.equal((await h.data('ext-ghl:contacts-get', { id: created.id })).email, 'ada@example.com');
+
+    const updated = await h.data('ext-ghl:contacts-update', { id: created.id, data: { city: 'London' } });
+    assert.equal(updated.city, 'London');
+    assert.equal((h.sandbox.store.contacts.get(created.id) as any).city, 'London');
+    assert.equal((await h.data('ext-ghl:contacts-get', { id: created.id })).city, 'London');
+
+    assert.deepEqual(await h.data('ext-ghl:contacts-delete', { id: created.id }), { id: created.id });
+    assert.equal(h.sandbox.store.contacts.has(created.id), false);
+    const gone = await h.backend.request('ext-ghl:contacts-get', { id: created.id });
+    assert.equal(!gone.success && gone.error.code, 'NOT_FOUND');
+  });
+
+  it('opps-sync refreshes pipelines and pulls every opportunity', async () => {
+    h.sandbox.resetStats();
+    const result = await h.data('ext-ghl:opps-sync');
+    assert.equal(result.synced, 230);
+    assert.equal(result.pipelines, 2);
+    assert.equal(h.sandbox.stats.byRoute['GET /opportunities/search'], 3, 'pages of 100');
+    const pipelines = await h.data('ext-ghl:pipelines-list');
+    assert.equal(pipelines.total, 2);
+    assert.ok(pipelines.items.every((p: any) => p.stages.length >= 4));
+    const all = await h.data('ext-ghl:opps-list', { limit: 500 });
+    assert.equal(all.total, 230);
+    const pipelineId = pipelines.items[0].id;
+    const inPipeline = await h.data('ext-ghl:opps-list', { pipelineId, limit: 500 });
+    assert.ok(inPipeline.total > 0 && inPipeline.total < 230);
+    assert.ok(inPipeline.items.every((o: any) => o.pipelineId === pipelineId));
+    const won = await h.data('ext-ghl:opps-list', { status: 'won', limit: 500 });
+    assert.ok(won.items.every((o: any) => o.status === 'won'));
+  });
+
+  it('opps-create, -get, -update, -update-status and -delete round-trip', async () => {
+    const pipeline = (await h.data('ext-ghl:pipelines-list')).items[0];
+    const contact = (await h.data('ext-ghl:contacts-list', { limit: 1 })).items[0];
+    const created = await h.data('ext-ghl:opps-create', {
+      opportunity: { name: '12 Elm St', pipelineId: pipeline.id, pipelineStageId: pipeline.stages[0].id, contactId: contact.id, monetaryValue: 250000 },
+    });
+    assert.equal(created.status, 'open');
+    assert.ok(h.sandbox.store.opportunities.has(created.id));
+    assert.equal((await h.data('ext-ghl:opps-get', { id: created.id })).monetaryValue, 250000);
+
+    const moved = await h.data('ext-ghl:opps-update', { id: created.id, data: { pipelineStageId: pipeline.stages[2].id } });
+    assert.equal(moved.pipelineStageId, pipeline.stages[2].id);
+    assert.equal((h.sandbox.store.opportunities.get(created.id) as any).pipelineStageId, pipeline.stages[2].id);
+
+    const won = await h.data('ext-ghl:opps-update-status', { id: created.id, status: 'won' });
+    assert.equal(won.status, 'won');
+    assert.equal((h.sandbox.store.opportunities.get(created.id) as any).status, 'won');
+    assert.equal((await h.data('ext-ghl:opps-get', { id: created.id })).status, 'won');
+
+    await h.data('ext-ghl:opps-delete', { id: created.id });
+    assert.equal(h.sandbox.store.opportunities.has(created.id), false);
+    const gone = await h.backend.request('ext-ghl:opps-get', { id: created.id });
+    assert.equal(!gone.success && gone.error.code, 'NOT_FOUND');
+  });
+
+  it('conversations: list, get, messages (nested shape) and send', async () => {
+    const list = await h.data('ext-ghl:convs-list', { limit: 5 });
+    assert.equal(list.items.length, 5);
+    assert.ok(list.total >= 8);
+    const conversation = await h.data('ext-ghl:convs-get', { id: list.items[0].id });
+    assert.equal(conversation.id, list.items[0].id);
+    const messages = await h.data('ext-ghl:convs-messages', { conversationId: conversation.id, limit: 2 });
+    assert.ok(messages.items.length >= 1 && messages.items.length <= 2);
+    assert.equal(typeof messages.nextPage, 'boolean');
+    if (messages.nextPage) {
+      const older = await h.data('ext-ghl:convs-messages', { conversationId: conversation.id, limit: 2, lastMessageId: messages.lastMessageId });
+      assert.notEqual(older.items[0].id, messages.items[0].id);
+    }
+    const sent = await h.data('ext-ghl:convs-send', { conversationId: conversation.id, type: 'SMS', message: 'On my way' });
+    assert.ok(sent.messageId);
+    const latest = await h.data('ext-ghl:convs-messages', { conversationId: sent.conversationId, limit: 1 });
+    assert.equal(latest.items[0].body, 'On my way');
+  });
+
+  it('calendars, events of the next 7 days, custom fields', async () => {
+    const calendars = await h.data('ext-ghl:cals-list');
+    assert.equal(calendars.total, 2);
+    const events = await h.data('ext-ghl:cal-events-list');
+    assert.ok(events.total > 0);
+    const now = Date.now();
+    for (const event of events.items) {
+      assert.ok(Date.parse(event.startTime) < now + 7 * 86_400_000 + 60_000, event.startTime);
+      assert.ok(Date.parse(event.endTime) > now - 60_000, event.endTime);
+    }
+    const one = await h.data('ext-ghl:cal-events-list', { calendarId: calendars.items[0].id });
+    assert.ok(one.items.every((e: any) => e.calendarId === calendars.items[0].id));
+    const fields = await h.data('ext-ghl:custom-fields-list');
+    assert.ok(fields.items.some((f: any) => f.name === 'ARV'));
+  });
+
+  it('chat and ARV enrichment are honest placeholders', async () => {
+    const reply = await h.data('ext-ghl:chat-send', { message: 'How many open deals?' });
+    assert.equal(reply.status, 'not-available');
+    assert.match(reply.message, /later version/);
+    assert.deepEqual(await h.data('ext-ghl:chat-clear'), { cleared: true });
+    assert.equal((await h.data('ext-ghl:arv-enrich-start', {})).status, 'not-available');
+    assert.equal((await h.data('ext-ghl:arv-enrich-status')).running, false);
+  });
+
+  it('settings-set stores the token in secrets only and resets the client', async () => {
+    const view = await h.data('ext-ghl:settings-set', { defaultPipeline: 'Sales Pipeline' });
+    assert.equal(view.defaultPipeline, 'Sales Pipeline');
+    assert.equal(h.settings.get('ghl.default-pipeline'), 'Sales Pipeline');
+    for (const value of h.settings.values.values()) assert.notEqual(value, h.sandbox.token);
+    await h.data('ext-ghl:settings-set', { token: 'pit-wrong-token-0000' });
+    const denied = await h.backend.request('ext-ghl:connection-test', {});
+    assert.equal(!denied.success && denied.error.code, 'AUTH');
+    await h.data('ext-ghl:settings-set', { token: h.sandbox.token });
+    assert.equal((await h.backend.request('ext-ghl:connection-test', {})).success, true);
+  });
+});
