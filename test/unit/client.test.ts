@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { GhlClient, versionFor } from '../../src/ghl/client';
+import { RateBudget } from '../../src/ghl/rateBudget';
+import { ExtGhlError } from '../../src/protocol/envelope';
+
+function recordingFetch(respond: (url: string, init: RequestInit) => Response) {
+  const calls: Array<{ url: string; init: RequestInit }> = [];
+  const fetchImpl = (async (url: string | URL, init: RequestInit = {}) => {
+    calls.push({ url: String(url), init });
+    return respond(String(url), init);
+  }) as typeof fetch;
+  return { calls, fetchImpl };
+}
+
+describe('GhlClient', () => {
+  it('sends the bearer token, JSON accept and the Version of each API family', async () => {
+    const { calls, fetchImpl } = recordingFetch(() => Response.json({ ok: true }));
+    const client = new GhlClient({ token: 'pit-secret-value-1234', baseUrl: 'http://ghl.test/', fetch: fetchImpl });
+    await client.call('GET', '/contacts/abc');
+    await client.call('GET', '/conversations/search', { query: { locationId: 'L', contactId: undefined } });
+    const [contacts, conversations] = calls.map((c) => c.init.headers as Record<string, string>);
+    assert.equal(contacts!.Authorization, 'Bearer pit-secret-value-1234');
+    assert.equal(contacts!.Accept, 'application/json');
+    assert.equal(contacts!.Version, '2021-07-28');
+    assert.equal(conversations!.Version, '2021-04-15');
+    assert.equal(calls[1]!.url, 'http://ghl.test/conversations/search?locationId=L');
+    assert.ok(calls.every((c) => !c.url.includes('pit-secret')));
+    assert.equal(versionFor('/calendars/events'), '2021-04-15');
+    assert.equal(versionFor('/opportunities/search'), '2021-07-28');
+  });
+
+  it('stops before the daily budget is spent', async () => {
+    const headers = { 'X-RateLimit-Daily-Remaining': '0', 'X-RateLimit-Max': '100', 'X-RateLimit-Remaining': '99', 'X-RateLimit-Interval-Milliseconds': '10000' };
+    const { calls, fetchImpl } = recordingFetch(() => Response.json({}, { headers }));
+    const client = new GhlClient({ token: 't0ken-abcdefgh', baseUrl: 'http://ghl.test', fetch: fetchImpl });
+    await client.call('GET', '/locations/L');
+    await assert.rejects(client.call('GET', '/locations/L'), (err: unknown) => err instanceof ExtGhlError && err.code === 'RATE_LIMITED' && /daily/.test(err.message));
+    assert.equal(calls.length, 1);
+  });
+
+  it('scrubs the token from error text', async () => {
+    const token = 'pit-echoed-token-9999';
+    const { fetchImpl } = recordingFetch(() => Response.json({ statusCode: 400, message: `bad token ${token}` }, { status: 400 }));
+    const client = new GhlClient({ token, baseUrl: 'http://ghl.test', fetch: fetchImpl });
+    await assert.rejects(client.call('POST', '/contacts/', { body: {} }), (err: unknown) => err instanceof Error && !err.message.includes(token) && err.message.includes('***'));
+  });
+});
+
+describe('RateBudget', () => {
+  it('never lets more than max requests into one interval', () => {
+    let now = 0;
+    const budget = new RateBudget(() => now, { max: 5, intervalMs: 1000 }, 0);
+    const sendTimes: number[] = [];
+    while (sendTimes.length < 23) {
+      const wait = budget.delayBeforeNext();
+      if (wait > 0) {
+        now += wait;
+        continue;
+      }
+      budget.recordSend();
+      sendTimes.push(now);
+      now += 7;
+    }
+    for (const t of sendTimes) {
+      const inWindow = sendTimes.filter((s) => s >= t && s < t + 1000).length;
+      assert.ok(inWindow <= 5, `window at ${t} holds ${inWindow}`);
+    }
+    // ...and keeps close to the limit: 23 requests need just over 4 windows.
+    assert.ok(now < 4 * 1000 + 200, `took ${now} ms`);
+  });
+
+  it('adopts the limits GHL announces and waits when GHL says none remain', () => {
+    let now = 0;
+    const budget = new RateBudget(() => now);
+    budget.recordHeaders(new Headers({ 'X-RateLimit-Max': '3', 'X-RateLimit-Interval-Milliseconds': '2000', 'X-RateLimit-Remaining': '0' }));
+    assert.deepEqual({ ...budget.snapshot() }, { max: 3, intervalMs: 2000, remaining: 0, dailyRemaining: null });
+    assert.ok(budget.delayBeforeNext() > 0);
+    now = 2100;
+    assert.equal(budget.delayBeforeNext(), 0);
+  });
+});
