@@ -1,0 +1,41 @@
+import type { PushPayloads } from './channels';
+import type { Envelope } from './envelope';
+
+/**
+ * Messages between a webview and the extension host. A webview asks with an id and gets
+ * exactly one reply with that id; the host also pushes protocol notifications and a few
+ * host events of its own. The host validates every request with the channel's schema
+ * before anything runs, so a webview can never do more than the protocol allows.
+ */
+
+/** Webview → host. */
+export interface WebviewRequest {
+  id: string;
+  channel: string;
+  payload: unknown;
+}
+
+/** Host → webview: the answer to one request. */
+export interface WebviewReply {
+  id: string;
+  response: Envelope;
+}
+
+/** Host-side events that are not ext-ghl protocol pushes. */
+export interface HostEvents {
+  /** The board should show this pipeline (opened from the Pipelines tree). */
+  'host:show-pipeline': { pipelineId: string };
+  /** The cache changed outside the webview (sync finished, an edit from a tree). */
+  'host:data-changed': { kinds: Array<'contacts' | 'opportunities' | 'pipelines'> };
+  /** Settings changed (configured or not). */
+  'host:configuration': { configured: boolean; locationId: string | null; defaultPipeline: string | null };
+}
+
+export type PushMessage =
+  | { [K in keyof PushPayloads]: { push: K; payload: PushPayloads[K] } }[keyof PushPayloads]
+  | { [K in keyof HostEvents]: { push: K; payload: HostEvents[K] } }[keyof HostEvents];
+
+export type HostToWebview = WebviewReply | PushMessage;
+
+/** The ids of the DOM elements the host's HTML provides for each app. */
+export const WEBVIEW_ROOT_ID = 'app';
