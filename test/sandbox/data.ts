@@ -532,10 +532,16 @@ export function generateStore(options: GenerateOptions = {}): SandboxStore {
     const contact = sorted[idx]!;
     const convId = uniqueId();
     const n = rng.range(3, 12);
-    let t = anchor - rng.range(2, 30) * DAY + rng.int(DAY);
+    const first = anchor - rng.range(2, 30) * DAY + rng.int(DAY);
+    const gaps: number[] = [];
+    for (let m = 0; m < n; m++) gaps.push(m === 0 ? 0 : rng.range(60_000, 36 * 3_600_000));
+    const totalGap = gaps.reduce((a, b) => a + b, 0);
+    const room = now - 60_000 - first;
+    const scale = totalGap > room ? Math.max(0, room) / totalGap : 1;
+    let t = first;
     const list: SandboxMessage[] = [];
     for (let m = 0; m < n; m++) {
-      t += rng.range(60_000, 36 * 3_600_000);
+      t += Math.max(m === 0 ? 0 : 1000, Math.floor(gaps[m]! * scale));
       const inbound = m % 2 === 0 ? rng.chance(0.8) : rng.chance(0.3);
       const messageType = !contact.phone && contact.email ? 'TYPE_EMAIL' : rng.chance(0.85) ? 'TYPE_SMS' : rng.chance(0.5) ? 'TYPE_EMAIL' : 'TYPE_CALL';
       const template = rng.pick(inbound ? SMS_IN : SMS_OUT);
@@ -550,7 +556,7 @@ export function generateStore(options: GenerateOptions = {}): SandboxStore {
         contactId: contact.id,
         conversationId: convId,
         locationId,
-        dateAdded: new Date(Math.min(t, now - 1000)).toISOString(),
+        dateAdded: new Date(t).toISOString(),
         contentType: messageType === 'TYPE_EMAIL' ? 'text/html' : 'text/plain',
       };
       if (messageType === 'TYPE_EMAIL') msg.subject = 'Re: your property';
