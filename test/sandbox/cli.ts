@@ -1,0 +1,119 @@
+/**
+ * `npm run sandbox` — starts the GHL sandbox on 127.0.0.1 and keeps it running until SIGINT/SIGTERM.
+ *
+ *   --port N              default 4010 (0 = random free port)
+ *   --contacts N          default 2000
+ *   --opportunities N     default 60
+ *   --conversations N     default 20
+ *   --seed N              default 1
+ *   --rate-limit MAX/MS   e.g. 100/10000 (optionally MAX/MS/DAILY)
+ *   --token T             default pit-sandbox-token
+ *   --location L          default loc_sandbox_0001
+ *   --latency MS          artificial delay per response
+ */
+import { startSandbox, type SandboxOptions } from './server';
+
+function usage(message: string): never {
+  process.stderr.write(`sandbox: ${message}\n`);
+  process.stderr.write(
+    'usage: npm run sandbox -- [--port N] [--contacts N] [--opportunities N] [--conversations N] [--seed N]\n' +
+      '                          [--rate-limit MAX/INTERVAL_MS[/DAILY]] [--token T] [--location L] [--latency MS]\n',
+  );
+  process.exit(2);
+}
+
+export function parseArgs(argv: string[]): SandboxOptions {
+  const options: SandboxOptions = { port: 4010, contacts: 2000 };
+  const int = (flag: string, value: string | undefined): number => {
+    if (value === undefined || !/^\d+$/.test(value)) usage(`${flag} needs a non-negative integer`);
+    return Number(value);
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string | undefined => inline ?? argv[++i];
+    switch (flag) {
+      case '--port':
+        options.port = int(flag, value());
+        break;
+      case '--contacts':
+        options.contacts = int(flag, value());
+        break;
+      case '--opportunities':
+        options.opportunities = int(flag, value());
+        break;
+      case '--conversations':
+        options.conversations = int(flag, value());
+        break;
+      case '--seed':
+        options.seed = int(flag, value());
+        break;
+      case '--latency':
+        options.latencyMs = int(flag, value());
+        break;
+      case '--token': {
+        const v = value();
+        if (!v) usage('--token needs a value');
+        options.token = v;
+        break;
+      }
+      case '--location': {
+        const v = value();
+        if (!v) usage('--location needs a value');
+        options.locationId = v;
+        break;
+      }
+      case '--rate-limit': {
+        const v = value();
+        const m = v ? /^(\d+)\/(\d+)(?:\/(\d+))?$/.exec(v) : null;
+        if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) usage('--rate-limit needs MAX/INTERVAL_MS, e.g. 100/10000');
+        options.rateLimit = { max: Number(m[1]), intervalMs: Number(m[2]) };
+        if (m[3]) options.rateLimit.dailyMax = Number(m[3]);
+        break;
+      }
+      case '--help':
+      case '-h':
+        usage('help');
+        break;
+      default:
+        usage(`unknown argument ${arg}`);
+    }
+  }
+  return options;
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const started = Date.now();
+  const sandbox = await startSandbox(options);
+  const rl = options.rateLimit;
+  process.stdout.write(
+    [
+      `GHL sandbox listening on ${sandbox.url}  (ready in ${Date.now() - started} ms)`,
+      `  token:       ${sandbox.token}`,
+      `  location id: ${sandbox.locationId}`,
+      `  data:        ${sandbox.store.contacts.size} contacts, ${sandbox.store.opportunities.size} opportunities, ` +
+        `${sandbox.store.conversations.size} conversations, ${sandbox.store.events.size} calendar events`,
+      `  rate limit:  ${rl ? `${rl.max} per ${rl.intervalMs} ms${rl.dailyMax ? `, ${rl.dailyMax} per day` : ''}` : 'off'}`,
+      `  latency:     ${options.latencyMs ?? 0} ms`,
+      '  Ctrl+C to stop.',
+      '',
+    ].join('\n'),
+  );
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping (served ${sandbox.stats.requests} requests)\n`);
+    void sandbox.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`sandbox: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}
