@@ -263,6 +263,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     return lo;
   };
+  /** Call before adding `c` to `store.contacts` (so the size check does not rebuild it in). */
   const indexInsert = (c: SandboxContact) => {
     const arr = index();
     const last = arr[arr.length - 1];
@@ -270,7 +271,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     else arr.splice(lowerBound(arr, c.dateAdded, c.id, 'dateAdded', false), 0, c);
   };
   const indexRemove = (c: SandboxContact) => {
-    const arr = store.contactsByDateAdded;
+    const arr = index();
     const i = lowerBound(arr, c.dateAdded, c.id, 'dateAdded', false);
     if (arr[i] === c) arr.splice(i, 1);
     else {
@@ -615,8 +616,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       source: null, type: 'lead', tags: [], customFields: [], dateAdded: ts, dateUpdated: ts,
     };
     applyContactBody(c, b, true);
-    store.contacts.set(c.id, c);
     indexInsert(c);
+    store.contacts.set(c.id, c);
     return { status: 201, body: { contact: c } };
   };
 
@@ -630,8 +631,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const deleteContact = (ctx: Ctx): Reply => {
     const c = getContact(ctx.params.contactId!);
-    store.contacts.delete(c.id);
     indexRemove(c);
+    store.contacts.delete(c.id);
     return { body: { succeded: true } };
   };
 
