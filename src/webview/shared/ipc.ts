@@ -1,0 +1,229 @@
+/**
+ * The one typed client between a webview app and the extension host (contract:
+ * src/protocol/webviewMessages.ts). Requests carry an id and resolve with the host's
+ * reply envelope; they never reject — a missing reply becomes a NETWORK error envelope
+ * after a timeout. Pushes (protocol notifications and host events) go to listeners.
+ *
+ * Only type imports from the protocol: zod and node modules stay out of the bundle.
+ */
+import type { EXT_GHL_IPC } from '../../protocol/channels';
+import type { Envelope, ErrorCode, ErrorInfo } from '../../protocol/envelope';
+import type { RequestChannel, RequestInput } from '../../protocol/requests';
+import type { ResponseData } from '../../protocol/responses';
+import type { PushMessage, WebviewRequest } from '../../protocol/webviewMessages';
+
+export type { RequestChannel, RequestInput, ResponseData, Envelope, ErrorInfo, ErrorCode };
+export type Channels = typeof EXT_GHL_IPC;
+
+/** Every push name the host may send (ext-ghl:sync-progress, host:* events, …). */
+export type PushName = PushMessage['push'];
+export type PushPayload<K extends PushName> = Extract<PushMessage, { push: K }>['payload'];
+export type PushListener<K extends PushName> = (payload: PushPayload<K>) => void;
+
+/** What VS Code's acquireVsCodeApi() returns. */
+export interface VsCodeApi<S = unknown> {
+  postMessage(message: unknown): void;
+  getState(): S | undefined;
+  setState<T extends S>(state: T): T;
+}
+
+declare global {
+  // Provided by VS Code inside webviews; callable only once per page.
+  function acquireVsCodeApi<S = unknown>(): VsCodeApi<S>;
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const TIMEOUT_MESSAGE = 'The extension did not answer in time.';
+
+let cachedApi: VsCodeApi | undefined;
+
+/** The page's VS Code API; acquired on first use and reused afterwards. */
+export function getVsCodeApi<S = unknown>(): VsCodeApi<S> {
+  if (!cachedApi) cachedApi = acquireVsCodeApi();
+  return cachedApi as VsCodeApi<S>;
+}
+
+export interface IpcOptions {
+  /** How long a request waits for its reply (default 30 s). */
+  timeoutMs?: number;
+  /** Defaults to getVsCodeApi(). */
+  api?: VsCodeApi;
+  /** Where host messages arrive (default: window). */
+  target?: Pick<Window, 'addEventListener' | 'removeEventListener'>;
+}
+
+export interface RequestOptions {
+  timeoutMs?: number;
+}
+
+interface Pending {
+  resolve(envelope: Envelope): void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Normalizes whatever the host put in `response` into a well-formed envelope, or null. */
+function toEnvelope(value: unknown): Envelope | null {
+  if (!isObject(value) || typeof value.success !== 'boolean') return null;
+  if (value.success) return { success: true, data: value.data };
+  const error = value.error;
+  if (isObject(error) && typeof error.code === 'string' && typeof error.message === 'string') {
+    const info: ErrorInfo = { code: error.code as ErrorCode, message: error.message };
+    if (error.details !== undefined) info.details = error.details;
+    return { success: false, error: info };
+  }
+  return { success: false, error: { code: 'INTERNAL', message: 'The extension sent a malformed error.' } };
+}
+
+export class HostIpc {
+  private readonly api: VsCodeApi;
+  private readonly timeoutMs: number;
+  private readonly pending = new Map<string, Pending>();
+  private readonly listeners = new Map<string, Set<(payload: unknown) => void>>();
+  private readonly target: Pick<Window, 'addEventListener' | 'removeEventListener'>;
+  private readonly onMessage = (event: MessageEvent) => this.handle(event.data);
+  private counter = 0;
+  private readonly prefix = Math.random().toString(36).slice(2, 10);
+
+  constructor(options: IpcOptions = {}) {
+    this.api = options.api ?? getVsCodeApi();
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.target = options.target ?? window;
+    this.target.addEventListener('message', this.onMessage as EventListener);
+  }
+
+  /** Sends one request; resolves with the host's envelope (or a NETWORK error on timeout). */
+  request<K extends RequestChannel>(
+    channel: K,
+    payload: RequestInput<K>,
+    options: RequestOptions = {},
+  ): Promise<Envelope<ResponseData[K]>> {
+    const id = `${this.prefix}-${++this.counter}`;
+    return new Promise<Envelope<ResponseData[K]>>((resolve) => {
+      const timer = setTimeout(() => {
+        if (this.pending.delete(id)) {
+          resolve({ success: false, error: { code: 'NETWORK', message: TIMEOUT_MESSAGE } });
+        }
+      }, options.timeoutMs ?? this.timeoutMs);
+      this.pending.set(id, { resolve: resolve as (envelope: Envelope) => void, timer });
+      const message: WebviewRequest = { id, channel, payload };
+      try {
+        this.api.postMessage(message);
+      } catch (err) {
+        clearTimeout(timer);
+        this.pending.delete(id);
+        resolve({
+          success: false,
+          error: { code: 'NETWORK', message: `Could not reach the extension: ${err instanceof Error ? err.message : String(err)}` },
+        });
+      }
+    });
+  }
+
+  /** Listens to one push (`ext-ghl:sync-progress`, `host:data-changed`, …); returns an unsubscribe. */
+  onPush<K extends PushName>(push: K, listener: PushListener<K>): () => void {
+    let set = this.listeners.get(push);
+    if (!set) this.listeners.set(push, (set = new Set()));
+    const fn = listener as (payload: unknown) => void;
+    set.add(fn);
+    return () => {
+      set.delete(fn);
+    };
+  }
+
+  /** Number of requests still waiting for a reply. */
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  /** Stops listening and resolves every pending request as cancelled. */
+  dispose(): void {
+    this.target.removeEventListener('message', this.onMessage as EventListener);
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      this.pending.delete(id);
+      p.resolve({ success: false, error: { code: 'CANCELLED', message: 'The view was closed.' } });
+    }
+    this.listeners.clear();
+  }
+
+  /** Routes one host message; anything malformed is ignored. */
+  private handle(data: unknown): void {
+    if (!isObject(data)) return;
+    if (typeof data.id === 'string' && 'response' in data) {
+      const pending = this.pending.get(data.id);
+      const envelope = toEnvelope(data.response);
+      if (!pending || !envelope) return;
+      this.pending.delete(data.id);
+      clearTimeout(pending.timer);
+      pending.resolve(envelope);
+      return;
+    }
+    if (typeof data.push === 'string' && isObject(data.payload)) {
+      const set = this.listeners.get(data.push);
+      if (!set) return;
+      for (const listener of [...set]) {
+        try {
+          listener(data.payload);
+        } catch (err) {
+          console.error(`[ghl] push listener for ${data.push} failed`, err);
+        }
+      }
+    }
+  }
+}
+
+let sharedIpc: HostIpc | undefined;
+
+/** The page-wide client (created on first use). */
+export function getIpc(options?: Omit<IpcOptions, 'api'>): HostIpc {
+  if (!sharedIpc) sharedIpc = new HostIpc(options);
+  return sharedIpc;
+}
+
+/** Shorthand for getIpc().request(...). */
+export function request<K extends RequestChannel>(
+  channel: K,
+  payload: RequestInput<K>,
+  options?: RequestOptions,
+): Promise<Envelope<ResponseData[K]>> {
+  return getIpc().request(channel, payload, options);
+}
+
+/** Shorthand for getIpc().onPush(...). */
+export function onPush<K extends PushName>(push: K, listener: PushListener<K>): () => void {
+  return getIpc().onPush(push, listener);
+}
+
+/** The JSON the host put in <meta name="ghl-initial-state">; {} when missing or invalid. */
+export function readInitialState<T extends object = Record<string, unknown>>(doc: Document = document): Partial<T> {
+  const content = doc.querySelector('meta[name="ghl-initial-state"]')?.getAttribute('content');
+  if (!content) return {};
+  try {
+    const parsed: unknown = JSON.parse(content);
+    return isObject(parsed) ? (parsed as Partial<T>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Typed wrappers around the page's persisted webview state. */
+export function loadState<S extends object>(): Partial<S> {
+  try {
+    const state = getVsCodeApi<S>().getState();
+    return isObject(state) ? (state as Partial<S>) : {};
+  } catch {
+    return {};
+  }
+}
+
+export function saveState<S extends object>(state: S): void {
+  try {
+    getVsCodeApi<S>().setState(state);
+  } catch {
+    // State is a convenience; losing it is harmless.
+  }
+}
