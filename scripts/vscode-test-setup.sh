@@ -28,10 +28,11 @@ SERVER_MAIN="$SERVER_DIR/node_modules/code-server/lib/vscode/out/server-main.js"
 NODE_MARKER="$NODE_DIR/.installed-$NODE_VERSION"
 SERVER_MARKER="$SERVER_DIR/.installed-$CODE_SERVER_VERSION-node$NODE_VERSION"
 
-T0=$SECONDS
+now_ms() { date +%s%3N; }
+T0=$(now_ms)
 say() { echo "vscode-test-setup: $*"; }
 die() { echo "vscode-test-setup: ERROR: $*" >&2; exit 1; }
-elapsed() { echo "$((SECONDS - $1))s"; }
+elapsed() { local ms=$(($(now_ms) - $1)); printf '%d.%01ds' $((ms / 1000)) $((ms % 1000 / 100)); }
 
 # Runs a command with its output in a log file; on failure shows the log's tail.
 logged() {
@@ -57,16 +58,18 @@ CHROMIUM="${VSCODE_TEST_CHROMIUM:-}"
 APT_PKGS=(libkrb5-dev libsecret-1-dev libxkbfile-dev libx11-dev pkg-config g++ make python3)
 [ -n "$CHROMIUM" ] || APT_PKGS+=(chromium)
 missing=()
-for p in "${APT_PKGS[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
+if command -v dpkg-query >/dev/null; then
+  for p in "${APT_PKGS[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+fi # elsewhere: no check; a failing native build below says what is missing
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
     echo "vscode-test-setup: missing system packages: ${missing[*]}" >&2
     echo "install them with:  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
     exit 1
   fi
-  t=$SECONDS
+  t=$(now_ms)
   export DEBIAN_FRONTEND=noninteractive
   logged "$VT/apt.log" apt-get update -qq || die "apt-get update failed"
   logged "$VT/apt-install.log" apt-get install -y -qq --no-install-recommends "${missing[@]}" \
@@ -78,7 +81,7 @@ fi
 
 # --- 1. Node 24 ---------------------------------------------------------------------
 if [ ! -f "$NODE_MARKER" ]; then
-  t=$SECONDS
+  t=$(now_ms)
   rm -rf "$NODE_DIR" "$SERVER_DIR"   # the server's native modules are built against this node
   mkdir -p "$NODE_DIR"
   logged "$VT/node-install.log" npm install --prefix "$NODE_DIR" --no-audit --no-fund \
@@ -91,7 +94,7 @@ fi
 
 # --- 2. code-server (VS Code's server), native modules compiled against Node 24 -------
 if [ ! -f "$SERVER_MARKER" ]; then
-  t=$SECONDS
+  t=$(now_ms)
   rm -rf "$SERVER_DIR"
   mkdir -p "$SERVER_DIR"
   # Node 24 first on PATH so npm/node-gyp build for it; nodedir = the package's own headers

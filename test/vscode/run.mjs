@@ -8,11 +8,12 @@
 //       --enable-smoke-test-driver). The suite's console output comes back through
 //       window.codeAutomationLog, its result through window.codeAutomationExit(code).
 //
-// Page bridge: an HTTP server here (address in VSCODE_TEST_BRIDGE, inherited by the extension
+// Page bridge: an HTTP server here (address in EXT_TEST_BRIDGE, inherited by the extension
 // host) lets tests ask for screenshots / clicks / drags in the page; see suite/bridge.ts.
 //
 // Prints `N passed, N failed` as its last line and exits non-zero when anything failed.
 // Options (env): VSCODE_TEST_TIMEOUT (ms, default 300000), VSCODE_TEST_GREP (mocha grep),
+// VSCODE_TEST_MOCHA_TIMEOUT (per-test ms, default 20000),
 // VSCODE_TEST_SETTINGS (JSON merged into user settings), VSCODE_TEST_WORKSPACE (folder to open
 // instead of a fresh temp dir), VSCODE_TEST_VERBOSE=1 (echo every workbench/server log line),
 // VSCODE_TEST_KEEP=1 (keep the temp dirs), VSCODE_TEST_HEADED=1 (needs a display),
@@ -41,6 +42,7 @@ const cleanups = [];
 let serverProc;
 let page; // the workbench page, once Chromium is up
 let result; // { passed, failed, skipped } from the suite's __RESULT__ line
+const live = { passed: 0, failed: 0 }; // counted from reporter lines, for runs cut short
 let exitCode = 1;
 
 /** Last resort if we die between spawn and teardown: kill the server's process group. */
@@ -55,6 +57,7 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.once(sig, async () => {
     log(`got ${sig}, tearing down`);
     await teardown();
+    printCounts();
     process.exit(130);
   });
 }
@@ -134,16 +137,19 @@ async function main() {
     XDG_STATE_HOME: dir('xdg/state'),
     XDG_RUNTIME_DIR: dir('xdg/runtime'),
     TMPDIR: dir('tmp'),
-    VSCODE_TEST_BRIDGE: bridgeUrl,
-    VSCODE_TEST_RESULTS_DIR: resultsDir,
-    VSCODE_TEST_LOG_PREFIX: LOG_PREFIX,
+    EXT_TEST_BRIDGE: bridgeUrl,
+    EXT_TEST_RESULTS_DIR: resultsDir,
+    EXT_TEST_LOG_PREFIX: LOG_PREFIX,
     ...extensionHostEnv,
   };
   // Don't hand our own Node's options / npm's environment to Node 24 and the extension host.
   for (const k of Object.keys(env)) if (k === 'NODE_OPTIONS' || k.startsWith('npm_')) delete env[k];
-  if (process.env.VSCODE_TEST_GREP) env.VSCODE_TEST_GREP = process.env.VSCODE_TEST_GREP;
+  // Inside the extension host the suite reads EXT_TEST_* (VS Code may strip VSCODE_* vars).
+  if (process.env.VSCODE_TEST_GREP) env.EXT_TEST_GREP = process.env.VSCODE_TEST_GREP;
+  if (process.env.VSCODE_TEST_MOCHA_TIMEOUT) env.EXT_TEST_MOCHA_TIMEOUT = process.env.VSCODE_TEST_MOCHA_TIMEOUT;
 
   const serverLog = createWriteStream(path.join(resultsDir, 'vscode-server.log'));
+  cleanups.push(() => new Promise((r) => serverLog.end(r))); // runs after the kill below
   const tServer = Date.now();
   serverProc = spawn(
     paths.node,
@@ -170,14 +176,13 @@ async function main() {
   const listening = new Promise((resolve) => {
     const onData = (chunk) => {
       const s = chunk.toString();
-      serverLog.write(s);
+      if (!serverLog.writableEnded) serverLog.write(s);
       if (verbose) process.stdout.write('[server] ' + s);
       if (/listening on/i.test(s)) resolve();
     };
     serverProc.stdout.on('data', onData);
     serverProc.stderr.on('data', onData);
   });
-  cleanups.push(() => new Promise((r) => serverLog.end(r)));
   await raceTimeout(
     Promise.race([listening, serverExit.then((e) => Promise.reject(new Error(`VS Code server exited early (${JSON.stringify(e)}); see test-results/vscode-server.log`)))]),
     60_000,
@@ -186,6 +191,8 @@ async function main() {
   log(`VS Code ${paths.vscodeVersion} server on :${port} in ${secs(tServer)}`);
 
   // --- 5. Chromium -----------------------------------------------------------------------------
+  const workbenchLog = createWriteStream(path.join(resultsDir, 'vscode-workbench.log'));
+  cleanups.push(() => new Promise((r) => workbenchLog.end(r))); // runs after browser.close()
   const { chromium } = await import('playwright-core');
   const tBrowser = Date.now();
   const browser = await chromium.launch({
@@ -207,13 +214,11 @@ async function main() {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   page = await context.newPage();
 
-  const workbenchLog = createWriteStream(path.join(resultsDir, 'vscode-workbench.log'));
-  cleanups.push(() => new Promise((r) => workbenchLog.end(r)));
   let onExit;
   const extensionHostExit = new Promise((resolve) => (onExit = resolve));
   await page.exposeFunction('codeAutomationLog', (level, message) => {
     const text = String(message);
-    workbenchLog.write(`[${level}] ${text}\n`);
+    if (!workbenchLog.writableEnded) workbenchLog.write(`[${level}] ${text}\n`);
     const line = relayLine(level, text);
     if (line !== undefined) process.stdout.write(line + '\n');
   });
@@ -221,8 +226,9 @@ async function main() {
     saveLogs(logs);
     onExit(Number(code));
   });
-  page.on('pageerror', (err) => workbenchLog.write(`[pageerror] ${err.stack || err}\n`));
-  page.on('console', (msg) => workbenchLog.write(`[console.${msg.type()}] ${msg.text()}\n`));
+  const pageLog = (line) => workbenchLog.writableEnded || workbenchLog.write(line + '\n');
+  page.on('pageerror', (err) => pageLog(`[pageerror] ${err.stack || err}`));
+  page.on('console', (msg) => pageLog(`[console.${msg.type()}] ${msg.text()}`));
 
   const origin = `127.0.0.1:${port}`;
   const payload = [
@@ -269,7 +275,12 @@ function relayLine(level, text) {
     return undefined;
   }
   const i = text.indexOf(LOG_PREFIX);
-  if (i >= 0) return text.slice(i + LOG_PREFIX.length).replace(/\n\tat [^\n]*$/, ''); // drop the appended call site
+  if (i >= 0) {
+    const line = text.slice(i + LOG_PREFIX.length).replace(/\n\tat [^\n]*$/, ''); // drop the appended call site
+    if (/^\s+✔ /.test(line)) live.passed++;
+    if (/^\s+✘ \d+\) /.test(line)) live.failed++;
+    return line;
+  }
   if (verbose) return `[${level}] ${text}`;
   if (level === 'error' && !OFFLINE_NOISE.test(text) && !/^Error: \d+ test\(s\) failed/.test(text)) {
     return `[workbench error] ${text}`;
@@ -439,8 +450,10 @@ async function killGroup(proc) {
       return false;
     }
   };
-  for (const [sig, waitMs] of [['SIGTERM', 3000], ['SIGKILL', 2000]]) {
+  // Everything the server wrote is in temp dirs: a short grace period is enough.
+  for (const [sig, waitMs] of [['SIGTERM', 1000], ['SIGKILL', 2000]]) {
     if (!alive()) return;
+    if (verbose) log(`sending ${sig} to process group ${proc.pid}`);
     try {
       process.kill(-proc.pid, sig);
     } catch {}
@@ -453,9 +466,11 @@ async function killGroup(proc) {
 let tornDown;
 function teardown() {
   tornDown ??= (async () => {
+    const t = Date.now();
     for (const fn of cleanups.reverse()) {
       try {
         await fn();
+        if (verbose) log(`teardown step done at ${secs(t)}: ${fn.toString().slice(0, 60)}`);
       } catch (err) {
         log('teardown:', err?.message ?? err);
       }
@@ -475,7 +490,11 @@ try {
   await teardown();
 }
 log(`done in ${secs()} (exit ${exitCode})`);
-const passed = result?.passed ?? 0;
-const failed = result ? result.failed : 1; // no result at all counts as one failure
-console.log(`${passed} passed, ${failed} failed${result?.skipped ? `, ${result.skipped} skipped` : ''}`);
+printCounts();
 process.exit(exitCode);
+
+/** The closing line CI reads. A run cut short counts what had finished plus one failure. */
+function printCounts() {
+  const { passed, failed, skipped } = result ?? { passed: live.passed, failed: live.failed + 1 };
+  console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+}

@@ -2,6 +2,7 @@
 // activates cleanly. Independent of the extension's own commands and views.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { bridge } from './bridge';
 
 const EXTENSION_ID = 'ghl-vscode.ghl-vscode';
 
@@ -32,7 +33,7 @@ describe('extension activation', () => {
   it('sees the settings the runner seeded', function () {
     // run.mjs writes `"ghlVscodeTest.seeded": true` into the user settings (and test/vscode/
     // prepare.mjs can add more, e.g. "ghl.apiBaseUrl"); other launchers don't.
-    if (!process.env.VSCODE_TEST_BRIDGE) this.skip();
+    if (!bridge.available) this.skip();
     assert.equal(vscode.workspace.getConfiguration('ghlVscodeTest').get('seeded'), true);
   });
 });

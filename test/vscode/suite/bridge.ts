@@ -2,7 +2,7 @@
 // VS Code window it lives in (screenshots, clicks, drags, typing, reading webview DOM).
 //
 // test/vscode/run.mjs starts a small HTTP server next to Playwright and passes its address
-// to the extension host as VSCODE_TEST_BRIDGE (the VS Code server's environment is inherited
+// to the extension host as EXT_TEST_BRIDGE (the VS Code server's environment is inherited
 // by the extension host). Each call is one POST, answered after Playwright has done the
 // action, so tests simply `await` it. Under run-desktop.mjs (@vscode/test-electron) there
 // is no page to drive: `bridge.available` is false and tests that need it should skip:
@@ -66,7 +66,7 @@ export const parts = {
 } as const;
 
 async function call<T>(action: string, body: object): Promise<T> {
-  const base = process.env.VSCODE_TEST_BRIDGE;
+  const base = process.env.EXT_TEST_BRIDGE;
   if (!base) throw new Error('no page bridge: run the suite with test/vscode/run.mjs');
   const res = await fetch(new URL(action, base), {
     method: 'POST',
@@ -81,7 +81,7 @@ async function call<T>(action: string, body: object): Promise<T> {
 export const bridge = {
   /** True when a launcher with a page (run.mjs) is driving this run. */
   get available(): boolean {
-    return Boolean(process.env.VSCODE_TEST_BRIDGE);
+    return Boolean(process.env.EXT_TEST_BRIDGE);
   },
   /** Saves test-results/<name>.png; returns the absolute path. */
   screenshot: (name: string, opts: ScreenshotOptions = {}) => call<string>('screenshot', { name, ...opts }),

@@ -6,6 +6,7 @@
 // esbuild bundles only this file, so test files are listed here explicitly and loaded lazily,
 // after mocha has installed describe/it/before/... as globals ('pre-require').
 import Mocha from 'mocha';
+import { writeFileSync } from 'node:fs';
 import { format } from 'node:util';
 import { bridge } from './bridge';
 import { createReporter, type Counts } from './reporter';
@@ -20,7 +21,7 @@ const testFiles: Record<string, () => Promise<unknown>> = {
 export const RESULT_MARKER = '__RESULT__';
 
 export async function run(): Promise<void> {
-  const restoreConsole = tagConsole(process.env.VSCODE_TEST_LOG_PREFIX);
+  const restoreConsole = tagConsole(process.env.EXT_TEST_LOG_PREFIX);
   try {
     await runMocha();
   } finally {
@@ -32,11 +33,11 @@ async function runMocha(): Promise<void> {
   const counts: Counts = { passed: 0, failed: 0, skipped: 0 };
   const mocha = new Mocha({
     ui: 'bdd',
-    timeout: Number(process.env.VSCODE_TEST_MOCHA_TIMEOUT) || 20_000,
+    timeout: Number(process.env.EXT_TEST_MOCHA_TIMEOUT) || 20_000,
     color: false,
     reporter: createReporter(counts, (line) => console.log(line)),
   });
-  const grep = process.env.VSCODE_TEST_GREP;
+  const grep = process.env.EXT_TEST_GREP;
   if (grep) mocha.grep(grep);
 
   // Installs describe/it/... on globalThis, as `mocha` does for each file it loads.
@@ -56,6 +57,8 @@ async function runMocha(): Promise<void> {
 
   await new Promise<void>((resolve) => mocha.run(() => resolve()));
   console.log(`${RESULT_MARKER} ${JSON.stringify(counts)}`);
+  // Launchers that can't read the extension host's console (run-desktop.mjs) get a file.
+  if (process.env.EXT_TEST_RESULT_FILE) writeFileSync(process.env.EXT_TEST_RESULT_FILE, JSON.stringify(counts));
   if (counts.failed > 0) throw new Error(`${counts.failed} test(s) failed`);
   if (counts.passed === 0) throw new Error('no test ran');
 }

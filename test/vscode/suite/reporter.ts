@@ -3,6 +3,9 @@
 // joined by commas and printf placeholders left as they are ("%s%s,  ,suite title"), which
 // garbles mocha's own reporters. It also collects the counts for the __RESULT__ line.
 import Mocha from 'mocha';
+import { readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import path from 'node:path';
 
 const { EVENT_RUN_END, EVENT_SUITE_BEGIN, EVENT_SUITE_END, EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING } =
   Mocha.Runner.constants;
@@ -44,7 +47,7 @@ export function createReporter(counts: Counts, print: (line: string) => void) {
         failures.forEach(({ title, err }, i) => {
           print('');
           print(`  ${i + 1}) ${title}:`);
-          print(indentBlock(err?.stack || String(err), '     ')); // node:assert puts the diff in it
+          print(indentBlock(mapStack(err?.stack || String(err)), '     ')); // node:assert puts the diff in it
         });
       });
     }
@@ -58,3 +61,38 @@ function indentBlock(text: string, pad: string): string {
     .join('\n');
 }
 
+
+let sourceMap: SourceMap | null | undefined;
+
+/**
+ * Rewrites bundle positions (dist/test/suite/index.js:L:C) in a stack to the TypeScript sources
+ * using the bundle's .map file: the extension host runs without --enable-source-maps.
+ */
+export function mapStack(stack: string): string {
+  const bundle = typeof __filename === 'string' ? __filename : '';
+  if (sourceMap === undefined) {
+    try {
+      sourceMap = new SourceMap(JSON.parse(readFileSync(bundle + '.map', 'utf8')));
+    } catch {
+      sourceMap = null;
+    }
+  }
+  if (!sourceMap || !bundle) return stack;
+  const map = sourceMap;
+  const escaped = bundle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const mapped = stack.replace(new RegExp(`${escaped}:(\\d+):(\\d+)`, 'g'), (whole, line: string, col: string) => {
+    const e = map.findEntry(Number(line) - 1, Number(col) - 1) as Partial<{
+      originalSource: string;
+      originalLine: number;
+      originalColumn: number;
+    }>;
+    if (!e?.originalSource) return whole;
+    const src = e.originalSource.startsWith('file://') ? new URL(e.originalSource).pathname : path.resolve(path.dirname(bundle), e.originalSource);
+    return `${src}:${(e.originalLine ?? 0) + 1}:${(e.originalColumn ?? 0) + 1}`;
+  });
+  // Mocha's and Node's own frames say nothing about the failure.
+  return mapped
+    .split('\n')
+    .filter((l) => !/^\s*at .*(\/node_modules\/mocha\/|\(node:internal\/)/.test(l))
+    .join('\n');
+}
