@@ -71,11 +71,11 @@ const root = document.getElementById(WEBVIEW_ROOT_ID) ?? document.body.appendChi
 const pipelineSelect = h('vscode-single-select', {
   'data-testid': 'board-pipeline-select',
   id: 'pipeline-select',
-  'aria-label': 'Pipeline',
+  label: 'Pipeline',
 });
 const filterSelect = h(
   'vscode-single-select',
-  { 'data-testid': 'board-status-filter', id: 'status-filter', 'aria-label': 'Status filter' },
+  { 'data-testid': 'board-status-filter', id: 'status-filter', label: 'Status filter' },
   FILTERS.map((f) => h('vscode-option', { value: f }, f === 'all' ? 'All statuses' : STATUS_LABEL[f])),
 );
 filterSelect.value = state.filter;
@@ -241,8 +241,14 @@ function renderCard(opp: Opportunity): HTMLElement {
     h(
       'div',
       { class: 'card-footer' },
-      h('span', { class: ['badge', `status-${status}`], 'data-testid': 'card-status' }, codicon(STATUS_ICON[status]), STATUS_LABEL[status]),
-      select,
+      // The status badge is the status menu: a color, an icon and a word (never color alone).
+      h(
+        'label',
+        { class: ['badge', `status-${status}`], 'data-testid': 'card-status', title: 'Change status' },
+        codicon(STATUS_ICON[status]),
+        select,
+        codicon('chevron-down', 'badge-chevron'),
+      ),
     ),
   );
 }

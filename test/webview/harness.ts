@@ -1,0 +1,355 @@
+/**
+ * Runs the BUILT webview bundles in headless Chromium behind the same HTML and CSP the
+ * extension host serves, with `acquireVsCodeApi` replaced by a scriptable fake host.
+ *
+ * - bundles are built with esbuild's JS API (same options as esbuild.mjs) into a temp dir;
+ * - pages live on a fake origin (https://webview.test/) served by `page.route`, so the CSP's
+ *   `{cspSource}` is that origin and nothing touches the network;
+ * - the fake host answers requests from fixtures, can fail or swallow the next request of a
+ *   channel, records everything posted, and can push messages.
+ */
+import * as esbuild from 'esbuild';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Opportunity, Pipeline } from '../../src/protocol/entities';
+import type { ErrorInfo } from '../../src/protocol/envelope';
+
+const require = createRequire(import.meta.url);
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const ORIGIN = 'https://webview.test';
+export const RESULTS_DIR = path.join(ROOT, 'test-results');
+
+export type App = 'board' | 'chat' | 'ipc-harness';
+
+export interface Built {
+  dir: string;
+  files: Map<string, Buffer>;
+  dispose(): void;
+}
+
+/** Builds board, chat and the ipc test harness like esbuild.mjs's (production) webview build. */
+export async function buildBundles(): Promise<Built> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ghl-webview-'));
+  const result = await esbuild.build({
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    // esbuild.mjs --production options (minified, no source map): what ships, and quick to load.
+    sourcemap: false,
+    minify: true,
+    entryPoints: {
+      'webview/board': path.join(ROOT, 'src/webview/board/main.ts'),
+      'webview/chat': path.join(ROOT, 'src/webview/chat/main.ts'),
+      'webview/ipc-harness': path.join(ROOT, 'test/webview/fixtures/ipcHarness.ts'),
+    },
+    outdir: dir,
+    write: false,
+    logLevel: 'silent',
+  });
+  const files = new Map<string, Buffer>();
+  for (const file of result.outputFiles) {
+    files.set(path.relative(dir, file.path).split(path.sep).join('/'), Buffer.from(file.contents));
+  }
+  const codicons = path.dirname(require.resolve('@vscode/codicons/dist/codicon.css'));
+  files.set('webview/codicon.css', readFileSync(path.join(codicons, 'codicon.css')));
+  files.set('webview/codicon.ttf', readFileSync(path.join(codicons, 'codicon.ttf')));
+  files.set('theme-dark.css', Buffer.from(DARK_THEME));
+  return { dir, files, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+}
+
+function escapeAttr(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** The host's HTML for one app (see the brief / the host's webview provider). */
+export function hostHtml(app: App, nonce: string, initialState: unknown = {}): string {
+  const css = app === 'ipc-harness' ? '' : `<link rel="stylesheet" href="${ORIGIN}/dist/webview/${app}.css">`;
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${ORIGIN} data:; style-src ${ORIGIN}; font-src ${ORIGIN}; script-src 'nonce-${nonce}';">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<meta name="ghl-initial-state" content="${escapeAttr(JSON.stringify(initialState))}">
+<link rel="stylesheet" href="${ORIGIN}/dist/webview/codicon.css" id="vscode-codicon-stylesheet">
+<link rel="stylesheet" href="${ORIGIN}/dist/theme-dark.css">
+${css}
+</head><body class="vscode-dark"><div id="app"></div><script type="module" nonce="${nonce}" src="${ORIGIN}/dist/webview/${app}.js"></script></body></html>`;
+}
+
+export interface HostFixtures {
+  pipelines?: Pipeline[];
+  opportunities?: Opportunity[];
+  settings?: { defaultPipeline?: string | null; configured?: boolean };
+  /** Fail every request of these channels with this error. */
+  failAlways?: Record<string, ErrorInfo>;
+  chatReply?: string;
+  /** Milliseconds before each reply. */
+  delayMs?: number;
+}
+
+export interface Posted {
+  id: string;
+  channel: string;
+  payload: unknown;
+}
+
+/** The fake VS Code host, installed with page.addInitScript before any page script runs. */
+function fakeHost(fixtures: HostFixtures): void {
+  type Msg = { id: string; channel: string; payload: Record<string, unknown> };
+  const w = window as unknown as Record<string, unknown>;
+  const violations: unknown[] = [];
+  document.addEventListener('securitypolicyviolation', (e) => {
+    violations.push({ directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample });
+  });
+  const opps = (fixtures.opportunities ?? []).map((o) => ({ ...o }));
+  const host = {
+    posted: [] as Msg[],
+    failNext: {} as Record<string, unknown>,
+    silent: [] as string[],
+    violations,
+    delayMs: fixtures.delayMs ?? 0,
+    /** While true, replies wait in `held` until release(). */
+    holding: false,
+    held: [] as Array<() => void>,
+    release() {
+      host.holding = false;
+      for (const send of host.held.splice(0)) send();
+    },
+    opps,
+    push(push: string, payload: unknown) {
+      window.dispatchEvent(new MessageEvent('message', { data: { push, payload } }));
+    },
+    raw(data: unknown) {
+      window.dispatchEvent(new MessageEvent('message', { data }));
+    },
+  };
+  w.__host = host;
+  const reply = (id: string, response: unknown) => {
+    const send = () =>
+      setTimeout(() => window.dispatchEvent(new MessageEvent('message', { data: { id, response } })), host.delayMs);
+    if (host.holding) host.held.push(send);
+    else send();
+  };
+  const ok = (id: string, data: unknown) => reply(id, { success: true, data: JSON.parse(JSON.stringify(data)) });
+  const fail = (id: string, error: unknown) => reply(id, { success: false, error });
+
+  function handle(msg: Msg): void {
+    const { id, channel, payload } = msg;
+    if (host.silent.includes(channel)) return;
+    if (host.failNext[channel]) {
+      const error = host.failNext[channel];
+      delete host.failNext[channel];
+      return void fail(id, error);
+    }
+    if (fixtures.failAlways?.[channel]) return void fail(id, fixtures.failAlways[channel]);
+    switch (channel) {
+      case 'ext-ghl:settings-get':
+        return void ok(id, {
+          token: 'pit-…beef',
+          locationId: 'loc-1',
+          defaultPipeline: fixtures.settings?.defaultPipeline ?? null,
+          configured: fixtures.settings?.configured ?? true,
+        });
+      case 'ext-ghl:pipelines-list':
+        return void ok(id, { items: fixtures.pipelines ?? [], total: (fixtures.pipelines ?? []).length });
+      case 'ext-ghl:opps-list': {
+        const matching = opps.filter(
+          (o) =>
+            (!payload.pipelineId || o.pipelineId === payload.pipelineId) && (!payload.status || o.status === payload.status),
+        );
+        const offset = Number(payload.offset ?? 0);
+        const limit = Number(payload.limit ?? 50);
+        return void ok(id, { items: matching.slice(offset, offset + limit), total: matching.length });
+      }
+      case 'ext-ghl:opps-update': {
+        const opp = opps.find((o) => o.id === payload.id);
+        if (!opp) return void fail(id, { code: 'NOT_FOUND', message: 'No such opportunity' });
+        Object.assign(opp, payload.data, { updatedAt: new Date().toISOString() });
+        return void ok(id, opp);
+      }
+      case 'ext-ghl:opps-update-status': {
+        const opp = opps.find((o) => o.id === payload.id);
+        if (!opp) return void fail(id, { code: 'NOT_FOUND', message: 'No such opportunity' });
+        opp.status = payload.status as typeof opp.status;
+        return void ok(id, opp);
+      }
+      case 'ext-ghl:chat-send':
+        return void ok(id, {
+          status: 'not-available',
+          message: 'Chat is not available yet.',
+          reply: fixtures.chatReply ?? 'Chat is not available yet — this is a placeholder answer.',
+        });
+      case 'ext-ghl:chat-clear':
+        return void ok(id, { cleared: true });
+      default:
+        return void fail(id, { code: 'UNKNOWN_CHANNEL', message: `Unknown channel ${channel}` });
+    }
+  }
+
+  let acquired = false;
+  w.acquireVsCodeApi = () => {
+    if (acquired) throw new Error('An instance of the VS Code API has already been acquired');
+    acquired = true;
+    return {
+      postMessage(message: Msg) {
+        const copy = JSON.parse(JSON.stringify(message)) as Msg;
+        host.posted.push(copy);
+        handle(copy);
+      },
+      getState() {
+        const raw = sessionStorage.getItem('vscode-state');
+        return raw ? JSON.parse(raw) : undefined;
+      },
+      setState(state: unknown) {
+        sessionStorage.setItem('vscode-state', JSON.stringify(state));
+        return state;
+      },
+    };
+  };
+}
+
+export interface OpenOptions {
+  app: App;
+  fixtures?: HostFixtures;
+  initialState?: unknown;
+  viewport?: { width: number; height: number };
+}
+
+export interface OpenedPage {
+  page: Page;
+  /** Console errors and uncaught page errors. */
+  errors: string[];
+  posted(channel?: string): Promise<Posted[]>;
+  violations(): Promise<unknown[]>;
+  close(): Promise<void>;
+}
+
+/** Opens one app on the fake origin with a fresh fake host. */
+export async function openApp(browser: Browser, built: Built, options: OpenOptions): Promise<OpenedPage> {
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 720 }, locale: 'en-US' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
+  page.on('pageerror', (err) => errors.push(String(err)));
+  const nonce = Buffer.from(String(Math.random())).toString('base64').replace(/[^a-zA-Z0-9]/g, '');
+  const html = hostHtml(options.app, nonce, options.initialState ?? {});
+  await page.route(`${ORIGIN}/**`, async (route) => {
+    const url = new URL(route.request().url());
+    if (url.pathname === '/index.html') {
+      return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
+    }
+    const file = built.files.get(url.pathname.replace(/^\/dist\//, ''));
+    if (!file) return route.fulfill({ status: 404, body: 'not found' });
+    const ext = path.extname(url.pathname);
+    const contentType =
+      ext === '.js' ? 'text/javascript' : ext === '.css' ? 'text/css' : ext === '.ttf' ? 'font/ttf' : 'application/octet-stream';
+    return route.fulfill({ status: 200, contentType, body: file });
+  });
+  // Anything else (a real network request) is a bug in the app.
+  await page.route(/^(?!https:\/\/webview\.test\/)/, (route) => {
+    errors.push(`unexpected request ${route.request().url()}`);
+    return route.abort();
+  });
+  // tsx/esbuild may wrap functions in a `__name` helper; give the serialized host one.
+  await page.addInitScript({
+    content: `(() => { const __name = (f) => f; (${fakeHost.toString()})(${JSON.stringify(options.fixtures ?? {})}); })();`,
+  });
+  await page.goto(`${ORIGIN}/index.html`, { waitUntil: 'domcontentloaded' });
+  return {
+    page,
+    errors,
+    posted: async (channel) => {
+      const all = (await page.evaluate('window.__host.posted')) as Posted[];
+      return channel ? all.filter((m) => m.channel === channel) : all;
+    },
+    violations: () => page.evaluate('window.__host.violations') as Promise<unknown[]>,
+    close: () => context.close(),
+  };
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await mkdir(RESULTS_DIR, { recursive: true });
+  const file = path.join(RESULTS_DIR, name);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** VS Code "Dark Modern" colors, as VS Code sets them on a webview. */
+const DARK_THEME = `:root {
+  --vscode-font-family: system-ui, -apple-system, "Segoe UI", Ubuntu, "Droid Sans", sans-serif;
+  --vscode-font-size: 13px;
+  --vscode-font-weight: normal;
+  --vscode-editor-font-family: monospace;
+  --vscode-foreground: #cccccc;
+  --vscode-descriptionForeground: #9d9d9d;
+  --vscode-disabledForeground: rgba(204, 204, 204, 0.5);
+  --vscode-errorForeground: #f85149;
+  --vscode-icon-foreground: #cccccc;
+  --vscode-focusBorder: #0078d4;
+  --vscode-editor-background: #1f1f1f;
+  --vscode-editor-foreground: #cccccc;
+  --vscode-sideBar-background: #181818;
+  --vscode-sideBar-border: #2b2b2b;
+  --vscode-sideBarSectionHeader-border: #2b2b2b;
+  --vscode-panel-background: #181818;
+  --vscode-panel-border: #2b2b2b;
+  --vscode-widget-border: #313131;
+  --vscode-widget-shadow: rgba(0, 0, 0, 0.36);
+  --vscode-editorWidget-background: #202020;
+  --vscode-editorWidget-foreground: #cccccc;
+  --vscode-editorWidget-border: #313131;
+  --vscode-button-background: #0078d4;
+  --vscode-button-foreground: #ffffff;
+  --vscode-button-hoverBackground: #026ec1;
+  --vscode-button-border: rgba(255, 255, 255, 0.07);
+  --vscode-button-secondaryBackground: #313131;
+  --vscode-button-secondaryForeground: #cccccc;
+  --vscode-button-secondaryHoverBackground: #3c3c3c;
+  --vscode-badge-background: #616161;
+  --vscode-badge-foreground: #f8f8f8;
+  --vscode-dropdown-background: #313131;
+  --vscode-dropdown-foreground: #cccccc;
+  --vscode-dropdown-border: #3c3c3c;
+  --vscode-dropdown-listBackground: #1f1f1f;
+  --vscode-input-background: #313131;
+  --vscode-input-foreground: #cccccc;
+  --vscode-input-border: #3c3c3c;
+  --vscode-input-placeholderForeground: #989898;
+  --vscode-inputValidation-errorBackground: #5a1d1d;
+  --vscode-inputValidation-errorBorder: #be1100;
+  --vscode-list-hoverBackground: #2a2d2e;
+  --vscode-list-activeSelectionBackground: #04395e;
+  --vscode-list-activeSelectionForeground: #ffffff;
+  --vscode-list-focusOutline: #0078d4;
+  --vscode-list-dropBackground: #383b3d;
+  --vscode-toolbar-hoverBackground: rgba(90, 93, 94, 0.31);
+  --vscode-progressBar-background: #0078d4;
+  --vscode-charts-blue: #3794ff;
+  --vscode-charts-green: #89d185;
+  --vscode-charts-red: #f14c4c;
+  --vscode-charts-yellow: #cca700;
+  --vscode-scrollbarSlider-background: rgba(121, 121, 121, 0.4);
+  --vscode-settings-dropdownListBorder: #454545;
+  --vscode-quickInput-background: #222222;
+}
+`;
