@@ -1,0 +1,226 @@
+// In-memory search index over the cached contacts: the few columns the contact list
+// filters and sorts by, kept in list order. The searchable text of all contacts is joined
+// (in list order) into one string, so a query is a few native indexOf calls over ~4 MB
+// (~1-2 ms for 50k contacts) instead of six LIKEs per row in SQLite (~150 ms).
+// The repository keeps it coherent with the table through connState (see there).
+import type { Database } from 'sql.js';
+import type { Contact } from '../protocol/entities';
+import { firstRow, parseJsonArray } from './sql';
+
+interface Entry {
+  readonly id: string;
+  /** Interned location id (small integer), cheap to compare. */
+  loc: number;
+  /** Contacts without a name sort after all named ones (SQL: `name IS NULL`). */
+  named: boolean;
+  /** Name folded like SQLite's NOCASE (ASCII letters only). */
+  key: string;
+  /** name, first/last name, email, phone and company, lower-cased, \u0001-separated, no \u0000. */
+  hay: string;
+  live: boolean;
+}
+
+export interface IndexedFields {
+  id: string;
+  locationId: string;
+  name: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  phone: string | null;
+  companyName: string | null;
+}
+
+/** ASCII-only case folding, as SQLite's NOCASE collation does. */
+export function foldNoCase(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /[^\x00-\x7f]/.test(s) ? s.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : s.toLowerCase();
+}
+
+/** The text a contact query matches against (Unicode-aware lower case). */
+export function haystack(f: Omit<IndexedFields, 'id' | 'locationId'>): string {
+  let out = '';
+  for (const v of [f.name, f.firstName, f.lastName, f.email, f.phone, f.companyName]) {
+    if (v) out += (out ? '\u0001' : '') + v;
+  }
+  return out.toLowerCase().replace(/\u0000/g, '');
+}
+
+/** How a user query is normalised before matching; '' means no filter. */
+export function normaliseQuery(query: string | undefined | null): string {
+  return typeof query === 'string' ? query.trim().toLowerCase().replace(/\u0000/g, '') : '';
+}
+
+function compare(a: Entry, b: Entry): number {
+  if (a.named !== b.named) return a.named ? -1 : 1;
+  if (a.key !== b.key) return a.key < b.key ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+function text(v: unknown): string | null {
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null;
+}
+
+export class ContactSearchIndex {
+  private readonly byId = new Map<string, Entry>();
+  private order: Entry[] = [];
+  private unsorted = false;
+  private dead = 0;
+  private readonly locIds = new Map<string, number>();
+  /** All `hay` strings of `order`, each followed by \u0000; null when stale. */
+  private blob: string | null = null;
+  /** blob offset where order[k]'s text starts; starts[order.length] = blob.length. */
+  private starts: Int32Array = new Int32Array(1);
+
+  /** Reads the indexed columns of every contact (one row of JSON, parsed in JS). */
+  static build(db: Database): ContactSearchIndex {
+    const index = new ContactSearchIndex();
+    const row = firstRow(
+      db,
+      `SELECT json_group_array(json_array(id, location_id, name, first_name, last_name, email, phone, company_name))
+       FROM ghl_contacts`,
+    );
+    for (const r of parseJsonArray(row?.[0])) {
+      if (!Array.isArray(r)) continue;
+      const id = text(r[0]);
+      if (id === null) continue;
+      index.set({
+        id,
+        locationId: text(r[1]) ?? '',
+        name: text(r[2]),
+        firstName: text(r[3]),
+        lastName: text(r[4]),
+        email: text(r[5]),
+        phone: text(r[6]),
+        companyName: text(r[7]),
+      });
+    }
+    return index;
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  set(f: IndexedFields | Contact): void {
+    const named = f.name !== null && f.name !== undefined;
+    const key = named ? foldNoCase(f.name as string) : '';
+    const hay = haystack(f);
+    const loc = this.locId(f.locationId);
+    this.blob = null;
+    const existing = this.byId.get(f.id);
+    if (existing) {
+      if (existing.named !== named || existing.key !== key) this.unsorted = true;
+      existing.named = named;
+      existing.key = key;
+      existing.loc = loc;
+      existing.hay = hay;
+      return;
+    }
+    const entry: Entry = { id: f.id, loc, named, key, hay, live: true };
+    this.byId.set(f.id, entry);
+    this.order.push(entry);
+    this.unsorted = true;
+  }
+
+  remove(id: string): void {
+    const entry = this.byId.get(id);
+    if (!entry) return;
+    entry.live = false;
+    this.byId.delete(id);
+    this.dead++;
+    this.blob = null;
+  }
+
+  clear(): void {
+    this.byId.clear();
+    this.order = [];
+    this.unsorted = false;
+    this.dead = 0;
+    this.blob = null;
+  }
+
+  /** Ids of one page, in list order, and how many match overall. */
+  search(options: { locationId?: string; query?: string; offset: number; limit: number }): {
+    ids: string[];
+    total: number;
+  } {
+    this.settle();
+    const order = this.order;
+    const needle = normaliseQuery(options.query);
+    // An unknown location matches nothing; -1 is never an interned id.
+    const loc = options.locationId === undefined ? undefined : (this.locIds.get(options.locationId) ?? -1);
+    const start = options.offset;
+    const end = start + options.limit;
+    const ids: string[] = [];
+    let total = 0;
+    if (!needle) {
+      for (let k = 0; k < order.length; k++) {
+        const e = order[k]!;
+        if (loc !== undefined && e.loc !== loc) continue;
+        if (total >= start && total < end) ids.push(e.id);
+        total++;
+      }
+      return { ids, total };
+    }
+    const { blob, starts } = this.searchText();
+    let k = 0;
+    let pos = blob.indexOf(needle);
+    while (pos !== -1) {
+      // Matches come in blob order: walk k forward to the entry containing pos. A match
+      // never spans two entries (the needle has no \u0000).
+      while (starts[k + 1]! <= pos) k++;
+      const e = order[k]!;
+      if (loc === undefined || e.loc === loc) {
+        if (total >= start && total < end) ids.push(e.id);
+        total++;
+      }
+      k++;
+      if (k >= order.length) break;
+      pos = blob.indexOf(needle, starts[k]!);
+    }
+    return { ids, total };
+  }
+
+  private locId(locationId: string): number {
+    let id = this.locIds.get(locationId);
+    if (id === undefined) {
+      id = this.locIds.size;
+      this.locIds.set(locationId, id);
+    }
+    return id;
+  }
+
+  private searchText(): { blob: string; starts: Int32Array } {
+    if (this.blob === null) {
+      const order = this.order;
+      const starts = new Int32Array(order.length + 1);
+      const parts: string[] = new Array<string>(order.length);
+      let offset = 0;
+      for (let k = 0; k < order.length; k++) {
+        const hay = order[k]!.hay;
+        starts[k] = offset;
+        parts[k] = hay;
+        offset += hay.length + 1;
+      }
+      starts[order.length] = offset;
+      this.blob = parts.join('\u0000') + '\u0000';
+      this.starts = starts;
+    }
+    return { blob: this.blob, starts: this.starts };
+  }
+
+  private settle(): void {
+    if (this.dead > 0) {
+      this.order = this.order.filter((e) => e.live);
+      this.dead = 0;
+      this.blob = null;
+    }
+    if (this.unsorted) {
+      // Mostly sorted after incremental changes: TimSort makes this close to linear.
+      this.order.sort(compare);
+      this.unsorted = false;
+      this.blob = null;
+    }
+  }
+}

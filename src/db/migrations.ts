@@ -1,0 +1,98 @@
+// Versioned schema migrations, tracked by `PRAGMA user_version`.
+//
+// MIGRATIONS is append-only: never edit a shipped entry, add a new one with the next
+// version. Each migration runs in its own transaction together with its version bump.
+import type { Database } from 'sql.js';
+
+export interface Migration {
+  readonly version: number;
+  readonly description: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'contacts, opportunities and pipelines',
+    sql: `
+CREATE TABLE ghl_contacts (
+  id TEXT PRIMARY KEY NOT NULL, location_id TEXT NOT NULL,
+  first_name TEXT, last_name TEXT, name TEXT, email TEXT, phone TEXT, company_name TEXT,
+  address1 TEXT, city TEXT, state TEXT, postal_code TEXT,
+  tags TEXT NOT NULL DEFAULT '[]', custom_fields TEXT NOT NULL DEFAULT '[]',
+  created_at TEXT, updated_at TEXT, synced_at INTEGER NOT NULL
+);
+CREATE TABLE ghl_opportunities (
+  id TEXT PRIMARY KEY NOT NULL, location_id TEXT NOT NULL, name TEXT NOT NULL,
+  pipeline_id TEXT NOT NULL, pipeline_stage_id TEXT NOT NULL, status TEXT NOT NULL,
+  monetary_value REAL NOT NULL DEFAULT 0, contact_id TEXT, contact_name TEXT,
+  assigned_to TEXT, source TEXT, custom_fields TEXT NOT NULL DEFAULT '[]',
+  created_at TEXT, updated_at TEXT, synced_at INTEGER NOT NULL
+);
+CREATE TABLE ghl_pipelines (
+  id TEXT PRIMARY KEY NOT NULL, location_id TEXT NOT NULL, name TEXT NOT NULL,
+  stages TEXT NOT NULL DEFAULT '[]', synced_at INTEGER NOT NULL
+);
+CREATE INDEX idx_ghl_contacts_location_name ON ghl_contacts(location_id, name);
+CREATE INDEX idx_ghl_contacts_email ON ghl_contacts(email);
+CREATE INDEX idx_ghl_opps_pipeline_stage ON ghl_opportunities(pipeline_id, pipeline_stage_id);
+CREATE INDEX idx_ghl_opps_status ON ghl_opportunities(status);
+CREATE INDEX idx_ghl_opps_contact ON ghl_opportunities(contact_id);
+`,
+  },
+];
+
+export const CURRENT_SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** The file was written by a newer version of the extension; this code cannot use it. */
+export class SchemaTooNewError extends Error {
+  constructor(
+    readonly fileVersion: number,
+    readonly supportedVersion: number = CURRENT_SCHEMA_VERSION,
+  ) {
+    super(
+      `cache schema version ${fileVersion} is newer than this extension supports (${supportedVersion}); ` +
+        'it was written by a newer version of the extension',
+    );
+    this.name = 'SchemaTooNewError';
+  }
+}
+
+export function getUserVersion(db: Database): number {
+  const res = db.exec('PRAGMA user_version');
+  const v = res[0]?.values[0]?.[0];
+  return typeof v === 'number' ? v : 0;
+}
+
+/**
+ * Brings `db` up to CURRENT_SCHEMA_VERSION. Returns the version it started from.
+ * Throws SchemaTooNewError for a newer file; a failing migration is rolled back whole.
+ */
+export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): number {
+  const from = getUserVersion(db);
+  const latest = migrations.length > 0 ? migrations[migrations.length - 1]!.version : 0;
+  if (from > latest) throw new SchemaTooNewError(from, latest);
+  for (const m of migrations) {
+    if (m.version <= from) continue;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      db.exec(m.sql);
+      db.exec(`PRAGMA user_version = ${Math.trunc(m.version)}`);
+      db.exec('COMMIT');
+    } catch (err) {
+      try {
+        db.exec('ROLLBACK');
+      } catch {
+        // the transaction may already be gone
+      }
+      throw new Error(`cache migration to v${m.version} (${m.description}) failed: ${errorMessage(err)}`, {
+        cause: err,
+      });
+    }
+  }
+  return from;
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

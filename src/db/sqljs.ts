@@ -1,0 +1,43 @@
+// Lazy, cached loader for sql.js (SQLite compiled to WebAssembly).
+//
+// The wasm bytes are read from disk and handed over as `wasmBinary`: letting sql.js
+// locate the file itself (`locateFile`) makes newer Node versions try to `fetch` it.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import initSqlJs from 'sql.js';
+import type { SqlJsStatic } from 'sql.js';
+
+export type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
+
+let cached: { wasmPath: string; promise: Promise<SqlJsStatic> } | undefined;
+
+/**
+ * Where the wasm lives: beside the bundle (`dist/backend.js` + `dist/sql-wasm.wasm`), else
+ * in node_modules (tests and scripts run from source through tsx).
+ */
+export function defaultWasmPath(): string {
+  if (typeof __dirname === 'string') {
+    const beside = path.join(__dirname, 'sql-wasm.wasm');
+    if (fs.existsSync(beside)) return beside;
+  }
+  return require.resolve('sql.js/dist/sql-wasm.wasm');
+}
+
+/**
+ * Loads sql.js once per process. Later calls return the same instance (the wasm path of
+ * the first successful call wins); a failed load is not cached, so a later call retries.
+ */
+export function loadSqlJs(wasmPath?: string): Promise<SqlJsStatic> {
+  if (cached) return cached.promise;
+  const resolved = wasmPath ?? defaultWasmPath();
+  const promise = (async () => {
+    const bytes = await fs.promises.readFile(resolved);
+    const wasmBinary = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    return initSqlJs({ wasmBinary: wasmBinary as ArrayBuffer });
+  })();
+  cached = { wasmPath: resolved, promise };
+  promise.catch(() => {
+    if (cached?.promise === promise) cached = undefined;
+  });
+  return promise;
+}

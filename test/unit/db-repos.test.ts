@@ -1,0 +1,409 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import type { Database, SqlJsStatic } from 'sql.js';
+import { GhlContactsRepo } from '../../src/db/contactsRepo';
+import { CURRENT_SCHEMA_VERSION, getUserVersion, migrate, SchemaTooNewError } from '../../src/db/migrations';
+import { GhlOpportunitiesRepo } from '../../src/db/opportunitiesRepo';
+import { GhlPipelinesRepo } from '../../src/db/pipelinesRepo';
+import { loadSqlJs } from '../../src/db/sqljs';
+import type { Contact, Opportunity, Pipeline } from '../../src/protocol/entities';
+
+let SQL: SqlJsStatic;
+before(async () => {
+  SQL = await loadSqlJs();
+});
+
+function freshDb(): Database {
+  const db = new SQL.Database();
+  migrate(db);
+  return db;
+}
+
+function contact(id: string, over: Partial<Contact> = {}): Contact {
+  return {
+    id,
+    locationId: 'loc1',
+    firstName: null,
+    lastName: null,
+    name: null,
+    email: null,
+    phone: null,
+    companyName: null,
+    address1: null,
+    city: null,
+    state: null,
+    postalCode: null,
+    tags: [],
+    customFields: [],
+    createdAt: null,
+    updatedAt: null,
+    syncedAt: 1,
+    ...over,
+  };
+}
+
+function opp(id: string, over: Partial<Opportunity> = {}): Opportunity {
+  return {
+    id,
+    locationId: 'loc1',
+    name: `Deal ${id}`,
+    pipelineId: 'p1',
+    pipelineStageId: 's1',
+    status: 'open',
+    monetaryValue: 0,
+    contactId: null,
+    contactName: null,
+    assignedTo: null,
+    source: null,
+    customFields: [],
+    createdAt: null,
+    updatedAt: null,
+    syncedAt: 1,
+    ...over,
+  };
+}
+
+function names(items: Contact[]): (string | null)[] {
+  return items.map((c) => c.name);
+}
+
+describe('db migrations', () => {
+  it('creates the tables and indexes and sets user_version', () => {
+    const db = new SQL.Database();
+    assert.equal(getUserVersion(db), 0);
+    assert.equal(migrate(db), 0);
+    assert.equal(getUserVersion(db), CURRENT_SCHEMA_VERSION);
+    assert.ok(CURRENT_SCHEMA_VERSION >= 1);
+    const objects = db.exec("SELECT type, name FROM sqlite_master WHERE name LIKE '%ghl%' ORDER BY name")[0]!.values;
+    const byType = (t: string) => objects.filter((o) => o[0] === t).map((o) => o[1]);
+    assert.deepEqual(byType('table'), ['ghl_contacts', 'ghl_opportunities', 'ghl_pipelines']);
+    assert.deepEqual(byType('index').filter((n) => String(n).startsWith('idx_')), [
+      'idx_ghl_contacts_email',
+      'idx_ghl_contacts_location_name',
+      'idx_ghl_opps_contact',
+      'idx_ghl_opps_pipeline_stage',
+      'idx_ghl_opps_status',
+    ]);
+    // Running again is a no-op.
+    assert.equal(migrate(db), CURRENT_SCHEMA_VERSION);
+  });
+
+  it('refuses a database from a newer version', () => {
+    const db = new SQL.Database();
+    db.exec(`PRAGMA user_version = ${CURRENT_SCHEMA_VERSION + 1}`);
+    assert.throws(() => migrate(db), SchemaTooNewError);
+  });
+
+  it('rolls back a failing migration whole, version included', () => {
+    const db = new SQL.Database();
+    const bad = [{ version: 1, description: 'bad', sql: 'CREATE TABLE a (x); CREATE TABLE a (y);' }];
+    assert.throws(() => migrate(db, bad), /migration to v1/);
+    assert.equal(getUserVersion(db), 0);
+    assert.equal(db.exec("SELECT count(*) FROM sqlite_master WHERE name = 'a'")[0]!.values[0]![0], 0);
+  });
+});
+
+describe('GhlContactsRepo', () => {
+  it('round-trips a contact including JSON columns', () => {
+    const repo = new GhlContactsRepo(freshDb());
+    const c = contact('c1', {
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      name: 'Ada Lovelace',
+      email: 'ada@example.com',
+      phone: '+15550001',
+      companyName: 'Analytical Engines',
+      address1: '1 Main St',
+      city: 'London',
+      state: 'LDN',
+      postalCode: 'W1',
+      tags: ['vip', 'math'],
+      customFields: [
+        { id: 'f1', value: 42 },
+        { id: 'f2', value: { nested: ['x'] } },
+      ],
+      createdAt: '2024-01-01T00:00:00.000Z',
+      updatedAt: '2024-02-01T00:00:00.000Z',
+      syncedAt: 1700000000000,
+    });
+    repo.upsert(c);
+    assert.deepEqual(repo.get('c1'), c);
+    repo.upsert({ ...c, tags: ['changed'], email: null });
+    assert.deepEqual(repo.get('c1'), { ...c, tags: ['changed'], email: null });
+    assert.equal(repo.get('nope'), undefined);
+    assert.equal(repo.count(), 1);
+  });
+
+  it('maps bad JSON in a row to [] instead of throwing', () => {
+    const db = freshDb();
+    const repo = new GhlContactsRepo(db);
+    repo.upsert(contact('c1', { tags: ['a'] }));
+    db.run("UPDATE ghl_contacts SET tags = '{not json', custom_fields = '[1, {\"id\": 5}, {\"id\": \"ok\"}]'");
+    const got = repo.get('c1')!;
+    assert.deepEqual(got.tags, []);
+    assert.deepEqual(got.customFields, [{ id: 'ok', value: null }]);
+  });
+
+  it('upsertMany is atomic: a bad row in the middle writes nothing', () => {
+    const repo = new GhlContactsRepo(freshDb());
+    repo.upsert(contact('keep', { name: 'Before' }));
+    const rows = [
+      contact('a', { name: 'A' }),
+      contact('keep', { name: 'After' }),
+      { ...contact('bad'), locationId: null as unknown as string },
+      contact('z', { name: 'Z' }),
+    ];
+    assert.throws(() => repo.upsertMany(rows), /NOT NULL/);
+    assert.equal(repo.count(), 1);
+    assert.equal(repo.get('keep')!.name, 'Before');
+    assert.equal(repo.get('a'), undefined);
+    // The connection is usable afterwards and a good batch goes in.
+    assert.equal(repo.upsertMany([contact('a'), contact('b')]), 2);
+    assert.equal(repo.count(), 3);
+  });
+
+  it('lists sorted by name ignoring case, unnamed last, then id; pages with a total', () => {
+    const repo = new GhlContactsRepo(freshDb());
+    repo.upsertMany([
+      contact('5', { name: 'bob' }),
+      contact('1', { name: 'Carol' }),
+      contact('4', { name: null, email: 'x@y.z' }),
+      contact('3', { name: 'Bob' }),
+      contact('2', { name: 'alice' }),
+      contact('9', { name: 'Zed', locationId: 'loc2' }),
+    ]);
+    const all = repo.list({ locationId: 'loc1', limit: 10, offset: 0 });
+    assert.deepEqual(
+      all.items.map((c) => c.id),
+      ['2', '3', '5', '1', '4'],
+    );
+    assert.equal(all.total, 5);
+    const page = repo.list({ locationId: 'loc1', limit: 2, offset: 2 });
+    assert.deepEqual(
+      page.items.map((c) => c.id),
+      ['5', '1'],
+    );
+    assert.equal(page.total, 5);
+    assert.deepEqual(repo.list({ locationId: 'loc1', limit: 2, offset: 50 }), { items: [], total: 5 });
+    assert.equal(repo.list({ limit: 10, offset: 0 }).total, 6);
+    assert.equal(repo.list({ locationId: 'elsewhere', limit: 10, offset: 0 }).total, 0);
+    assert.equal(repo.count('loc2'), 1);
+  });
+
+  it('query matches a substring of name, first/last name, email, phone or company, ignoring case', () => {
+    const repo = new GhlContactsRepo(freshDb());
+    repo.upsertMany([
+      contact('1', { name: 'Ada Lovelace', firstName: 'Ada', lastName: 'Lovelace' }),
+      contact('2', { name: 'Grace', email: 'GRACE.hopper@navy.mil' }),
+      contact('3', { name: 'Alan', phone: '+44 555 0199' }),
+      contact('4', { name: 'Linus', companyName: 'Transmeta' }),
+      contact('5', { name: 'Ken', firstName: 'Kenneth', lastName: 'Thompson' }),
+      contact('6', { name: '100% Real_Deal' }),
+      contact('7', { name: '100 Percent RealXDeal' }),
+      contact('8', { name: 'Zoë Ömer' }),
+    ]);
+    const q = (query: string) => names(repo.list({ locationId: 'loc1', query, limit: 50, offset: 0 }).items);
+    assert.deepEqual(q('LOVE'), ['Ada Lovelace']);
+    assert.deepEqual(q('hopper'), ['Grace']);
+    assert.deepEqual(q('555 01'), ['Alan']);
+    assert.deepEqual(q('tRANSmeta'), ['Linus']);
+    assert.deepEqual(q('thompson'), ['Ken']);
+    assert.deepEqual(q('  ken  '), ['Ken']);
+    assert.deepEqual(q('0%'), ['100% Real_Deal'], '% is literal');
+    assert.deepEqual(q('l_d'), ['100% Real_Deal'], '_ is literal');
+    assert.deepEqual(q('\\'), []);
+    assert.deepEqual(q('ömer'), ['Zoë Ömer']);
+    assert.deepEqual(q('nothing-like-this'), []);
+    // A match may not run across two fields ("Ada" + "Lovelace").
+    assert.deepEqual(q('adalove'), []);
+    const paged = repo.list({ locationId: 'loc1', query: 'a', limit: 2, offset: 1 });
+    assert.equal(paged.total, 6);
+    assert.deepEqual(names(paged.items), ['100% Real_Deal', 'Ada Lovelace']);
+  });
+
+  it('the in-memory index answers exactly like SQL, and follows every kind of write', () => {
+    const db = freshDb();
+    const repo = new GhlContactsRepo(db);
+    const first = ['Ann', 'bob', 'Cy', 'dee', 'Ed', null];
+    const rows: Contact[] = [];
+    for (let i = 0; i < 300; i++) {
+      const f = first[i % first.length]!;
+      rows.push(
+        contact(`id${(i * 37) % 300}`, {
+          locationId: i % 4 === 0 ? 'loc2' : 'loc1',
+          name: f === null ? null : `${f} N${i % 13}`,
+          firstName: f,
+          email: i % 3 === 0 ? `user${i}@Example.com` : null,
+          phone: i % 5 === 0 ? `+1 555 ${i}` : null,
+          companyName: i % 7 === 0 ? 'Acme_%' : null,
+        }),
+      );
+    }
+    repo.upsertMany(rows);
+    const check = (label: string) => {
+      for (const locationId of [undefined, 'loc1', 'loc2']) {
+        for (const query of [undefined, '', 'a', 'N1', 'example', '555 1', '_%', 'zz', 'DEE']) {
+          for (const [offset, limit] of [
+            [0, 7],
+            [5, 20],
+            [290, 50],
+          ] as const) {
+            const opts = { locationId, query, limit, offset };
+            assert.deepEqual(repo.list(opts), repo.listFromSql(opts), `${label} ${JSON.stringify(opts)}`);
+          }
+        }
+      }
+    };
+    check('initial');
+    repo.upsert(contact('id5', { name: 'aaa first now' }));
+    repo.delete('id6');
+    repo.upsertMany([contact('new1', { name: 'Zz top' }), contact('id7', { name: null, email: 'moved@x' })]);
+    check('after repo writes');
+    assert.equal(repo.list({ query: 'aaa first', limit: 5, offset: 0 }).total, 1);
+    // Writes that bypass the repository are picked up too.
+    db.run("UPDATE ghl_contacts SET name = 'Raw Renamed' WHERE id = 'id8'");
+    assert.deepEqual(names(repo.list({ query: 'raw renamed', limit: 5, offset: 0 }).items), ['Raw Renamed']);
+    check('after raw SQL');
+    // A caller's transaction that is rolled back leaves no trace in the answers.
+    db.exec('BEGIN');
+    repo.upsert(contact('ghost', { name: 'Ghost' }));
+    assert.equal(repo.list({ query: 'ghost', limit: 5, offset: 0 }).total, 1);
+    db.exec('ROLLBACK');
+    assert.equal(repo.list({ query: 'ghost', limit: 5, offset: 0 }).total, 0);
+    check('after rollback');
+    // Another repo instance on the same db, and export() (which reopens the connection).
+    new GhlContactsRepo(db).upsert(contact('other', { name: 'Other Instance' }));
+    assert.equal(repo.list({ query: 'other inst', limit: 5, offset: 0 }).total, 1);
+    db.export();
+    db.run("DELETE FROM ghl_contacts WHERE id = 'other'");
+    assert.equal(repo.list({ query: 'other inst', limit: 5, offset: 0 }).total, 0);
+    check('after export');
+    const before = repo.count('loc1');
+    assert.equal(repo.pruneNotIn('loc1', ['id1', 'id2', 'id3']), before - 3);
+    check('after prune');
+    repo.clear();
+    assert.deepEqual(repo.list({ limit: 5, offset: 0 }), { items: [], total: 0 });
+  });
+
+  it('delete and pruneNotIn', () => {
+    const repo = new GhlContactsRepo(freshDb());
+    repo.upsertMany([contact('a'), contact('b'), contact('c'), contact('x', { locationId: 'loc2' })]);
+    assert.equal(repo.delete('a'), true);
+    assert.equal(repo.delete('a'), false);
+    assert.equal(repo.pruneNotIn('loc1', new Set(['c', 'unknown'])), 1);
+    assert.deepEqual(
+      repo.list({ limit: 10, offset: 0 }).items.map((c) => c.id),
+      ['c', 'x'],
+    );
+    assert.equal(repo.pruneNotIn('loc1', []), 1);
+    assert.equal(repo.count('loc1'), 0);
+    assert.equal(repo.count('loc2'), 1, 'other locations are untouched');
+  });
+
+  it('pruneNotIn handles 200k ids quickly', () => {
+    const db = freshDb();
+    const repo = new GhlContactsRepo(db);
+    const ids = Array.from({ length: 2000 }, (_, i) => `c${i}`);
+    repo.upsertMany(ids.map((id) => contact(id)));
+    const keep = new Set<string>();
+    for (let i = 0; i < 200_000; i++) keep.add(`c${i * 2}`);
+    const t0 = performance.now();
+    assert.equal(repo.pruneNotIn('loc1', keep), 1000);
+    const ms = performance.now() - t0;
+    assert.ok(ms < 2000, `took ${ms} ms`);
+    assert.equal(repo.count(), 1000);
+    assert.ok(repo.get('c2'));
+    assert.equal(repo.get('c1'), undefined);
+  });
+});
+
+describe('GhlOpportunitiesRepo', () => {
+  it('round-trips, filters, sorts by updated_at desc then id, pages with a total', () => {
+    const repo = new GhlOpportunitiesRepo(freshDb());
+    const o1 = opp('o1', {
+      updatedAt: '2024-03-01T00:00:00Z',
+      monetaryValue: 100.5,
+      customFields: [{ id: 'f', value: ['x'] }],
+      contactId: 'c1',
+      contactName: 'Ada',
+      assignedTo: 'u1',
+      source: 'web',
+      createdAt: '2024-01-01T00:00:00Z',
+    });
+    repo.upsertMany([
+      o1,
+      opp('o2', { updatedAt: '2024-05-01T00:00:00Z', status: 'won', pipelineStageId: 's2', monetaryValue: 50 }),
+      opp('o3', { updatedAt: '2024-04-01T00:00:00Z', pipelineStageId: 's2', monetaryValue: 25 }),
+      opp('o4', { updatedAt: null, pipelineId: 'p2' }),
+      opp('o0', { updatedAt: '2024-04-01T00:00:00Z', locationId: 'loc2' }),
+    ]);
+    assert.deepEqual(repo.get('o1'), o1);
+    const ids = (o: Parameters<GhlOpportunitiesRepo['list']>[0]) => repo.list(o).items.map((x) => x.id);
+    assert.deepEqual(ids({ limit: 10, offset: 0 }), ['o2', 'o0', 'o3', 'o1', 'o4']);
+    assert.deepEqual(ids({ locationId: 'loc1', pipelineId: 'p1', limit: 10, offset: 0 }), ['o2', 'o3', 'o1']);
+    assert.deepEqual(ids({ status: 'won', limit: 10, offset: 0 }), ['o2']);
+    assert.deepEqual(ids({ stageId: 's2', status: 'open', limit: 10, offset: 0 }), ['o3']);
+    const page = repo.list({ locationId: 'loc1', limit: 2, offset: 1 });
+    assert.deepEqual(
+      page.items.map((x) => x.id),
+      ['o3', 'o1'],
+    );
+    assert.equal(page.total, 4);
+    assert.deepEqual(repo.stageSummary('p1'), [
+      { stageId: 's1', count: 2, totalValue: 100.5 },
+      { stageId: 's2', count: 2, totalValue: 75 },
+    ]);
+    assert.deepEqual(repo.stageSummary('p1', { status: 'open', locationId: 'loc1' }), [
+      { stageId: 's1', count: 1, totalValue: 100.5 },
+      { stageId: 's2', count: 1, totalValue: 25 },
+    ]);
+    assert.deepEqual(repo.stageSummary('none'), []);
+  });
+
+  it('upsertMany is atomic, delete/prune/count/clear work', () => {
+    const repo = new GhlOpportunitiesRepo(freshDb());
+    repo.upsertMany([opp('a'), opp('b'), opp('c', { locationId: 'loc2' })]);
+    assert.throws(() => repo.upsertMany([opp('d'), { ...opp('e'), name: null as unknown as string }]));
+    assert.equal(repo.get('d'), undefined);
+    assert.equal(repo.count(), 3);
+    assert.equal(repo.delete('a'), true);
+    assert.equal(repo.delete('a'), false);
+    assert.equal(repo.pruneNotIn('loc1', []), 1);
+    assert.equal(repo.count('loc1'), 0);
+    assert.equal(repo.count('loc2'), 1);
+    repo.clear();
+    assert.equal(repo.count(), 0);
+  });
+});
+
+describe('GhlPipelinesRepo', () => {
+  it('round-trips stages, lists by name, prunes and clears', () => {
+    const repo = new GhlPipelinesRepo(freshDb());
+    const p: Pipeline = {
+      id: 'p1',
+      locationId: 'loc1',
+      name: 'sales',
+      stages: [
+        { id: 's1', name: 'New', position: 0 },
+        { id: 's2', name: 'Won', position: 1 },
+      ],
+      syncedAt: 5,
+    };
+    repo.upsertMany([p, { ...p, id: 'p2', name: 'Hiring', stages: [] }, { ...p, id: 'p3', name: 'Other', locationId: 'loc2' }]);
+    assert.deepEqual(repo.get('p1'), p);
+    assert.deepEqual(
+      repo.list('loc1').map((x) => x.name),
+      ['Hiring', 'sales'],
+    );
+    assert.equal(repo.list().length, 3);
+    assert.equal(repo.pruneNotIn('loc1', ['p1']), 1);
+    assert.equal(repo.delete('p1'), true);
+    assert.equal(repo.delete('p1'), false);
+    assert.deepEqual(
+      repo.list().map((x) => x.id),
+      ['p3'],
+    );
+    repo.clear();
+    assert.deepEqual(repo.list(), []);
+  });
+});
