@@ -1,0 +1,135 @@
+// The Chat panel, built and run in headless Chromium behind the host's CSP with a fake host.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { requestSchemas } from '../../src/protocol/requests';
+import { buildBundles, launchBrowser, openApp, screenshot, type Built, type OpenedPage } from './harness';
+
+let built: Built;
+let browser: Browser;
+
+before(async () => {
+  [built, browser] = await Promise.all([buildBundles(), launchBrowser()]);
+});
+
+after(async () => {
+  await browser?.close();
+  built?.dispose();
+});
+
+const HOSTILE_REPLY = '<img src=x onerror="window.__xss=1"> **not markdown** <script>window.__xss=2</script>';
+
+function messages(page: Page): Promise<Array<{ role: string; text: string; note: string | null }>> {
+  return page.$$eval('[data-testid=chat-message]', (els) =>
+    els.map((el) => ({
+      role: (el as HTMLElement).dataset.role ?? '',
+      text: el.querySelector('[data-testid=chat-message-text]')?.textContent ?? '',
+      note: el.querySelector('[data-testid=chat-message-note]')?.textContent ?? null,
+    })),
+  );
+}
+
+async function waitForMessages(page: Page, n: number): Promise<void> {
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=chat-message]').length === n, n, { timeout: 5000 });
+}
+
+/** Focuses the vscode-textarea and types like a user. */
+async function type(page: Page, text: string): Promise<void> {
+  await page.locator('[data-testid=chat-input]').click();
+  await page.keyboard.type(text);
+}
+
+async function assertClean(app: OpenedPage): Promise<void> {
+  assert.deepEqual(await app.violations(), [], 'no CSP violations');
+  assert.deepEqual(app.errors, [], 'no console errors');
+  assert.equal(await app.page.evaluate('window.__xss'), undefined, 'no injected script ran');
+  for (const msg of await app.posted()) {
+    const schema = requestSchemas[msg.channel as keyof typeof requestSchemas];
+    assert.ok(schema?.safeParse(msg.payload).success, `${msg.channel} ${JSON.stringify(msg.payload)} is valid`);
+  }
+}
+
+describe('chat', () => {
+  it('Enter sends, Shift+Enter adds a line; both bubbles render as text; the view keeps them across reloads', async () => {
+    const app = await openApp(browser, built, { app: 'chat', fixtures: { chatReply: HOSTILE_REPLY } });
+    const { page } = app;
+    try {
+      await page.locator('[data-testid=chat-empty]').waitFor();
+      await type(page, 'Which deals close');
+      await page.keyboard.press('Shift+Enter');
+      await page.keyboard.type('this week?');
+      assert.equal((await app.posted('ext-ghl:chat-send')).length, 0, 'Shift+Enter does not send');
+      await page.keyboard.press('Enter');
+      await waitForMessages(page, 2);
+      const sent = await app.posted('ext-ghl:chat-send');
+      assert.equal(sent.length, 1);
+      assert.deepEqual(sent[0]!.payload, { message: 'Which deals close\nthis week?' });
+      assert.deepEqual(await messages(page), [
+        { role: 'user', text: 'Which deals close\nthis week?', note: null },
+        { role: 'assistant', text: HOSTILE_REPLY, note: 'Not available yet' },
+      ]);
+      assert.equal(await page.locator('#app img, #app script, #app strong').count(), 0, 'reply is not HTML/markdown');
+      assert.equal(await page.locator('[data-testid=chat-input]').evaluate((el) => (el as HTMLTextAreaElement).value), '');
+      // User right, assistant left.
+      const [user, assistant] = await page.$$eval('[data-testid=chat-message] .bubble', (els) =>
+        els.map((el) => el.getBoundingClientRect()),
+      );
+      assert.ok(user!.right > assistant!.right && user!.left > assistant!.left, 'user bubble right of assistant bubble');
+
+      // The Send button works too.
+      await type(page, 'And the Oak Street deal?');
+      await page.locator('[data-testid=chat-send]').click();
+      await waitForMessages(page, 4);
+      await screenshot(page, 'webview-chat.png');
+
+      await page.reload({ waitUntil: 'domcontentloaded' });
+      await waitForMessages(page, 4);
+      assert.deepEqual(
+        (await messages(page)).map((m) => m.role),
+        ['user', 'assistant', 'user', 'assistant'],
+      );
+      assert.equal((await messages(page))[1]!.text, HOSTILE_REPLY);
+      await assertClean(app);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('Clear posts chat-clear and empties the list; errors show inline', async () => {
+    const app = await openApp(browser, built, { app: 'chat' });
+    const { page } = app;
+    try {
+      await type(page, 'hello');
+      await page.keyboard.press('Enter');
+      await waitForMessages(page, 2);
+      await page.locator('[data-testid=chat-clear]').click();
+      await waitForMessages(page, 0);
+      assert.equal((await app.posted('ext-ghl:chat-clear')).length, 1);
+      await page.locator('[data-testid=chat-empty]').waitFor();
+
+      await page.evaluate(() => {
+        (window as unknown as { __host: { failNext: Record<string, unknown> } }).__host.failNext['ext-ghl:chat-send'] = {
+          code: 'NOT_CONFIGURED',
+          message: 'Connect GoHighLevel first.',
+        };
+      });
+      await type(page, 'are you there?');
+      await page.keyboard.press('Enter');
+      const error = page.locator('[data-testid=chat-error]');
+      await error.waitFor({ state: 'visible' });
+      assert.equal(await error.getAttribute('role'), 'alert');
+      assert.match((await error.textContent()) ?? '', /Connect GoHighLevel first\./);
+      assert.deepEqual(
+        (await messages(page)).map((m) => m.role),
+        ['user'],
+      );
+      assert.equal(await page.locator('[data-testid=chat-message].failed').count(), 1);
+      // Empty input sends nothing.
+      await page.keyboard.press('Enter');
+      assert.equal((await app.posted('ext-ghl:chat-send')).length, 2);
+      await assertClean(app);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -1,0 +1,121 @@
+// src/webview/shared/ipc.ts and dom.ts in a real page (fixtures/ipcHarness.ts exposes them
+// as window.__ipc with a 300 ms request timeout).
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { buildBundles, launchBrowser, openApp, type Built, type OpenedPage } from './harness';
+
+let built: Built;
+let browser: Browser;
+let app: OpenedPage;
+
+before(async () => {
+  [built, browser] = await Promise.all([buildBundles(), launchBrowser()]);
+  app = await openApp(browser, built, {
+    app: 'ipc-harness',
+    initialState: { pipelineId: 'p-1', note: '"quoted" & <tagged>' },
+  });
+  await app.page.waitForFunction(() => document.body.dataset.ready === 'true');
+});
+
+after(async () => {
+  await app?.close();
+  await browser?.close();
+  built?.dispose();
+});
+
+describe('ipc', () => {
+  it('resolves a request whose reply never comes with a NETWORK timeout error', async () => {
+    const result = await app.page.evaluate(async () => {
+      const w = window as unknown as { __host: { silent: string[] }; __ipc: any };
+      w.__host.silent.push('ext-ghl:opps-get');
+      const started = performance.now();
+      const res = await w.__ipc.client.request('ext-ghl:opps-get', { id: 'o-1' });
+      return { res, ms: performance.now() - started, pending: w.__ipc.client.pendingCount };
+    });
+    assert.deepEqual(result.res, {
+      success: false,
+      error: { code: 'NETWORK', message: 'The extension did not answer in time.' },
+    });
+    assert.ok(result.ms >= 290 && result.ms < 2000, `timed out after ${result.ms} ms`);
+    assert.equal(result.pending, 0);
+  });
+
+  it('matches replies by id, ignores malformed messages, and delivers pushes until unsubscribed', async () => {
+    const result = await app.page.evaluate(async () => {
+      const w = window as unknown as {
+        __host: { holding: boolean; release(): void; raw(d: unknown): void; push(p: string, d: unknown): void; posted: any[] };
+        __ipc: any;
+      };
+      const client = w.__ipc.client;
+      w.__host.holding = true;
+      const a = client.request('ext-ghl:settings-get', {});
+      const b = client.request('ext-ghl:chat-send', { message: 'hi' });
+      const [pa, pb] = w.__host.posted.slice(-2);
+      // Garbage and replies with unknown ids or broken envelopes change nothing.
+      for (const junk of [null, 'text', 42, [], { id: pa.id }, { id: pa.id, response: 'x' }, { id: 'nope', response: { success: true, data: 1 } }, { push: 5 }]) {
+        w.__host.raw(junk);
+      }
+      const pendingAfterJunk = client.pendingCount;
+      w.__host.release();
+      const [ra, rb] = await Promise.all([a, b]);
+      const seen: unknown[] = [];
+      const off = client.onPush('ext-ghl:sync-progress', (p: unknown) => seen.push(p));
+      w.__host.push('ext-ghl:sync-progress', { kind: 'contacts', synced: 1, total: 2 });
+      w.__host.push('host:data-changed', { kinds: ['contacts'] });
+      off();
+      w.__host.push('ext-ghl:sync-progress', { kind: 'contacts', synced: 2, total: 2, done: true });
+      return {
+        ids: [pa.id, pb.id],
+        channels: [pa.channel, pb.channel],
+        pendingAfterJunk,
+        ra: ra.success && ra.data.locationId,
+        rb: rb.success && rb.data.status,
+        seen,
+      };
+    });
+    assert.notEqual(result.ids[0], result.ids[1]);
+    assert.deepEqual(result.channels, ['ext-ghl:settings-get', 'ext-ghl:chat-send']);
+    assert.equal(result.pendingAfterJunk, 2);
+    assert.equal(result.ra, 'loc-1');
+    assert.equal(result.rb, 'not-available');
+    assert.deepEqual(result.seen, [{ kind: 'contacts', synced: 1, total: 2 }]);
+  });
+
+  it('readInitialState reads the escaped meta tag; h() only ever makes text', async () => {
+    const result = await app.page.evaluate(() => {
+      const { h, readInitialState, formatCurrency } = (window as unknown as { __ipc: any }).__ipc;
+      const el = h('div', { class: ['a', false, 'b'], dataset: { oppId: 'x"1' }, title: '<b>' }, '<img src=x onerror="window.__xss=1">', 3, null, [
+        h('span', null, '<script>window.__xss=2</script>'),
+      ]);
+      document.body.appendChild(el);
+      let refused = 0;
+      for (const bad of [{ onclick: 'x' }, { style: 'color:red' }, { innerHTML: '<b>' }]) {
+        try {
+          h('div', bad);
+        } catch {
+          refused++;
+        }
+      }
+      return {
+        state: readInitialState(),
+        text: el.textContent,
+        elements: el.querySelectorAll('*').length,
+        className: el.className,
+        oppId: el.dataset.oppId,
+        refused,
+        money: [formatCurrency(1234), formatCurrency(99.5), formatCurrency(Number.NaN)],
+      };
+    });
+    assert.deepEqual(result.state, { pipelineId: 'p-1', note: '"quoted" & <tagged>' });
+    assert.equal(result.text, '<img src=x onerror="window.__xss=1">3<script>window.__xss=2</script>');
+    assert.equal(result.elements, 1, 'only the span is an element');
+    assert.equal(result.className, 'a b');
+    assert.equal(result.oppId, 'x"1');
+    assert.equal(result.refused, 3);
+    assert.deepEqual(result.money, ['$1,234', '$99.50', '$0']);
+    assert.equal(await app.page.evaluate('window.__xss'), undefined);
+    assert.deepEqual(await app.violations(), []);
+    assert.deepEqual(app.errors, []);
+  });
+});
