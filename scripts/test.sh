@@ -5,4 +5,4 @@ cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci --no-audit --no-fund
 node esbuild.mjs
 npx tsc --noEmit -p .
-node --import tsx --test --test-reporter=spec --test-concurrency=1 "test/unit/**/*.test.ts"
+node --import tsx --test --test-reporter=spec --test-concurrency=1 test/unit/*.test.ts

@@ -1,3 +1,5 @@
+import { BriefingQueries } from './briefing/briefingQueries';
+import { collectDailyBriefing } from './briefing/collect';
 import { CacheStore } from './db/cacheStore';
 import { GhlContactsRepo } from './db/contactsRepo';
 import { GhlOpportunitiesRepo } from './db/opportunitiesRepo';
@@ -37,6 +39,10 @@ export interface Backend {
   readonly recoveredCache: { corruptPath: string } | null;
   /** Persists pending cache changes now. */
   flush(): Promise<void>;
+  /** The daily briefing as Markdown: new contacts since `since`, open deals per stage, today's appointments. */
+  dailyBriefing(options: { since: number | null; timeZone?: string }): Promise<string>;
+  /** Empties the local cache (GHL is not touched); the next sync fills it again. */
+  clearCache(): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -81,7 +87,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
             timeoutMs: options.requestTimeoutMs,
             now,
             onCall: (entry) => {
-              log('debug', `[api] ${entry.method} ${entry.path} → ${entry.status} (${entry.ms} ms)${entry.attempt > 1 ? ` attempt ${entry.attempt}` : ''}`);
+              log('info', `[api] ${entry.method} ${entry.path} → ${entry.status} (${entry.ms} ms)${entry.attempt > 1 ? ` attempt ${entry.attempt}` : ''}`);
               options.onApiCall?.(entry);
             },
           }),
@@ -118,6 +124,20 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     cancelSync: (kind) => handlers.syncs.cancel(kind),
     recoveredCache: cache.recovered,
     flush: () => cache.flush(),
+    async dailyBriefing(briefingOptions) {
+      const repos = ctx.repos();
+      return collectDailyBriefing(ctx, handlers, new BriefingQueries(cache.db, repos.contacts, repos.opportunities), briefingOptions);
+    },
+    async clearCache() {
+      handlers.syncs.cancel();
+      await handlers.syncs.idle();
+      const { contacts, opportunities, pipelines } = ctx.repos();
+      contacts.clear();
+      opportunities.clear();
+      pipelines.clear();
+      cache.markDirty();
+      await cache.flush();
+    },
     async dispose() {
       if (disposed) return;
       disposed = true;

@@ -1,5 +1,106 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import type { Envelope } from './protocol/envelope';
+import { BackendHost } from './vscode/backendHost';
+import { BoardPanel } from './vscode/boardPanel';
+import { ChatViewProvider } from './vscode/chatView';
+import { registerCommands } from './vscode/commands';
+import { ContactsTreeProvider } from './vscode/contactsTree';
+import { Logger } from './vscode/logger';
+import { PipelinesTreeProvider } from './vscode/pipelinesTree';
+import { ExtensionState } from './vscode/state';
+import { SyncStatusBar } from './vscode/statusBar';
+import { SyncRunner } from './vscode/syncRunner';
+import { BriefingScheduler, BriefingService, GhlTaskProvider, TASK_TYPE } from './vscode/tasks';
 
-export function activate(_context: vscode.ExtensionContext): void {}
+/** What `activate` returns: every protocol channel for other extensions and for tests. */
+export interface ExtensionMainAPI {
+  request(channel: string, payload?: unknown): Promise<Envelope>;
+  onPush(listener: (channel: string, payload: unknown) => void): vscode.Disposable;
+  /** How long activate() took, in ms (measured in the real extension host). */
+  readonly activationMs: number;
+}
 
-export function deactivate(): void {}
+let host: BackendHost | undefined;
+
+export function activate(context: vscode.ExtensionContext): ExtensionMainAPI {
+  const started = performance.now();
+  const logger = new Logger();
+  host = new BackendHost(context, logger);
+  const backendHost = host;
+  const state = new ExtensionState(context, backendHost);
+
+  const contacts = new ContactsTreeProvider(backendHost, (total) => void state.setCacheCounts(total, pipelinesCount));
+  let pipelinesCount = 0;
+  const pipelines = new PipelinesTreeProvider(backendHost, (count) => {
+    pipelinesCount = count;
+    void state.setCacheCounts(contacts.totalCount, count);
+  });
+  const contactsView = vscode.window.createTreeView('ghl.contacts', { treeDataProvider: contacts, showCollapseAll: false });
+  contacts.attach(contactsView);
+  const pipelinesView = vscode.window.createTreeView('ghl.pipelines', { treeDataProvider: pipelines, showCollapseAll: true });
+
+  const refreshViews = () => {
+    contacts.refresh();
+    pipelines.refresh();
+  };
+  const sync = new SyncRunner(backendHost, state, logger, () => refreshViews());
+  // Trees follow every change of cached data, wherever it came from (commands, the board, the API).
+  let pendingKinds = new Set<string>();
+  let refreshTimer: NodeJS.Timeout | undefined;
+  const dataChanged = backendHost.onDataChanged((kinds) => {
+    for (const kind of kinds) pendingKinds.add(kind);
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(() => {
+      if (pendingKinds.has('contacts')) contacts.refresh();
+      if (pendingKinds.has('opportunities') || pendingKinds.has('pipelines')) pipelines.refresh();
+      pendingKinds = new Set();
+    }, 100);
+  });
+  const briefing = new BriefingService(context, backendHost);
+
+  context.subscriptions.push(
+    dataChanged,
+    { dispose: () => clearTimeout(refreshTimer) },
+    logger,
+    backendHost,
+    state,
+    contacts,
+    pipelines,
+    contactsView,
+    pipelinesView,
+    new SyncStatusBar(state),
+    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, new ChatViewProvider(context.extensionUri, backendHost, logger)),
+    vscode.tasks.registerTaskProvider(TASK_TYPE, new GhlTaskProvider(briefing)),
+    new BriefingScheduler(context, () => briefing.show(), () => state.configured),
+    ...registerCommands({ context, host: backendHost, logger, state, contacts, pipelines, sync, refreshViews, showBriefing: () => briefing.show() }),
+    context.secrets.onDidChange((e) => {
+      if (e.key === 'ghl.api-token') void state.refreshConfiguration();
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('ghl.locationId')) {
+        void state.refreshConfiguration();
+        refreshViews();
+      }
+    }),
+    { dispose: () => BoardPanel.disposeCurrent() },
+  );
+
+  // Reading a secret is cheap and needs neither the cache nor the network.
+  void state.refreshConfiguration();
+
+  const activationMs = performance.now() - started;
+  logger.info(`Activated in ${activationMs.toFixed(1)} ms.`);
+  return {
+    request: (channel, payload) => backendHost.request(channel, payload),
+    onPush: (listener) =>
+      backendHost.onPush((event) => {
+        if (event.channel.startsWith('ext-ghl:')) listener(event.channel, event.payload);
+      }),
+    activationMs,
+  };
+}
+
+export async function deactivate(): Promise<void> {
+  await host?.dispose();
+  host = undefined;
+}

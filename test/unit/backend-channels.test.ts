@@ -44,7 +44,7 @@ describe('backend channels against the sandbox', () => {
 
   it('contacts-list filters case-insensitively and pages', async () => {
     const someone = [...h.sandbox.store.contacts.values()].find((c: any) => c.email)!;
-    const byEmail = await h.data('ext-ghl:contacts-list', { query: someone.email.toUpperCase() });
+    const byEmail = await h.data('ext-ghl:contacts-list', { query: someone.email!.toUpperCase() });
     assert.ok(byEmail.items.some((c: any) => c.id === someone.id));
     const first = await h.data('ext-ghl:contacts-list', { limit: 5, offset: 0 });
     const second = await h.data('ext-ghl:contacts-list', { limit: 5, offset: 5 });

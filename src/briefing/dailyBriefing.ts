@@ -1,0 +1,80 @@
+import type { Contact, Opportunity, Pipeline } from '../protocol/entities';
+import type { CalendarEvent } from '../protocol/responses';
+
+/** Everything the daily briefing shows, gathered by the backend from the cache and GHL. */
+export interface BriefingInput {
+  now: Date;
+  /** When the previous briefing ran; null for the first one (then: the last 24 hours). */
+  since: Date | null;
+  newContacts: { total: number; newest: Contact[] };
+  pipelines: Array<{ pipeline: Pipeline; stages: Array<{ stageId: string; count: number; totalValue: number }> }>;
+  openOpportunities: { count: number; totalValue: number; biggest: Opportunity[] };
+  events: CalendarEvent[];
+  /** Set when today's events could not be read (offline, no token): the rest still shows. */
+  eventsError?: string;
+  locationName?: string;
+}
+
+const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
+const count = new Intl.NumberFormat('en-US');
+
+/** CRM text is data: escaped so it can never turn into links, images or HTML. */
+export function md(text: string | null | undefined): string {
+  return (text ?? '').replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, (c) => `\\${c}`).replace(/\s*\n\s*/g, ' ');
+}
+
+function time(iso: string, zone?: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '—';
+  return date.toLocaleTimeString('en-US', { hour: '2-digit', minute: '2-digit', ...(zone ? { timeZone: zone } : {}) });
+}
+
+export function buildDailyBriefing(input: BriefingInput, timeZone?: string): string {
+  const out: string[] = [];
+  const day = input.now.toLocaleDateString('en-US', { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', ...(timeZone ? { timeZone } : {}) });
+  out.push(`# Daily briefing — ${day}`);
+  if (input.locationName) out.push('', `Location: **${md(input.locationName)}**`);
+
+  out.push('', "## Today's appointments", '');
+  if (input.eventsError) out.push(`_Could not load today's calendar: ${md(input.eventsError)}_`);
+  else if (input.events.length === 0) out.push('No appointments today.');
+  else {
+    out.push('| Time | Appointment | Status |', '| --- | --- | --- |');
+    for (const e of input.events) {
+      out.push(`| ${time(e.startTime, timeZone)}–${time(e.endTime, timeZone)} | ${md(e.title ?? '(untitled)')} | ${md(e.appointmentStatus ?? '')} |`);
+    }
+  }
+
+  const since = input.since ? `since ${input.since.toLocaleString('en-US', timeZone ? { timeZone } : {})}` : 'in the last 24 hours';
+  out.push('', `## New contacts ${since}`, '');
+  if (input.newContacts.total === 0) out.push('No new contacts.');
+  else {
+    out.push(`**${count.format(input.newContacts.total)}** new contact${input.newContacts.total === 1 ? '' : 's'}.`, '');
+    for (const c of input.newContacts.newest) {
+      const name = c.name || [c.firstName, c.lastName].filter(Boolean).join(' ') || c.email || c.phone || '(no name)';
+      out.push(`- ${md(name)}${c.email ? ` — ${md(c.email)}` : c.phone ? ` — ${md(c.phone)}` : ''}`);
+    }
+    if (input.newContacts.total > input.newContacts.newest.length) {
+      out.push(`- …and ${count.format(input.newContacts.total - input.newContacts.newest.length)} more`);
+    }
+  }
+
+  out.push('', '## Open opportunities', '');
+  out.push(`**${count.format(input.openOpportunities.count)}** open, worth **${money.format(input.openOpportunities.totalValue)}**.`);
+  for (const { pipeline, stages } of input.pipelines) {
+    const byId = new Map(stages.map((s) => [s.stageId, s]));
+    out.push('', `### ${md(pipeline.name)}`, '', '| Stage | Open | Value |', '| --- | ---: | ---: |');
+    for (const stage of pipeline.stages) {
+      const s = byId.get(stage.id);
+      out.push(`| ${md(stage.name)} | ${count.format(s?.count ?? 0)} | ${money.format(s?.totalValue ?? 0)} |`);
+    }
+  }
+  if (input.openOpportunities.biggest.length > 0) {
+    out.push('', '### Largest open deals', '');
+    for (const o of input.openOpportunities.biggest) {
+      out.push(`- ${md(o.name)} — ${money.format(o.monetaryValue)}${o.contactName ? ` (${md(o.contactName)})` : ''}`);
+    }
+  }
+  out.push('', '---', `_Generated from the local cache at ${input.now.toLocaleTimeString('en-US', timeZone ? { timeZone } : {})}. Run "GHL: Sync All" for the latest data._`, '');
+  return out.join('\n');
+}

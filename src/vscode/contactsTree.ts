@@ -1,0 +1,148 @@
+import * as vscode from 'vscode';
+import type { Contact } from '../protocol/entities';
+import type { BackendHost } from './backendHost';
+
+/** Contacts fetched per "Load more…"; the cache answers a page in a few ms even at 50k. */
+export const CONTACTS_PAGE_SIZE = 200;
+
+export class ContactNode {
+  constructor(readonly contact: Contact) {}
+}
+
+export class LoadMoreNode {
+  constructor(readonly remaining: number) {}
+}
+
+type Node = ContactNode | LoadMoreNode;
+
+const number = new Intl.NumberFormat('en-US');
+
+export function contactLabel(contact: Contact): string {
+  return contact.name?.trim() || [contact.firstName, contact.lastName].filter(Boolean).join(' ') || contact.email || contact.phone || '(no name)';
+}
+
+/** The Contacts view: the cache, sorted by name, paged, optionally filtered. */
+export class ContactsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private loaded: Contact[] = [];
+  private total = 0;
+  private query = '';
+  private loading: Promise<void> | undefined;
+  private view: vscode.TreeView<Node> | undefined;
+
+  constructor(
+    private readonly host: BackendHost,
+    private readonly onCount: (total: number) => void,
+  ) {}
+
+  attach(view: vscode.TreeView<Node>): void {
+    this.view = view;
+  }
+
+  get filter(): string {
+    return this.query;
+  }
+
+  get loadedCount(): number {
+    return this.loaded.length;
+  }
+
+  get totalCount(): number {
+    return this.total;
+  }
+
+  async setFilter(query: string): Promise<void> {
+    this.query = query.trim();
+    await vscode.commands.executeCommand('setContext', 'ghl.contactsFiltered', this.query !== '');
+    this.refresh();
+  }
+
+  /** Drops what is loaded; the view asks again for the first page. */
+  refresh(): void {
+    this.loaded = [];
+    this.loading = undefined;
+    this.changed.fire(undefined);
+  }
+
+  async loadMore(): Promise<void> {
+    await this.fetchPage(this.loaded.length);
+    this.changed.fire(undefined);
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    if (node instanceof LoadMoreNode) {
+      const item = new vscode.TreeItem(`Load more… (${number.format(node.remaining)} more)`);
+      item.command = { command: 'ghl.contacts.loadMore', title: 'Load more contacts' };
+      item.iconPath = new vscode.ThemeIcon('ellipsis');
+      item.contextValue = 'loadMore';
+      return item;
+    }
+    const { contact } = node;
+    const item = new vscode.TreeItem(contactLabel(contact), vscode.TreeItemCollapsibleState.None);
+    item.id = `contact:${contact.id}`;
+    item.description = contact.email || contact.phone || contact.companyName || '';
+    item.iconPath = new vscode.ThemeIcon('person');
+    item.tooltip = contactTooltip(contact);
+    item.contextValue = ['contact', contact.email ? ':email' : '', contact.phone ? ':phone' : ''].join('');
+    item.accessibilityInformation = { label: `${contactLabel(contact)}${item.description ? `, ${item.description}` : ''}` };
+    return item;
+  }
+
+  async getChildren(element?: Node): Promise<Node[]> {
+    if (element) return [];
+    if (this.loaded.length === 0) {
+      this.loading ??= this.fetchPage(0);
+      await this.loading;
+    }
+    const nodes: Node[] = this.loaded.map((c) => new ContactNode(c));
+    if (this.loaded.length < this.total) nodes.push(new LoadMoreNode(this.total - this.loaded.length));
+    return nodes;
+  }
+
+  private async fetchPage(offset: number): Promise<void> {
+    const response = await this.host.request('ext-ghl:contacts-list', {
+      limit: CONTACTS_PAGE_SIZE,
+      offset,
+      ...(this.query ? { query: this.query } : {}),
+    });
+    if (!response.success) {
+      if (this.view) this.view.message = response.error.code === 'NOT_CONFIGURED' ? undefined : `Could not read the cache: ${response.error.message}`;
+      return;
+    }
+    const data = response.data as { items: Contact[]; total: number };
+    this.loaded = offset === 0 ? data.items : [...this.loaded, ...data.items];
+    this.total = data.total;
+    if (this.view) {
+      this.view.message = this.query && data.total === 0 ? `No contacts match "${this.query}".` : undefined;
+      this.view.description = this.query ? `"${this.query}" · ${number.format(data.total)}` : data.total ? number.format(data.total) : undefined;
+    }
+    if (!this.query) this.onCount(data.total);
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+function contactTooltip(contact: Contact): vscode.MarkdownString {
+  // appendText escapes: CRM data never becomes markdown, links or HTML.
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown('**');
+  md.appendText(contactLabel(contact));
+  md.appendMarkdown('**\n\n');
+  const rows: Array<[string, string | null | undefined]> = [
+    ['Email', contact.email],
+    ['Phone', contact.phone],
+    ['Company', contact.companyName],
+    ['Address', [contact.address1, contact.city, contact.state, contact.postalCode].filter(Boolean).join(', ')],
+    ['Tags', contact.tags.join(', ')],
+  ];
+  for (const [label, value] of rows) {
+    if (!value) continue;
+    md.appendMarkdown(`${label}: `);
+    md.appendText(value);
+    md.appendMarkdown('  \n');
+  }
+  return md;
+}

@@ -1,0 +1,150 @@
+import * as vscode from 'vscode';
+import type { BackendHost } from './backendHost';
+
+export const TASK_TYPE = 'ghl';
+export const BRIEFING_TASK = 'ghl-daily-briefing';
+export const ARV_TASK = 'ghl-arv-enrichment';
+
+interface GhlTaskDefinition extends vscode.TaskDefinition {
+  task: typeof BRIEFING_TASK | typeof ARV_TASK;
+}
+
+const LAST_BRIEFING_KEY = 'ghl.lastBriefingAt';
+
+/**
+ * The daily briefing: a Markdown document from the cache and today's calendar. Remembers
+ * when it last ran so "new contacts" means new since the previous briefing.
+ */
+export class BriefingService {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly host: BackendHost,
+  ) {}
+
+  get lastRunAt(): number | null {
+    return this.context.globalState.get<number>(LAST_BRIEFING_KEY) ?? null;
+  }
+
+  async build(): Promise<string> {
+    const markdown = await this.host.dailyBriefing(this.lastRunAt);
+    await this.context.globalState.update(LAST_BRIEFING_KEY, Date.now());
+    return markdown;
+  }
+
+  async show(): Promise<void> {
+    const content = await this.build();
+    const document = await vscode.workspace.openTextDocument({ language: 'markdown', content });
+    await vscode.window.showTextDocument(document, { preview: false });
+    await vscode.commands.executeCommand('markdown.showPreviewToSide', document.uri).then(undefined, () => undefined);
+  }
+}
+
+/** A pseudoterminal that runs one async job and reports it like a task would. */
+class JobTerminal implements vscode.Pseudoterminal {
+  private readonly writer = new vscode.EventEmitter<string>();
+  private readonly closer = new vscode.EventEmitter<number>();
+  readonly onDidWrite = this.writer.event;
+  readonly onDidClose = this.closer.event;
+
+  constructor(private readonly job: (write: (line: string) => void) => Promise<number>) {}
+
+  open(): void {
+    const write = (line: string) => this.writer.fire(`${line.replace(/\n/g, '\r\n')}\r\n`);
+    this.job(write).then(
+      (code) => this.closer.fire(code),
+      (err: unknown) => {
+        write(`\x1b[31m${err instanceof Error ? err.message : String(err)}\x1b[0m`);
+        this.closer.fire(1);
+      },
+    );
+  }
+
+  close(): void {
+    this.writer.dispose();
+    this.closer.dispose();
+  }
+}
+
+/** Offers the seed's scheduler tasks in "Run Task": type `ghl`, property `task`. */
+export class GhlTaskProvider implements vscode.TaskProvider {
+  constructor(private readonly briefing: BriefingService) {}
+
+  provideTasks(): vscode.Task[] {
+    return [this.create({ type: TASK_TYPE, task: BRIEFING_TASK }), this.create({ type: TASK_TYPE, task: ARV_TASK })];
+  }
+
+  resolveTask(task: vscode.Task): vscode.Task | undefined {
+    const definition = task.definition as GhlTaskDefinition;
+    if (definition.task !== BRIEFING_TASK && definition.task !== ARV_TASK) return undefined;
+    return this.create(definition, task.scope);
+  }
+
+  private create(definition: GhlTaskDefinition, scope: vscode.TaskScope | vscode.WorkspaceFolder = vscode.TaskScope.Workspace): vscode.Task {
+    const isBriefing = definition.task === BRIEFING_TASK;
+    const task = new vscode.Task(
+      definition,
+      scope,
+      isBriefing ? 'Daily Briefing' : 'ARV Enrichment',
+      TASK_TYPE,
+      new vscode.CustomExecution(async () =>
+        new JobTerminal(async (write) => {
+          if (!isBriefing) {
+            write('ARV enrichment arrives in a later version of the GHL extension; nothing was changed.');
+            return 0;
+          }
+          write('Building the daily briefing from the local cache and today\'s calendar…');
+          await this.briefing.show();
+          write('Done: the briefing is open in an editor.');
+          return 0;
+        }),
+      ),
+    );
+    task.presentationOptions = { reveal: vscode.TaskRevealKind.Silent, clear: true };
+    return task;
+  }
+}
+
+/**
+ * Runs the briefing once a day at `ghl.dailyBriefing.time` (HH:MM, local) while VS Code is
+ * open. Checks once a minute with an unref'd timer; off when the setting is empty.
+ */
+export class BriefingScheduler implements vscode.Disposable {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly run: () => Promise<void>,
+    private readonly isConfigured: () => boolean,
+  ) {
+    this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('ghl.dailyBriefing.time')) this.schedule();
+    });
+    this.schedule();
+  }
+
+  private schedule(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    const at = vscode.workspace.getConfiguration('ghl').get<string>('dailyBriefing.time')?.trim();
+    if (!at || !/^([01]\d|2[0-3]):[0-5]\d$/.test(at)) return;
+    this.timer = setInterval(() => void this.tick(at), 60_000);
+    this.timer.unref?.();
+    void this.tick(at);
+  }
+
+  private async tick(at: string): Promise<void> {
+    const now = new Date();
+    const [hours, minutes] = at.split(':').map(Number) as [number, number];
+    const due = new Date(now.getFullYear(), now.getMonth(), now.getDate(), hours, minutes);
+    const today = now.toDateString();
+    if (now < due || this.context.globalState.get<string>('ghl.briefingShownOn') === today || !this.isConfigured()) return;
+    await this.context.globalState.update('ghl.briefingShownOn', today);
+    await this.run().catch(() => undefined);
+  }
+
+  dispose(): void {
+    clearInterval(this.timer);
+    this.subscription.dispose();
+  }
+}
