@@ -19,7 +19,7 @@
 // VSCODE_TEST_KEEP=1 (keep the temp dirs), VSCODE_TEST_HEADED=1 (needs a display),
 // VSCODE_TEST_SKIP_SETUP=1 (don't run scripts/vscode-test-setup.sh).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -77,6 +77,9 @@ async function main() {
   // --- 2. temp dirs, settings, prepare hook ----------------------------------------------------
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'ghl-vscode-test-'));
   cleanups.push(() => (process.env.VSCODE_TEST_KEEP === '1' ? log(`kept ${tmp}`) : rmSync(tmp, { recursive: true, force: true })));
+  // Runs after everything else: anything still running with our temp root in its command
+  // line (e.g. Chromium's crashpad handler, which leaves the process group) is ours to end.
+  cleanups.push(() => reapStragglers(tmp));
   const dir = (name) => {
     const d = path.join(tmp, name);
     mkdirSync(d, { recursive: true });
@@ -442,25 +445,48 @@ function raceTimeout(promise, ms, message) {
 
 async function killGroup(proc) {
   if (!proc?.pid) return;
-  const alive = () => {
-    try {
-      process.kill(-proc.pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  // Everything the server wrote is in temp dirs: a short grace period is enough.
-  for (const [sig, waitMs] of [['SIGTERM', 1000], ['SIGKILL', 2000]]) {
-    if (!alive()) return;
-    if (verbose) log(`sending ${sig} to process group ${proc.pid}`);
+  const signal = (sig) => {
     try {
       process.kill(-proc.pid, sig);
-    } catch {}
-    const until = Date.now() + waitMs;
-    while (alive() && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      return true;
+    } catch {
+      return false; // group gone
+    }
+  };
+  // By the time codeAutomationExit fired, VS Code had already stopped the extension host (so
+  // the extension's deactivate() ran); everything else lives in temp dirs. A short SIGTERM
+  // grace, then SIGKILL for the whole group (killed members can linger as zombies until init
+  // reaps them, so don't wait for the group to vanish).
+  if (!signal('SIGTERM')) return;
+  if (verbose) log(`sent SIGTERM to process group ${proc.pid}`);
+  const until = Date.now() + 500;
+  while (proc.exitCode === null && proc.signalCode === null && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  if (signal('SIGKILL') && verbose) log(`sent SIGKILL to process group ${proc.pid}`);
+}
+
+async function reapStragglers(marker) {
+  const find = () =>
+    readdirSync('/proc')
+      .filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid)
+      .filter((p) => {
+        try {
+          return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(marker);
+        } catch {
+          return false; // gone, or not readable
+        }
+      })
+      .map(Number);
+  let pids = find();
+  for (let i = 0; pids.length > 0 && i < 20; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    pids = find();
   }
-  if (alive()) log(`process group ${proc.pid} survived SIGKILL`);
+  for (const pid of pids) {
+    log(`killing leftover process ${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').slice(0, 120)}`);
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {}
+  }
 }
 
 let tornDown;
