@@ -1,0 +1,325 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { CACHE_FILE_NAME, CacheStore, LOCK_FILE_NAME, type CacheStoreOptions, type PersistInfo } from '../../src/db/cacheStore';
+import { GhlContactsRepo } from '../../src/db/contactsRepo';
+import { CURRENT_SCHEMA_VERSION } from '../../src/db/migrations';
+import { loadSqlJs } from '../../src/db/sqljs';
+import type { Contact } from '../../src/protocol/entities';
+
+const dirs: string[] = [];
+const stores: CacheStore[] = [];
+after(async () => {
+  for (const s of stores) await s.dispose();
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'ghl-cache-test-'));
+  dirs.push(d);
+  return d;
+}
+
+interface Opened {
+  store: CacheStore;
+  logs: { level: string; msg: string }[];
+  persists: PersistInfo[];
+}
+
+async function open(storageDir: string, extra: Partial<CacheStoreOptions> = {}): Promise<Opened> {
+  const logs: { level: string; msg: string }[] = [];
+  const store = await CacheStore.open({
+    storageDir,
+    debounceMs: 60,
+    watchIntervalMs: 40,
+    log: (level, msg) => logs.push({ level, msg }),
+    ...extra,
+  });
+  stores.push(store);
+  const persists: PersistInfo[] = [];
+  store.onDidPersist((info) => persists.push(info));
+  return { store, logs, persists };
+}
+
+function contact(id: string, name: string): Contact {
+  return {
+    id,
+    locationId: 'loc1',
+    firstName: null,
+    lastName: null,
+    name,
+    email: null,
+    phone: null,
+    companyName: null,
+    address1: null,
+    city: null,
+    state: null,
+    postalCode: null,
+    tags: ['t'],
+    customFields: [],
+    createdAt: null,
+    updatedAt: null,
+    syncedAt: 1,
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function fileStat(dir: string): { ino: number; mtimeMs: number; size: number } | null {
+  try {
+    const st = fs.statSync(path.join(dir, CACHE_FILE_NAME));
+    return { ino: st.ino, mtimeMs: st.mtimeMs, size: st.size };
+  } catch {
+    return null;
+  }
+}
+
+async function sqliteFileWith(sql: string): Promise<Uint8Array> {
+  const SQL = await loadSqlJs();
+  const db = new SQL.Database();
+  db.exec(sql);
+  const bytes = db.export();
+  db.close();
+  return bytes;
+}
+
+function waitFor<T>(register: (resolve: (v: T) => void) => void, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
+    register((v) => {
+      clearTimeout(t);
+      resolve(v);
+    });
+  });
+}
+
+describe('CacheStore', () => {
+  it('persists to ghl-cache.sqlite and survives a reopen', async () => {
+    const dir = tempDir();
+    const a = await open(dir);
+    assert.equal(a.store.isWriter, true);
+    assert.equal(a.store.recovered, null);
+    new GhlContactsRepo(a.store.db).upsertMany([contact('c1', 'Ada'), contact('c2', 'Bob')]);
+    a.store.markDirty();
+    await a.store.dispose();
+    assert.equal(fs.existsSync(path.join(dir, LOCK_FILE_NAME)), false, 'lock released');
+    const header = fs.readFileSync(path.join(dir, CACHE_FILE_NAME)).subarray(0, 16).toString('latin1');
+    assert.equal(header, 'SQLite format 3\0');
+
+    const b = await open(dir);
+    const repo = new GhlContactsRepo(b.store.db);
+    assert.deepEqual(repo.get('c2'), contact('c2', 'Bob'));
+    assert.equal(repo.count(), 2);
+    assert.equal(b.store.db.exec('PRAGMA user_version')[0]!.values[0]![0], CURRENT_SCHEMA_VERSION);
+  });
+
+  it('debounces: many changes, one write; atomic write leaves no tmp file', async () => {
+    const dir = tempDir();
+    const { store, persists, logs } = await open(dir, { debounceMs: 150 });
+    const repo = new GhlContactsRepo(store.db);
+    for (let i = 0; i < 40; i++) {
+      repo.upsert(contact(`c${i}`, `N${i}`));
+      store.markDirty();
+      if (i % 10 === 0) await sleep(5);
+    }
+    assert.equal(persists.length, 0, 'nothing written before the debounce window ends');
+    await sleep(450);
+    assert.equal(persists.length, 1);
+    assert.ok(persists[0]!.bytes > 0 && persists[0]!.ms >= 0);
+    assert.ok(logs.some((l) => /persisted \d+ bytes in \d+ ms/.test(l.msg)));
+    await store.flush();
+    assert.equal(persists.length, 1, 'flush without changes writes nothing');
+    assert.deepEqual(
+      fs.readdirSync(dir).filter((n) => n.includes('.tmp-')),
+      [],
+    );
+    // Statements and pragmas after export (which reopens the connection) still work.
+    repo.upsert(contact('after', 'After Export'));
+    assert.equal(repo.list({ query: 'after exp', limit: 5, offset: 0 }).total, 1);
+    assert.equal(store.db.exec('PRAGMA journal_mode')[0]!.values[0]![0], 'memory');
+    store.markDirty();
+    await store.flush();
+    assert.equal(persists.length, 2);
+  });
+
+  it('keeps writing at the debounce cadence under a steady stream of changes', async () => {
+    const dir = tempDir();
+    const { store, persists } = await open(dir, { debounceMs: 100 });
+    const repo = new GhlContactsRepo(store.db);
+    const t0 = Date.now();
+    for (let i = 0; Date.now() - t0 < 450; i++) {
+      repo.upsert(contact(`s${i}`, `S${i}`));
+      store.markDirty();
+      await sleep(15);
+    }
+    // A debounce that restarted on every change would not have written at all yet.
+    assert.ok(persists.length >= 2 && persists.length <= 5, `${persists.length} writes`);
+  });
+
+  it('moves a corrupt file aside and starts fresh', async () => {
+    const dir = tempDir();
+    const garbage = crypto.randomBytes(8192);
+    fs.writeFileSync(path.join(dir, CACHE_FILE_NAME), garbage);
+    const { store, logs } = await open(dir, { now: () => 1234 });
+    assert.ok(store.recovered);
+    assert.equal(store.recovered.corruptPath, path.join(dir, `${CACHE_FILE_NAME}.corrupt-1234`));
+    assert.deepEqual(fs.readFileSync(store.recovered.corruptPath), garbage, 'kept byte for byte');
+    assert.ok(logs.some((l) => l.level === 'warn' && l.msg.includes('corrupt-1234')));
+    const repo = new GhlContactsRepo(store.db);
+    repo.upsert(contact('c1', 'Fresh'));
+    store.markDirty();
+    await store.flush();
+    await store.dispose();
+    const again = await open(dir);
+    assert.equal(again.store.recovered, null);
+    assert.equal(new GhlContactsRepo(again.store.db).get('c1')?.name, 'Fresh');
+  });
+
+  it('sets a file from a newer schema aside instead of overwriting it', async () => {
+    const dir = tempDir();
+    const newer = await sqliteFileWith(`CREATE TABLE future (x); INSERT INTO future VALUES (42); PRAGMA user_version = ${CURRENT_SCHEMA_VERSION + 1};`);
+    fs.writeFileSync(path.join(dir, CACHE_FILE_NAME), newer);
+    const { store, logs } = await open(dir);
+    assert.ok(store.recovered, 'set aside');
+    assert.deepEqual(new Uint8Array(fs.readFileSync(store.recovered.corruptPath)), newer);
+    assert.ok(logs.some((l) => l.level === 'warn' && /newer/.test(l.msg)));
+    new GhlContactsRepo(store.db).upsert(contact('c1', 'x'));
+    store.markDirty();
+    await store.flush();
+    assert.deepEqual(new Uint8Array(fs.readFileSync(store.recovered.corruptPath)), newer, 'still intact after a write');
+  });
+
+  it('a second store on the same directory is not the writer and never writes', async () => {
+    const dir = tempDir();
+    const a = await open(dir);
+    new GhlContactsRepo(a.store.db).upsert(contact('a1', 'From A'));
+    a.store.markDirty();
+    await a.store.flush();
+    const before = fileStat(dir);
+
+    const b = await open(dir);
+    assert.equal(a.store.isWriter, true);
+    assert.equal(b.store.isWriter, false);
+    const repoB = new GhlContactsRepo(b.store.db);
+    assert.equal(repoB.get('a1')?.name, 'From A', 'a reader loads the file');
+    repoB.upsert(contact('b1', 'From B'));
+    b.store.markDirty();
+    await b.store.flush();
+    await sleep(120);
+    assert.deepEqual(fileStat(dir), before, 'the file was not touched');
+    assert.equal(b.persists.length, 0);
+    assert.ok(b.logs.some((l) => /does not write/.test(l.msg)));
+    assert.equal(repoB.get('b1')?.name, 'From B', 'its changes stay in memory');
+
+    // The writer goes away: the reader takes the lock on its next persist attempt.
+    await a.store.dispose();
+    await b.store.flush();
+    assert.equal(b.store.isWriter, true);
+    assert.equal(b.persists.length, 1);
+    await b.store.dispose();
+    const c = await open(dir);
+    const repoC = new GhlContactsRepo(c.store.db);
+    assert.deepEqual([repoC.get('a1')?.name, repoC.get('b1')?.name], ['From A', 'From B']);
+  });
+
+  it('takes over the lock of a dead process', async () => {
+    const dir = tempDir();
+    const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const deadPid = Number(child.stdout);
+    assert.ok(deadPid > 0);
+    fs.writeFileSync(path.join(dir, LOCK_FILE_NAME), JSON.stringify({ pid: deadPid, acquiredAt: 1 }));
+    fs.writeFileSync(path.join(dir, `${CACHE_FILE_NAME}.tmp-${deadPid}`), 'half a file');
+    const { store } = await open(dir);
+    assert.equal(store.isWriter, true);
+    const lock = JSON.parse(fs.readFileSync(path.join(dir, LOCK_FILE_NAME), 'utf8'));
+    assert.equal(lock.pid, process.pid);
+    assert.equal(typeof lock.acquiredAt, 'number');
+    assert.equal(fs.existsSync(path.join(dir, `${CACHE_FILE_NAME}.tmp-${deadPid}`)), false, 'dead writer tmp file removed');
+  });
+
+  it('respects the lock of a live process, unless its heartbeat is long stale (pid reuse)', async () => {
+    const dir = tempDir();
+    const lockPath = path.join(dir, LOCK_FILE_NAME);
+    fs.writeFileSync(lockPath, JSON.stringify({ pid: process.ppid, acquiredAt: 1 }));
+    const a = await open(dir);
+    assert.equal(a.store.isWriter, false);
+    await a.store.dispose();
+    assert.equal(fs.existsSync(lockPath), true, 'a reader never removes the lock');
+    const old = new Date(Date.now() - 60 * 60_000);
+    fs.utimesSync(lockPath, old, old);
+    const b = await open(dir);
+    assert.equal(b.store.isWriter, true);
+    assert.equal(JSON.parse(fs.readFileSync(lockPath, 'utf8')).pid, process.pid);
+  });
+
+  it("a reader picks up the writer's newer file (onDidReload)", async () => {
+    const dir = tempDir();
+    const writer = await open(dir);
+    const reader = await open(dir);
+    assert.equal(reader.store.isWriter, false);
+    const oldDb = reader.store.db;
+    const reloaded = waitFor<unknown>((resolve) => reader.store.onDidReload(resolve), 4000, 'onDidReload');
+    new GhlContactsRepo(writer.store.db).upsert(contact('w1', 'Written'));
+    writer.store.markDirty();
+    await writer.store.flush();
+    const newDb = await reloaded;
+    assert.equal(newDb, reader.store.db);
+    assert.notEqual(reader.store.db, oldDb);
+    assert.equal(new GhlContactsRepo(reader.store.db).get('w1')?.name, 'Written');
+    assert.ok(reader.logs.some((l) => l.msg.startsWith('reloaded')));
+  });
+
+  it('a writer loads a file someone else wrote instead of overwriting it', async () => {
+    const dir = tempDir();
+    const w = await open(dir);
+    new GhlContactsRepo(w.store.db).upsert(contact('mine', 'Mine'));
+    w.store.markDirty();
+    await w.store.flush();
+    // Another process replaces the file behind the writer's back.
+    const foreign = await sqliteFileWith('SELECT 1');
+    const SQL = await loadSqlJs();
+    const fdb = new SQL.Database(foreign);
+    const { migrate } = await import('../../src/db/migrations');
+    migrate(fdb);
+    new GhlContactsRepo(fdb).upsert(contact('theirs', 'Theirs'));
+    const foreignBytes = fdb.export();
+    fdb.close();
+    await sleep(20);
+    const tmp = path.join(dir, 'elsewhere.tmp');
+    fs.writeFileSync(tmp, foreignBytes);
+    fs.renameSync(tmp, path.join(dir, CACHE_FILE_NAME));
+
+    let reloads = 0;
+    w.store.onDidReload(() => reloads++);
+    new GhlContactsRepo(w.store.db).upsert(contact('mine2', 'Mine 2'));
+    w.store.markDirty();
+    await w.store.flush();
+    assert.equal(reloads, 1);
+    assert.deepEqual(new Uint8Array(fs.readFileSync(path.join(dir, CACHE_FILE_NAME))), foreignBytes, 'not overwritten');
+    const repo = new GhlContactsRepo(w.store.db);
+    assert.equal(repo.get('theirs')?.name, 'Theirs');
+    assert.equal(repo.get('mine2'), undefined);
+  });
+
+  it('does not export while a caller holds a transaction open', async () => {
+    const dir = tempDir();
+    const { store, persists } = await open(dir);
+    store.db.exec('BEGIN');
+    new GhlContactsRepo(store.db).upsert(contact('t1', 'In Tx'));
+    store.markDirty();
+    await store.flush();
+    assert.equal(persists.length, 0);
+    store.db.exec('COMMIT');
+    await store.flush();
+    assert.equal(persists.length, 1);
+    await store.dispose();
+    const again = await open(dir);
+    assert.equal(new GhlContactsRepo(again.store.db).get('t1')?.name, 'In Tx');
+  });
+});
