@@ -25,6 +25,8 @@ export interface BackendOptions {
   log?: LogFn;
   onApiCall?: (entry: ApiCallLog) => void;
   requestTimeoutMs?: number;
+  /** Retries after a 429, a 5xx or a network error (reads only for the last two). */
+  maxRetries?: number;
   /** Where dist/sql-wasm.wasm is when the caller is not the bundle itself. */
   wasmPath?: string;
   persistDebounceMs?: number;
@@ -85,6 +87,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
             token,
             baseUrl: options.apiBaseUrl,
             timeoutMs: options.requestTimeoutMs,
+            maxRetries: options.maxRetries,
             now,
             onCall: (entry) => {
               log('info', `[api] ${entry.method} ${entry.path} → ${entry.status} (${entry.ms} ms)${entry.attempt > 1 ? ` attempt ${entry.attempt}` : ''}`);

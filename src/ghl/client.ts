@@ -61,7 +61,7 @@ export class GhlClient {
     if (!options.token) throw new ExtGhlError('NOT_CONFIGURED', 'No GHL API token is set.');
     this.baseUrl = (options.baseUrl ?? DEFAULT_API_BASE_URL).replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 20_000;
-    this.maxRetries = options.maxRetries ?? 4;
+    this.maxRetries = options.maxRetries ?? 5;
     this.dailyReserve = options.dailyReserve ?? 0;
     this.fetchImpl = options.fetch ?? fetch;
     this.now = options.now ?? Date.now;
@@ -108,9 +108,9 @@ export class GhlClient {
       this.options.onCall?.({ method, path, status: response.status, ms: this.now() - started, attempt });
 
       if (response.ok) return parseJson<T>(text, method, path);
-      if (response.status === 429 && rateLimited < this.maxRetries + 2) {
+      if (response.status === 429 && rateLimited < this.maxRetries) {
         rateLimited++;
-        await this.sleep(this.budget.backoffAfter429(response.headers), options.signal);
+        await this.sleep(this.budget.backoffAfter429(response.headers, rateLimited), options.signal);
         continue;
       }
       if (response.status >= 500 && idempotent && serverErrors < this.maxRetries) {

@@ -71,14 +71,19 @@ export class RateBudget {
     if (daily !== null) this.dailyRemainingValue = daily;
   }
 
-  /** After a 429: how long to wait before trying again. */
-  backoffAfter429(headers: Headers): number {
+  /**
+   * After a 429: how long to wait before trying again. With GHL's headers the window is
+   * known: wait until our oldest request in it has aged out. Without them, back off
+   * exponentially from half a second.
+   */
+  backoffAfter429(headers: Headers, attempt: number): number {
     const retryAfter = headers.get('retry-after');
     if (retryAfter && /^\d+$/.test(retryAfter)) return Number(retryAfter) * 1000;
+    if (!headers.has('x-ratelimit-interval-milliseconds')) return Math.min(this.intervalMs, 500 * 2 ** (attempt - 1));
     const now = this.now();
-    const oldest = this.sent[0];
-    const fromLog = oldest === undefined ? 0 : oldest + this.intervalMs + this.marginMs - now;
-    return Math.max(fromLog, Math.min(this.intervalMs, 1000));
+    const windowMs = this.intervalMs + this.marginMs;
+    const oldestInWindow = this.sent.find((t) => t > now - windowMs);
+    return Math.max(100, oldestInWindow === undefined ? 100 : oldestInWindow + windowMs - now);
   }
 
   private serverSaysEmpty(now: number): boolean {

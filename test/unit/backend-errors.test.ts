@@ -84,13 +84,16 @@ describe('backend: bad input and API failures', () => {
   });
 
   it('waits out a 429 and retries; a persistent 429 is RATE_LIMITED', async () => {
-    h.sandbox.injectFault({ path: '/locations/', status: 429, times: 1 });
+    await h.restart({ maxRetries: 1 });
+    h.sandbox.resetStats();
+    h.sandbox.injectFault({ path: /^\/locations\//, status: 429, times: 1 });
     const retried = await h.backend.request('ext-ghl:connection-test', {});
     assert.equal(retried.success, true);
-    h.sandbox.injectFault({ path: '/locations/', status: 429, times: 50 });
+    assert.equal(h.sandbox.stats.requests, 2, 'one 429, one retry');
+    h.sandbox.injectFault({ path: /^\/locations\//, status: 429, times: 2 });
     const limited = await h.backend.request('ext-ghl:connection-test', {});
     assert.equal(!limited.success && limited.error.code, 'RATE_LIMITED');
-    h.sandbox.injectFault({ path: '/locations/', status: 200, times: 0 });
+    await h.restart();
   });
 
   it('retries a 500 on a read, never on a write', async () => {
