@@ -69,7 +69,12 @@ interface LockInfo {
   token: string;
 }
 
-const PRAGMAS = 'PRAGMA journal_mode = MEMORY; PRAGMA temp_store = MEMORY;';
+/**
+ * Per-connection settings, re-applied after every export. The rollback journal lives in
+ * memory instead of sql.js's in-memory file system (same safety, ~2x faster writes).
+ * (Not temp_store: changing it drops the TEMP schema, which connState relies on.)
+ */
+const PRAGMAS = 'PRAGMA journal_mode = MEMORY;';
 const REQUIRED_TABLES = ['ghl_contacts', 'ghl_opportunities', 'ghl_pipelines'];
 /** A replaced Database stays open this long so in-flight work on it ends harmlessly. */
 const RETIRE_CLOSE_MS = 30_000;
@@ -482,13 +487,11 @@ export class CacheStore {
     this.dirty = false;
     let bytes: Uint8Array;
     try {
-      bytes = exportDatabase(this._db);
+      // export() reopens the connection: per-connection settings are back to defaults.
+      bytes = exportDatabase(this._db, applyPragmas);
     } catch (err) {
       this.dirty = true;
       throw err;
-    } finally {
-      // export() reopened the connection: per-connection settings are back to defaults.
-      applyPragmas(this._db);
     }
     const exportMs = performance.now() - t0;
     try {

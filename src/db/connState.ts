@@ -119,12 +119,18 @@ export function trackedWrite<T>(
 
 /**
  * db.export() for the CacheStore: returns the file bytes and carries valid derived caches
- * over the reopen that export() does internally. Must not run inside a transaction
+ * over the reopen that export() does internally. `afterReopen` re-applies per-connection
+ * settings (pragmas) before the caches are re-stamped. Must not run inside a transaction
  * (export would close the connection under it); the caller checks with tryBegin.
  */
-export function exportDatabase(db: Database): Uint8Array {
+export function exportDatabase(db: Database, afterReopen?: (db: Database) => void): Uint8Array {
   const st = validState(db);
-  const bytes = db.export();
+  let bytes: Uint8Array;
+  try {
+    bytes = db.export();
+  } finally {
+    afterReopen?.(db);
+  }
   if (st) {
     st.token = ensureToken(db);
     st.expected = totalChanges(db);

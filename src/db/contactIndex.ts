@@ -62,6 +62,8 @@ function text(v: unknown): string | null {
 }
 
 export class ContactSearchIndex {
+  /** How many times an index was built from the table (for tests and diagnostics). */
+  static builds = 0;
   private readonly byId = new Map<string, Entry>();
   private order: Entry[] = [];
   private unsorted = false;
@@ -74,6 +76,7 @@ export class ContactSearchIndex {
 
   /** Reads the indexed columns of every contact (one row of JSON, parsed in JS). */
   static build(db: Database): ContactSearchIndex {
+    ContactSearchIndex.builds++;
     const index = new ContactSearchIndex();
     const row = firstRow(
       db,

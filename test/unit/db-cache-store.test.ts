@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { CACHE_FILE_NAME, CacheStore, LOCK_FILE_NAME, type CacheStoreOptions, type PersistInfo } from '../../src/db/cacheStore';
+import { ContactSearchIndex } from '../../src/db/contactIndex';
 import { GhlContactsRepo } from '../../src/db/contactsRepo';
 import { CURRENT_SCHEMA_VERSION } from '../../src/db/migrations';
 import { loadSqlJs } from '../../src/db/sqljs';
@@ -123,6 +124,7 @@ describe('CacheStore', () => {
     const dir = tempDir();
     const { store, persists, logs } = await open(dir, { debounceMs: 150 });
     const repo = new GhlContactsRepo(store.db);
+    assert.equal(repo.list({ limit: 1, offset: 0 }).total, 0);
     for (let i = 0; i < 40; i++) {
       repo.upsert(contact(`c${i}`, `N${i}`));
       store.markDirty();
@@ -139,9 +141,12 @@ describe('CacheStore', () => {
       fs.readdirSync(dir).filter((n) => n.includes('.tmp-')),
       [],
     );
-    // Statements and pragmas after export (which reopens the connection) still work.
+    // Statements and pragmas after export (which reopens the connection) still work, and
+    // the contact search index is carried over rather than rebuilt.
+    const builds = ContactSearchIndex.builds;
     repo.upsert(contact('after', 'After Export'));
     assert.equal(repo.list({ query: 'after exp', limit: 5, offset: 0 }).total, 1);
+    assert.equal(ContactSearchIndex.builds, builds);
     assert.equal(store.db.exec('PRAGMA journal_mode')[0]!.values[0]![0], 'memory');
     store.markDirty();
     await store.flush();
