@@ -110,16 +110,19 @@ export class ContactSearchIndex {
     const key = named ? foldNoCase(f.name as string) : '';
     const hay = haystack(f);
     const loc = this.locId(f.locationId);
-    this.blob = null;
     const existing = this.byId.get(f.id);
     if (existing) {
+      // A re-synced contact whose searchable text and name did not change (the common
+      // case) leaves the joined search text and the order as they are.
       if (existing.named !== named || existing.key !== key) this.unsorted = true;
+      if (existing.hay !== hay || this.unsorted) this.blob = null;
       existing.named = named;
       existing.key = key;
       existing.loc = loc;
       existing.hay = hay;
       return;
     }
+    this.blob = null;
     const entry: Entry = { id: f.id, loc, named, key, hay, live: true };
     this.byId.set(f.id, entry);
     this.order.push(entry);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { Database, SqlJsStatic } from 'sql.js';
+import { ContactSearchIndex } from '../../src/db/contactIndex';
 import { GhlContactsRepo } from '../../src/db/contactsRepo';
 import { CURRENT_SCHEMA_VERSION, getUserVersion, migrate, SchemaTooNewError } from '../../src/db/migrations';
 import { GhlOpportunitiesRepo } from '../../src/db/opportunitiesRepo';
@@ -283,6 +284,24 @@ describe('GhlContactsRepo', () => {
     check('after prune');
     repo.clear();
     assert.deepEqual(repo.list({ limit: 5, offset: 0 }), { items: [], total: 0 });
+  });
+
+  it('warmUp builds the search index once; re-upserting unchanged contacts keeps answers right', () => {
+    const db = freshDb();
+    const repo = new GhlContactsRepo(db);
+    repo.upsertMany([contact('a', { name: 'Alpha', email: 'a@x' }), contact('b', { name: 'Beta' })]);
+    const builds = ContactSearchIndex.builds;
+    repo.warmUp();
+    repo.warmUp();
+    assert.equal(ContactSearchIndex.builds, builds + 1);
+    assert.equal(repo.list({ query: 'a@x', limit: 5, offset: 0 }).total, 1);
+    repo.upsertMany([contact('a', { name: 'Alpha', email: 'a@x', syncedAt: 9 }), contact('b', { name: 'Beta', email: 'new@y' })]);
+    assert.deepEqual(
+      repo.list({ query: 'new@y', limit: 5, offset: 0 }).items.map((c) => c.id),
+      ['b'],
+    );
+    assert.equal(repo.list({ query: 'a@x', limit: 5, offset: 0 }).items[0]!.syncedAt, 9);
+    assert.equal(ContactSearchIndex.builds, builds + 1, 'patched, not rebuilt');
   });
 
   it('delete and pruneNotIn', () => {
