@@ -47,7 +47,7 @@ const nodeEntries = {
 };
 const optionalNodeEntries = {
   'test/suite/index': 'test/vscode/suite/index.ts',
-  'db-worker': 'src/db/worker.ts',
+  'backend-worker': 'src/worker/entry.ts',
 };
 for (const [out, src] of Object.entries(optionalNodeEntries)) {
   if (existsSync(path.join(root, src))) nodeEntries[out] = src;

@@ -1,6 +1,8 @@
 import { BriefingQueries } from './briefing/briefingQueries';
 import { collectDailyBriefing } from './briefing/collect';
-import { CacheStore } from './db/cacheStore';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { CACHE_FILE_NAME, CacheStore, type PersistInfo } from './db/cacheStore';
 import { GhlContactsRepo } from './db/contactsRepo';
 import { GhlOpportunitiesRepo } from './db/opportunitiesRepo';
 import { GhlPipelinesRepo } from './db/pipelinesRepo';
@@ -33,6 +35,15 @@ export interface BackendOptions {
   now?: () => number;
 }
 
+export interface BackendDiagnostics {
+  /** The latest cache writes, newest last. */
+  persists: PersistInfo[];
+  /** Requests sent to GHL by the current client. */
+  apiRequests: number;
+  cacheFileBytes: number | null;
+  isCacheWriter: boolean;
+}
+
 export interface Backend {
   request(channel: string, payload?: unknown): Promise<Envelope>;
   /** Stops running syncs after the page in flight; the cache stays consistent. */
@@ -43,6 +54,7 @@ export interface Backend {
   flush(): Promise<void>;
   /** The daily briefing as Markdown: new contacts since `since`, open deals per stage, today's appointments. */
   dailyBriefing(options: { since: number | null; timeZone?: string }): Promise<string>;
+  diagnostics(): Promise<BackendDiagnostics>;
   /** Empties the local cache (GHL is not touched); the next sync fills it again. */
   clearCache(): Promise<void>;
   dispose(): Promise<void>;
@@ -59,6 +71,12 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     now,
   });
   if (cache.recovered) log('warn', `[cache] The cache file could not be read and was moved to ${cache.recovered.corruptPath}; starting with an empty cache.`);
+
+  const persists: PersistInfo[] = [];
+  cache.onDidPersist((info) => {
+    persists.push(info);
+    if (persists.length > 20) persists.shift();
+  });
 
   let repos: Repos | undefined;
   cache.onDidReload(() => {
@@ -127,6 +145,16 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     cancelSync: (kind) => handlers.syncs.cancel(kind),
     recoveredCache: cache.recovered,
     flush: () => cache.flush(),
+    async diagnostics() {
+      const client = api ? await api.catch(() => undefined) : undefined;
+      let cacheFileBytes: number | null = null;
+      try {
+        cacheFileBytes = (await stat(path.join(options.storageDir, CACHE_FILE_NAME))).size;
+      } catch {
+        // not written yet
+      }
+      return { persists: [...persists], apiRequests: client?.client.requestCount ?? 0, cacheFileBytes, isCacheWriter: cache.isWriter };
+    },
     async dailyBriefing(briefingOptions) {
       const repos = ctx.repos();
       return collectDailyBriefing(ctx, handlers, new BriefingQueries(cache.db, repos.contacts, repos.opportunities), briefingOptions);

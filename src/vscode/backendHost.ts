@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { Backend, BackendOptions } from '../backend';
+import type { BackendOptions } from '../backend';
+import { createWorkerBackend, type WorkerBackend } from '../worker/client';
 import type { PushPayloads } from '../protocol/channels';
 import type { Envelope, ErrorInfo } from '../protocol/envelope';
 import type { RequestChannel, RequestInput } from '../protocol/requests';
@@ -50,7 +50,7 @@ export class RequestFailed extends Error {
  * deactivation. Everything in the VS Code layer talks to the core through this.
  */
 export class BackendHost implements vscode.Disposable {
-  private backend: Promise<Backend> | undefined;
+  private backend: Promise<WorkerBackend> | undefined;
   private readonly pushEmitter = new vscode.EventEmitter<PushEvent>();
   readonly onPush = this.pushEmitter.event;
   private readonly disposables: vscode.Disposable[] = [this.pushEmitter];
@@ -62,6 +62,7 @@ export class BackendHost implements vscode.Disposable {
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('ghl.apiBaseUrl')) void this.restart();
+        else if (e.affectsConfiguration('ghl')) void this.backend?.then((b) => b.refreshSettings(), () => undefined);
       }),
     );
   }
@@ -106,20 +107,20 @@ export class BackendHost implements vscode.Disposable {
     await (await this.ensure()).clearCache();
   }
 
-  private ensure(): Promise<Backend> {
+  private ensure(): Promise<WorkerBackend> {
     this.backend ??= this.create();
     return this.backend;
   }
 
-  private async create(): Promise<Backend> {
+  private async create(): Promise<WorkerBackend> {
     const started = performance.now();
     const dist = path.join(this.context.extensionPath, 'dist');
-    // Loaded by path, not bundled into extension.js: activation stays small and fast.
-    const core = createRequire(__filename)(path.join(dist, 'backend.js')) as typeof import('../backend');
     const storageDir = this.context.globalStorageUri.fsPath;
     await mkdir(storageDir, { recursive: true });
     const config = () => vscode.workspace.getConfiguration('ghl');
-    const options: BackendOptions = {
+    const options: BackendOptions & { workerPath: string } = {
+      // The core runs in a worker thread: sql.js, page parsing and cache writes never block this host.
+      workerPath: path.join(dist, 'backend-worker.js'),
       storageDir,
       wasmPath: path.join(dist, 'sql-wasm.wasm'),
       apiBaseUrl: config().get<string>('apiBaseUrl') || undefined,
@@ -142,7 +143,7 @@ export class BackendHost implements vscode.Disposable {
       onPush: (channel, payload) => this.pushEmitter.fire({ channel, payload }),
       log: (level, message) => this.logger.log(level, message, 'core'),
     };
-    const backend = await core.createBackend(options);
+    const backend = await createWorkerBackend(options);
     this.logger.info(`Backend ready in ${Math.round(performance.now() - started)} ms (cache: ${storageDir}).`);
     return backend;
   }
