@@ -40,6 +40,18 @@ CREATE INDEX idx_ghl_opps_status ON ghl_opportunities(status);
 CREATE INDEX idx_ghl_opps_contact ON ghl_opportunities(contact_id);
 `,
   },
+  {
+    version: 2,
+    description: 'sync state per location and kind, for incremental syncs',
+    sql: `
+CREATE TABLE ghl_sync_state (
+  location_id TEXT NOT NULL, kind TEXT NOT NULL,
+  last_full_sync_at INTEGER, last_sync_at INTEGER,
+  since TEXT,
+  PRIMARY KEY (location_id, kind)
+);
+`,
+  },
 ];
 
 export const CURRENT_SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -9,7 +9,9 @@ import type { SqlJsStatic } from 'sql.js';
 
 export type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
 
-let cached: { wasmPath: string; promise: Promise<SqlJsStatic> } | undefined;
+const SQL_WASM_MODULE = ['sql.js', 'dist', 'sql-wasm.wasm'].join('/');
+
+let cached: Promise<SqlJsStatic> | undefined;
 
 /**
  * Where the wasm lives: beside the bundle (`dist/backend.js` + `dist/sql-wasm.wasm`), else
@@ -20,7 +22,9 @@ export function defaultWasmPath(): string {
     const beside = path.join(__dirname, 'sql-wasm.wasm');
     if (fs.existsSync(beside)) return beside;
   }
-  return require.resolve('sql.js/dist/sql-wasm.wasm');
+  // Resolved at run time only (the bundle never gets here): not a literal, so esbuild
+  // does not try to bundle it.
+  return require.resolve(SQL_WASM_MODULE);
 }
 
 /**
@@ -28,16 +32,24 @@ export function defaultWasmPath(): string {
  * the first successful call wins); a failed load is not cached, so a later call retries.
  */
 export function loadSqlJs(wasmPath?: string): Promise<SqlJsStatic> {
-  if (cached) return cached.promise;
-  const resolved = wasmPath ?? defaultWasmPath();
+  if (cached) return cached;
   const promise = (async () => {
-    const bytes = await fs.promises.readFile(resolved);
-    const wasmBinary = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-    return initSqlJs({ wasmBinary: wasmBinary as ArrayBuffer });
+    let resolved = wasmPath;
+    let bytes: Uint8Array;
+    try {
+      resolved ??= defaultWasmPath();
+      bytes = await fs.promises.readFile(resolved);
+    } catch (err) {
+      throw new Error(`cannot read the SQLite wasm (${resolved ?? 'sql-wasm.wasm'}): ${err instanceof Error ? err.message : String(err)}`, {
+        cause: err,
+      });
+    }
+    const wasmBinary = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    return initSqlJs({ wasmBinary });
   })();
-  cached = { wasmPath: resolved, promise };
+  cached = promise;
   promise.catch(() => {
-    if (cached?.promise === promise) cached = undefined;
+    if (cached === promise) cached = undefined;
   });
   return promise;
 }
