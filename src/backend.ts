@@ -6,6 +6,7 @@ import { CACHE_FILE_NAME, CacheStore, type PersistInfo } from './db/cacheStore';
 import { GhlContactsRepo } from './db/contactsRepo';
 import { GhlOpportunitiesRepo } from './db/opportunitiesRepo';
 import { GhlPipelinesRepo } from './db/pipelinesRepo';
+import { GhlSyncStateRepo } from './db/syncStateRepo';
 import { GhlApi } from './ghl/api';
 import { GhlClient, type ApiCallLog } from './ghl/client';
 import { registerExtGhlHandlers, SECRET_TOKEN_KEY, type HandlerContext, type LogFn, type Repos, type SecretStore, type SettingsStore } from './handlers';
@@ -90,6 +91,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
         contacts: new GhlContactsRepo(cache.db),
         opportunities: new GhlOpportunitiesRepo(cache.db),
         pipelines: new GhlPipelinesRepo(cache.db),
+        syncState: new GhlSyncStateRepo(cache.db),
       }),
     markDirty: () => cache.markDirty(),
     settings: options.settings,
@@ -162,10 +164,12 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     async clearCache() {
       handlers.syncs.cancel();
       await handlers.syncs.idle();
-      const { contacts, opportunities, pipelines } = ctx.repos();
+      const { contacts, opportunities, pipelines, syncState } = ctx.repos();
       contacts.clear();
       opportunities.clear();
       pipelines.clear();
+      // Without this, the next sync would be a delta and never bring the old rows back.
+      syncState.clear();
       cache.markDirty();
       await cache.flush();
     },

@@ -2,6 +2,7 @@ import type { GhlApi } from '../ghl/api';
 import type { GhlContactsRepo } from '../db/contactsRepo';
 import type { GhlOpportunitiesRepo } from '../db/opportunitiesRepo';
 import type { GhlPipelinesRepo } from '../db/pipelinesRepo';
+import type { GhlSyncStateRepo } from '../db/syncStateRepo';
 import type { PushPayloads } from '../protocol/channels';
 
 export const SECRET_TOKEN_KEY = 'ghl.api-token';
@@ -23,6 +24,7 @@ export interface Repos {
   contacts: GhlContactsRepo;
   opportunities: GhlOpportunitiesRepo;
   pipelines: GhlPipelinesRepo;
+  syncState: GhlSyncStateRepo;
 }
 
 export type LogFn = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;

@@ -2,10 +2,8 @@ import { parseRecords, toContact, toOpportunity, wireContact, wireOpportunity } 
 import { EXT_GHL_IPC as C } from '../protocol/channels';
 import type { Contact, Opportunity } from '../protocol/entities';
 import { ExtGhlError } from '../protocol/envelope';
-import { syncContacts } from '../sync/contactsSync';
 import { SyncCoordinator } from '../sync/coordinator';
-import { syncOpportunities } from '../sync/opportunitiesSync';
-import type { SyncDeps } from '../sync/types';
+import { runIncrementalSync, type IncrementalDeps } from '../sync/incremental';
 import type { HandlerContext } from './context';
 import type { HandlerTable } from './dispatcher';
 import { currentLocationId, requireLocationId } from './settings';
@@ -32,7 +30,7 @@ type CrmChannels =
  * cache as it was.
  */
 export function crmHandlers(ctx: HandlerContext, syncs: SyncCoordinator<'contacts' | 'opportunities'>): Pick<HandlerTable, CrmChannels> {
-  const syncDeps = async (signal: AbortSignal): Promise<SyncDeps> => {
+  const syncDeps = async (signal: AbortSignal): Promise<IncrementalDeps> => {
     const locationId = requireLocationId(ctx);
     const api = await ctx.api();
     const repos = ctx.repos();
@@ -42,6 +40,8 @@ export function crmHandlers(ctx: HandlerContext, syncs: SyncCoordinator<'contact
       contacts: repos.contacts,
       opportunities: repos.opportunities,
       pipelines: repos.pipelines,
+      syncState: repos.syncState,
+      cachedCount: (kind) => (kind === 'contacts' ? repos.contacts.count(locationId) : repos.opportunities.count(locationId)),
       markDirty: () => ctx.markDirty(),
       onProgress: (progress) => ctx.push(C.SYNC_PROGRESS, progress),
       now: () => ctx.now(),
@@ -110,8 +110,8 @@ export function crmHandlers(ctx: HandlerContext, syncs: SyncCoordinator<'contact
         return { id };
       });
     },
-    async [C.CONTACTS_SYNC]() {
-      return syncs.run('contacts', async (signal) => syncContacts(await syncDeps(signal)));
+    async [C.CONTACTS_SYNC]({ full }) {
+      return syncs.run('contacts', async (signal) => runIncrementalSync(await syncDeps(signal), 'contacts', { full }));
     },
     async [C.PIPELINES_LIST]() {
       const items = ctx.repos().pipelines.list(currentLocationId(ctx));
@@ -166,8 +166,11 @@ export function crmHandlers(ctx: HandlerContext, syncs: SyncCoordinator<'contact
         return { id };
       });
     },
-    async [C.OPPS_SYNC]() {
-      return syncs.run('opportunities', async (signal) => syncOpportunities(await syncDeps(signal)));
+    async [C.OPPS_SYNC]({ full }) {
+      return syncs.run('opportunities', async (signal) => {
+        const result = await runIncrementalSync(await syncDeps(signal), 'opportunities', { full });
+        return { ...result, pipelines: result.pipelines ?? 0 };
+      });
     },
   };
 }

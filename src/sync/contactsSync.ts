@@ -34,7 +34,7 @@ export async function syncContacts(deps: SyncDeps, options: ContactsSyncOptions 
         ...(cursor ? { searchAfter: cursor } : {}),
         ...(options.updatedSince
           ? {
-              filters: [{ field: 'dateUpdated', operator: 'range', value: { gt: options.updatedSince } }],
+              filters: [{ field: 'dateUpdated', operator: 'range', value: { gte: options.updatedSince } }],
               sort: [{ field: 'dateUpdated', direction: 'asc' as const }],
             }
           : {}),
@@ -67,7 +67,7 @@ export async function syncContacts(deps: SyncDeps, options: ContactsSyncOptions 
     if (pruned > 0) deps.markDirty();
   }
   if (skipped > 0) deps.log('warn', `Contacts sync skipped ${skipped} record(s) without an id.`);
-  deps.onProgress({ kind: 'contacts', synced, total: Math.max(total ?? synced, synced), done: true });
+  deps.onProgress({ kind: 'contacts', synced, total: synced, done: true });
   return { synced, mode, requests: deps.api.client.requestCount - requestsBefore, pruned };
 }
 

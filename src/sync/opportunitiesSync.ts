@@ -23,7 +23,13 @@ export async function syncPipelines(deps: SyncDeps): Promise<number> {
  * `startAfterId` cursor from `meta` (both are needed: GHL repeats page one when only
  * `startAfter` is sent). Pipelines are refreshed first so stages resolve.
  */
-export async function syncOpportunities(deps: SyncDeps): Promise<SyncResult & { pipelines: number }> {
+export async function syncOpportunities(
+  deps: SyncDeps,
+  options: { updatedSince?: string } = {},
+): Promise<SyncResult & { pipelines: number }> {
+  const mode = options.updatedSince ? 'delta' : 'full';
+  // A delta walks the most recently updated first and stops at the first older one.
+  const sinceMs = options.updatedSince ? Date.parse(options.updatedSince) : null;
   const requestsBefore = deps.api.client.requestCount;
   const pipelines = await syncPipelines(deps);
   const guard = new PageGuard('opportunities');
@@ -34,34 +40,48 @@ export async function syncOpportunities(deps: SyncDeps): Promise<SyncResult & { 
   for (;;) {
     throwIfCancelled(deps.signal);
     const page = await deps.api.searchOpportunities(
-      { location_id: deps.locationId, limit: OPPORTUNITIES_PAGE_LIMIT, ...(cursor ?? {}) },
+      {
+        location_id: deps.locationId,
+        limit: OPPORTUNITIES_PAGE_LIMIT,
+        ...(sinceMs !== null ? { order: 'updated_desc' } : {}),
+        ...(cursor ?? {}),
+      },
       deps.signal,
     );
     const records = Array.isArray(page.opportunities) ? page.opportunities : [];
     if (typeof page.meta?.total === 'number') total = page.meta.total;
-    const { valid } = parseRecords(wireOpportunity, records);
+    const { valid: all } = parseRecords(wireOpportunity, records);
+    const valid = sinceMs === null ? all : all.filter((o) => updatedMs(o.updatedAt) >= sinceMs);
+    const reachedOlder = valid.length < all.length;
     const meta = page.meta ?? {};
     const nextCursor =
       meta.startAfterId && meta.startAfter !== undefined && meta.startAfter !== null
         ? { startAfter: meta.startAfter, startAfterId: meta.startAfterId }
         : undefined;
-    guard.acceptPage(valid.map((o) => o.id), nextCursor, total);
+    guard.acceptPage(all.map((o) => o.id), nextCursor, total);
 
     const syncedAt = deps.now();
     deps.opportunities.upsertMany(valid.map((o) => toOpportunity(o, deps.locationId, syncedAt)));
     deps.markDirty();
     synced += valid.length;
-    deps.onProgress({ kind: 'opportunities', synced, total: Math.max(total ?? synced, synced) });
+    deps.onProgress({ kind: 'opportunities', synced, total: mode === 'full' ? Math.max(total ?? synced, synced) : synced });
 
     const exhausted =
-      records.length < OPPORTUNITIES_PAGE_LIMIT || !nextCursor || (total !== null && guard.seen.size >= total);
+      reachedOlder || records.length < OPPORTUNITIES_PAGE_LIMIT || !nextCursor || (total !== null && guard.seen.size >= total);
     if (exhausted) break;
     cursor = nextCursor;
     await yieldToEventLoop();
   }
 
-  const pruned = deps.opportunities.pruneNotIn(deps.locationId, guard.seen);
+  const pruned = mode === 'full' ? deps.opportunities.pruneNotIn(deps.locationId, guard.seen) : 0;
   if (pruned > 0) deps.markDirty();
-  deps.onProgress({ kind: 'opportunities', synced, total: Math.max(total ?? synced, synced), done: true });
-  return { synced, mode: 'full', requests: deps.api.client.requestCount - requestsBefore, pruned, pipelines };
+  deps.onProgress({ kind: 'opportunities', synced, total: synced, done: true });
+  return { synced, mode, requests: deps.api.client.requestCount - requestsBefore, pruned, pipelines };
+}
+
+function updatedMs(value: string | number | null | undefined): number {
+  if (typeof value === 'number') return value;
+  const ms = value ? Date.parse(value) : NaN;
+  // Without a date we cannot tell: keep the record rather than miss a change.
+  return Number.isFinite(ms) ? ms : Number.POSITIVE_INFINITY;
 }

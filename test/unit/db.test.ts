@@ -3,7 +3,7 @@ import { before, describe, it } from 'node:test';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { ContactSearchIndex } from '../../src/db/contactIndex';
 import { GhlContactsRepo } from '../../src/db/contactsRepo';
-import { CURRENT_SCHEMA_VERSION, getUserVersion, migrate, SchemaTooNewError } from '../../src/db/migrations';
+import { CURRENT_SCHEMA_VERSION, getUserVersion, migrate, MIGRATIONS, SchemaTooNewError } from '../../src/db/migrations';
 import { GhlOpportunitiesRepo } from '../../src/db/opportunitiesRepo';
 import { GhlPipelinesRepo } from '../../src/db/pipelinesRepo';
 import { loadSqlJs } from '../../src/db/sqljs';
@@ -76,17 +76,42 @@ describe('db migrations', () => {
     assert.equal(getUserVersion(db), CURRENT_SCHEMA_VERSION);
     assert.ok(CURRENT_SCHEMA_VERSION >= 1);
     const objects = db.exec("SELECT type, name FROM sqlite_master WHERE name LIKE '%ghl%' ORDER BY name")[0]!.values;
-    const byType = (t: string) => objects.filter((o) => o[0] === t).map((o) => o[1]);
-    assert.deepEqual(byType('table'), ['ghl_contacts', 'ghl_opportunities', 'ghl_pipelines']);
-    assert.deepEqual(byType('index').filter((n) => String(n).startsWith('idx_')), [
+    const byType = (t: string) => objects.filter((o) => o[0] === t).map((o) => String(o[1]));
+    for (const table of ['ghl_contacts', 'ghl_opportunities', 'ghl_pipelines']) {
+      assert.ok(byType('table').includes(table), table);
+    }
+    for (const index of [
       'idx_ghl_contacts_email',
       'idx_ghl_contacts_location_name',
       'idx_ghl_opps_contact',
       'idx_ghl_opps_pipeline_stage',
       'idx_ghl_opps_status',
-    ]);
+    ]) {
+      assert.ok(byType('index').includes(index), index);
+    }
     // Running again is a no-op.
     assert.equal(migrate(db), CURRENT_SCHEMA_VERSION);
+  });
+
+  it('v1 is exactly the three tables and five indexes; later versions upgrade a v1 file in place', () => {
+    const db = new SQL.Database();
+    migrate(db, MIGRATIONS.slice(0, 1));
+    assert.equal(getUserVersion(db), 1);
+    const names = db.exec("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")[0]!.values;
+    assert.deepEqual(names, [
+      ['table', 'ghl_contacts'],
+      ['table', 'ghl_opportunities'],
+      ['table', 'ghl_pipelines'],
+      ['index', 'idx_ghl_contacts_email'],
+      ['index', 'idx_ghl_contacts_location_name'],
+      ['index', 'idx_ghl_opps_contact'],
+      ['index', 'idx_ghl_opps_pipeline_stage'],
+      ['index', 'idx_ghl_opps_status'],
+    ]);
+    new GhlContactsRepo(db).upsert(contact('kept', { name: 'Kept' }));
+    assert.equal(migrate(db), 1);
+    assert.equal(getUserVersion(db), CURRENT_SCHEMA_VERSION);
+    assert.equal(new GhlContactsRepo(db).get('kept')?.name, 'Kept');
   });
 
   it('refuses a database from a newer version', () => {
