@@ -1,4 +1,5 @@
 import type { Database } from 'sql.js';
+import { trackedWrite } from './connState';
 import { firstRow, runChanges } from './sql';
 
 export type SyncKind = 'contacts' | 'opportunities';
@@ -36,17 +37,18 @@ export class GhlSyncStateRepo {
 
   /** Records a complete pass; a delta keeps the last full time. */
   recordComplete(locationId: string, kind: SyncKind, mode: 'full' | 'delta', at: number, since: string): void {
-    runChanges(
+    // Through trackedWrite so this write does not invalidate the contact search index.
+    trackedWrite(this.db, () => runChanges(
       this.db,
       `INSERT INTO ghl_sync_state (location_id, kind, last_full_sync_at, last_sync_at, since) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT(location_id, kind) DO UPDATE SET
          last_full_sync_at = CASE WHEN ? = 'full' THEN excluded.last_sync_at ELSE ghl_sync_state.last_full_sync_at END,
          last_sync_at = excluded.last_sync_at, since = excluded.since`,
       [locationId, kind, mode === 'full' ? at : null, at, since, mode],
-    );
+    ));
   }
 
   clear(): void {
-    runChanges(this.db, 'DELETE FROM ghl_sync_state');
+    trackedWrite(this.db, () => runChanges(this.db, 'DELETE FROM ghl_sync_state'));
   }
 }
