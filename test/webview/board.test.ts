@@ -338,21 +338,34 @@ describe('board', () => {
       );
       await sync.waitFor({ state: 'visible' });
       assert.match((await sync.textContent()) ?? '', /Syncing opportunities… 50 of 200/);
-      const listsBefore = (await app.posted('ext-ghl:opps-list')).length;
-      // The sync brought a new opportunity into "Closed".
+      const lists = async () => (await app.posted('ext-ghl:opps-list')).length;
+      const listsBefore = await lists();
+      // The sync brought a new opportunity into "Closed"; "done" alone triggers the reload.
       await page.evaluate(() => {
         const host = (window as unknown as Host).__host;
         host.opps.push({ ...host.opps[0], id: 'opp-new', name: 'Fresh deal', pipelineStageId: 'st-closed', monetaryValue: 7000 });
         host.push('ext-ghl:sync-progress', { kind: 'opportunities', synced: 200, total: 200, done: true });
-        host.push('host:data-changed', { kinds: ['opportunities'] });
       });
       await sync.waitFor({ state: 'hidden' });
       await page.locator('[data-opp-id="opp-new"]').waitFor();
       assert.equal((await column(page, 'st-closed')).count, '1');
       assert.equal((await column(page, 'st-closed')).total, usd(7000));
-      // Both notifications were debounced into a single reload.
+      assert.equal(await lists(), listsBefore + 1);
+      // An edit elsewhere (host:data-changed), announced twice, is debounced into one reload.
+      await page.evaluate(() => {
+        const host = (window as unknown as Host).__host;
+        host.opps.push({ ...host.opps[0], id: 'opp-new-2', name: 'Another deal', pipelineStageId: 'st-closed', monetaryValue: 3000 });
+        host.push('host:data-changed', { kinds: ['opportunities'] });
+        host.push('host:data-changed', { kinds: ['contacts', 'opportunities'] });
+      });
+      await page.locator('[data-opp-id="opp-new-2"]').waitFor();
+      assert.equal((await column(page, 'st-closed')).total, usd(10000));
       await page.waitForTimeout(400);
-      assert.equal((await app.posted('ext-ghl:opps-list')).length, listsBefore + 1);
+      assert.equal(await lists(), listsBefore + 2);
+      // Contacts-only changes do not reload the board.
+      await page.evaluate(() => (window as unknown as Host).__host.push('host:data-changed', { kinds: ['contacts'] }));
+      await page.waitForTimeout(400);
+      assert.equal(await lists(), listsBefore + 2);
       await assertClean(app);
     } finally {
       await app.close();

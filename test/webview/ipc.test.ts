@@ -30,7 +30,11 @@ describe('ipc', () => {
       const w = window as unknown as { __host: { silent: string[] }; __ipc: any };
       w.__host.silent.push('ext-ghl:opps-get');
       const started = performance.now();
-      const res = await w.__ipc.client.request('ext-ghl:opps-get', { id: 'o-1' });
+      // Bounded here so a broken timeout fails the test instead of hanging it.
+      const res = await Promise.race([
+        w.__ipc.client.request('ext-ghl:opps-get', { id: 'o-1' }),
+        new Promise((resolve) => setTimeout(() => resolve('no answer after 3 s'), 3000)),
+      ]);
       return { res, ms: performance.now() - started, pending: w.__ipc.client.pendingCount };
     });
     assert.deepEqual(result.res, {
@@ -117,5 +121,19 @@ describe('ipc', () => {
     assert.equal(await app.page.evaluate('window.__xss'), undefined);
     assert.deepEqual(await app.violations(), []);
     assert.deepEqual(app.errors, []);
+  });
+
+  it('the CSP and the violation detector are live (so "no violations" elsewhere means something)', async () => {
+    await app.page.evaluate(() => {
+      const el = document.createElement('div');
+      el.setAttribute('style', 'color: red'); // inline style: forbidden by style-src
+      document.body.appendChild(el);
+      const img = document.createElement('img');
+      img.src = 'https://evil.example/x.png'; // not the webview origin: forbidden by img-src
+      document.body.appendChild(img);
+    });
+    await app.page.waitForFunction(() => (window as unknown as { __host: { violations: unknown[] } }).__host.violations.length >= 2);
+    const directives = ((await app.violations()) as Array<{ directive: string }>).map((v) => v.directive).sort();
+    assert.deepEqual(directives, ['img-src', 'style-src-attr']);
   });
 });

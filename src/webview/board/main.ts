@@ -228,7 +228,7 @@ function renderCard(opp: Opportunity): HTMLElement {
       dataset: { oppId: opp.id },
       tabindex: 0,
       draggable: 'true',
-      'aria-label': `${opp.name}, ${formatCurrency(opp.monetaryValue)}, ${STATUS_LABEL[status]}`,
+      'aria-label': [opp.name, formatCurrency(opp.monetaryValue), opp.contactName, STATUS_LABEL[status]].filter(Boolean).join(', '),
       'aria-keyshortcuts': 'Alt+ArrowLeft Alt+ArrowRight',
     },
     h('div', { class: 'card-title', title: opp.name }, opp.name),

@@ -13,6 +13,9 @@ import type { ResponseData } from '../../protocol/responses';
 import type { PushMessage, WebviewRequest } from '../../protocol/webviewMessages';
 
 export type { RequestChannel, RequestInput, ResponseData, Envelope, ErrorInfo, ErrorCode };
+// The small DOM helpers live in dom.ts; re-exported so an app needs one import.
+export { codicon, debounce, formatCurrency, formatNumber, h, setChildren } from './dom';
+export type { Child, Props } from './dom';
 export type Channels = typeof EXT_GHL_IPC;
 
 /** Every push name the host may send (ext-ghl:sync-progress, host:* events, …). */
