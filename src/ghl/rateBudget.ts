@@ -18,7 +18,8 @@ export class RateBudget {
   private max: number;
   private intervalMs: number;
   private serverRemaining: number | null = null;
-  private serverSeenAt = 0;
+  /** GHL's `remaining` describes the window our oldest recent request opened; it means nothing after. */
+  private serverRemainingUntil = 0;
   private dailyRemainingValue: number | null = null;
   private readonly sent: number[] = [];
 
@@ -47,7 +48,7 @@ export class RateBudget {
     while (this.sent.length > 0 && this.sent[0]! <= now - windowMs) this.sent.shift();
     if (this.sent.length < this.max && !this.serverSaysEmpty(now)) return 0;
     const oldest = this.sent[0];
-    if (oldest === undefined) return Math.max(0, this.serverSeenAt + windowMs - now);
+    if (oldest === undefined) return Math.max(0, this.serverRemainingUntil - now);
     return Math.max(1, oldest + windowMs - now);
   }
 
@@ -65,8 +66,11 @@ export class RateBudget {
     if (max !== null && max > 0) this.max = max;
     if (interval !== null && interval > 0) this.intervalMs = interval;
     if (remaining !== null) {
+      const now = this.now();
+      const windowMs = this.intervalMs + this.marginMs;
+      const windowStart = this.sent.find((t) => t > now - windowMs) ?? now;
       this.serverRemaining = remaining;
-      this.serverSeenAt = this.now();
+      this.serverRemainingUntil = windowStart + windowMs;
     }
     if (daily !== null) this.dailyRemainingValue = daily;
   }
@@ -87,7 +91,7 @@ export class RateBudget {
   }
 
   private serverSaysEmpty(now: number): boolean {
-    return this.serverRemaining !== null && this.serverRemaining <= 0 && now - this.serverSeenAt < this.intervalMs;
+    return this.serverRemaining !== null && this.serverRemaining <= 0 && now < this.serverRemainingUntil;
   }
 }
 

@@ -1,6 +1,6 @@
 import type { SyncResult } from '../protocol/responses';
 import { parseRecords, toOpportunity, toPipeline, wireOpportunity, wirePipeline } from '../ghl/mappers';
-import { PageGuard, throwIfCancelled, yieldToEventLoop } from './paging';
+import { PageGuard, pipelinedPull, throwIfCancelled } from './paging';
 import type { SyncDeps } from './types';
 
 /** GHL's largest opportunities page. */
@@ -33,45 +33,46 @@ export async function syncOpportunities(
   const requestsBefore = deps.api.client.requestCount;
   const pipelines = await syncPipelines(deps);
   const guard = new PageGuard('opportunities');
-  let cursor: { startAfter: string | number; startAfterId: string } | undefined;
   let synced = 0;
   let total: number | null = null;
 
-  for (;;) {
-    throwIfCancelled(deps.signal);
-    const page = await deps.api.searchOpportunities(
-      {
-        location_id: deps.locationId,
-        limit: OPPORTUNITIES_PAGE_LIMIT,
-        ...(sinceMs !== null ? { order: 'updated_desc' } : {}),
-        ...(cursor ?? {}),
-      },
-      deps.signal,
-    );
-    const records = Array.isArray(page.opportunities) ? page.opportunities : [];
-    if (typeof page.meta?.total === 'number') total = page.meta.total;
-    const { valid: all } = parseRecords(wireOpportunity, records);
-    const valid = sinceMs === null ? all : all.filter((o) => updatedMs(o.updatedAt) >= sinceMs);
-    const reachedOlder = valid.length < all.length;
-    const meta = page.meta ?? {};
-    const nextCursor =
-      meta.startAfterId && meta.startAfter !== undefined && meta.startAfter !== null
-        ? { startAfter: meta.startAfter, startAfterId: meta.startAfterId }
-        : undefined;
-    guard.acceptPage(all.map((o) => o.id), nextCursor, total);
-
-    const syncedAt = deps.now();
-    deps.opportunities.upsertMany(valid.map((o) => toOpportunity(o, deps.locationId, syncedAt)));
-    deps.markDirty();
-    synced += valid.length;
-    deps.onProgress({ kind: 'opportunities', synced, total: mode === 'full' ? Math.max(total ?? synced, synced) : synced });
-
-    const exhausted =
-      reachedOlder || records.length < OPPORTUNITIES_PAGE_LIMIT || !nextCursor || (total !== null && guard.seen.size >= total);
-    if (exhausted) break;
-    cursor = nextCursor;
-    await yieldToEventLoop();
-  }
+  await pipelinedPull({
+    signal: deps.signal,
+    fetch: (cursor: { startAfter: string | number; startAfterId: string } | undefined) =>
+      deps.api.searchOpportunities(
+        {
+          location_id: deps.locationId,
+          limit: OPPORTUNITIES_PAGE_LIMIT,
+          ...(sinceMs !== null ? { order: 'updated_desc' } : {}),
+          ...(cursor ?? {}),
+        },
+        deps.signal,
+      ),
+    parse: (page) => {
+      const records = Array.isArray(page.opportunities) ? page.opportunities : [];
+      if (typeof page.meta?.total === 'number') total = page.meta.total;
+      const { valid: all } = parseRecords(wireOpportunity, records);
+      const valid = sinceMs === null ? all : all.filter((o) => updatedMs(o.updatedAt) >= sinceMs);
+      const reachedOlder = valid.length < all.length;
+      const meta = page.meta ?? {};
+      // Both halves of the cursor, always: GHL repeats page one when startAfterId is missing.
+      const cursor =
+        meta.startAfterId && meta.startAfter !== undefined && meta.startAfter !== null
+          ? { startAfter: meta.startAfter, startAfterId: meta.startAfterId }
+          : undefined;
+      guard.acceptPage(all.map((o) => o.id), cursor, total);
+      const exhausted =
+        reachedOlder || records.length < OPPORTUNITIES_PAGE_LIMIT || (total !== null && guard.seen.size >= total);
+      return { parsed: valid, next: exhausted ? undefined : cursor };
+    },
+    store: (valid) => {
+      const syncedAt = deps.now();
+      deps.opportunities.upsertMany(valid.map((o) => toOpportunity(o, deps.locationId, syncedAt)));
+      deps.markDirty();
+      synced += valid.length;
+      deps.onProgress({ kind: 'opportunities', synced, total: mode === 'full' ? Math.max(total ?? synced, synced) : synced });
+    },
+  });
 
   const pruned = mode === 'full' ? deps.opportunities.pruneNotIn(deps.locationId, guard.seen) : 0;
   if (pruned > 0) deps.markDirty();

@@ -43,3 +43,30 @@ export class PageGuard {
     return fresh;
   }
 }
+
+/**
+ * Pulls cursor-paged records with one request always in flight: as soon as a page is
+ * parsed and its cursor known, the next request goes out, and the page is written to the
+ * cache while GHL prepares the next one. `next` returns undefined on the last page.
+ */
+export async function pipelinedPull<Page, Parsed, Cursor>(steps: {
+  fetch(cursor: Cursor | undefined): Promise<Page>;
+  parse(page: Page): { parsed: Parsed; next: Cursor | undefined };
+  store(parsed: Parsed): void;
+  signal?: AbortSignal;
+}): Promise<void> {
+  let inFlight = steps.fetch(undefined);
+  for (;;) {
+    const page = await inFlight;
+    const { parsed, next } = steps.parse(page);
+    if (next !== undefined) {
+      throwIfCancelled(steps.signal);
+      inFlight = steps.fetch(next);
+      // If storing this page fails, nobody awaits the request in flight: keep it quiet.
+      inFlight.catch(() => undefined);
+    }
+    steps.store(parsed);
+    if (next === undefined) return;
+    await yieldToEventLoop();
+  }
+}
