@@ -76,8 +76,6 @@ interface LockInfo {
  */
 const PRAGMAS = 'PRAGMA journal_mode = MEMORY;';
 const REQUIRED_TABLES = ['ghl_contacts', 'ghl_opportunities', 'ghl_pipelines'];
-/** A replaced Database stays open this long so in-flight work on it ends harmlessly. */
-const RETIRE_CLOSE_MS = 30_000;
 
 function errMsg(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -150,7 +148,9 @@ export class CacheStore {
   readonly filePath: string;
   readonly lockPath: string;
 
+  /** The current connection; replaced on reload. Callers only see `handle`. */
   private _db: Database;
+  private readonly handle: Database;
   private _recovered: { corruptPath: string } | null = null;
   private lock: LockInfo | null = null;
   /** What the file on disk was when this process last loaded or wrote it (null: no file). */
@@ -164,7 +164,6 @@ export class CacheStore {
   private watching = false;
   private persisting: Promise<void> | undefined;
   private reloading: Promise<boolean> | undefined;
-  private readonly retired = new Map<Database, NodeJS.Timeout>();
   private readonly reloadListeners = new Set<(db: Database) => void>();
   private readonly persistListeners = new Set<(info: PersistInfo) => void>();
   private readonly debounceMs: number;
@@ -187,6 +186,21 @@ export class CacheStore {
     this.now = options.now ?? Date.now;
     this.logFn = options.log ?? (() => undefined);
     this._db = new SQL.Database();
+    // A stable stand-in that forwards to whatever connection is current, so repositories
+    // and in-flight work (a sync holding its repos) follow a reload instead of writing
+    // into a closed database.
+    this.handle = new Proxy(Object.create(null) as object, {
+      get: (_target, prop) => {
+        const db = this._db as unknown as Record<PropertyKey, unknown>;
+        const value = db[prop];
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(db) : value;
+      },
+      set: (_target, prop, value) => {
+        (this._db as unknown as Record<PropertyKey, unknown>)[prop] = value;
+        return true;
+      },
+      has: (_target, prop) => prop in (this._db as object),
+    }) as Database;
   }
 
   /** Opens (or creates) the cache. Never refuses to start: worst case an empty in-memory cache. */
@@ -197,9 +211,13 @@ export class CacheStore {
     return store;
   }
 
-  /** The current database. Replaced when a newer file from another window is loaded. */
+  /**
+   * The database. A stable handle: when a newer file from another window is loaded it
+   * forwards to the new connection (onDidReload fires so derived state can be refreshed;
+   * repositories built on this handle keep working either way).
+   */
   get db(): Database {
-    return this._db;
+    return this.handle;
   }
 
   /** Set when the file did not load and was moved aside (this process started fresh). */
@@ -212,7 +230,7 @@ export class CacheStore {
     return this.lock !== null;
   }
 
-  /** Fires with the new Database after a reload; rebuild repositories on it. */
+  /** Fires (with `db`) after a newer file was loaded in place of the in-memory database. */
   onDidReload(listener: (db: Database) => void): Disposable {
     this.reloadListeners.add(listener);
     return { dispose: () => this.reloadListeners.delete(listener) };
@@ -251,11 +269,6 @@ export class CacheStore {
     this.stopHeartbeat();
     await this.reloading?.catch(() => undefined);
     this.releaseLock();
-    for (const [db, t] of this.retired) {
-      clearTimeout(t);
-      db.close();
-    }
-    this.retired.clear();
     this._db.close();
     this.reloadListeners.clear();
     this.persistListeners.clear();
@@ -398,28 +411,19 @@ export class CacheStore {
     this.stamp = file.stamp;
     this.failedStamp = null;
     this.dirty = false;
-    this.retire(old);
+    old.close();
     this.log(
       'info',
       `reloaded ${this.filePath} (${file.bytes.length} bytes): ${reason}${lost ? '; unsaved changes of this window were dropped' : ''}`,
     );
     for (const listener of [...this.reloadListeners]) {
       try {
-        listener(db);
+        listener(this.handle);
       } catch (err) {
         this.log('error', `an onDidReload listener failed: ${errMsg(err)}`);
       }
     }
     return true;
-  }
-
-  private retire(db: Database): void {
-    const t = setTimeout(() => {
-      this.retired.delete(db);
-      db.close();
-    }, RETIRE_CLOSE_MS);
-    t.unref?.();
-    this.retired.set(db, t);
   }
 
   // ---- persist -------------------------------------------------------------------------
@@ -488,7 +492,7 @@ export class CacheStore {
     let bytes: Uint8Array;
     try {
       // export() reopens the connection: per-connection settings are back to defaults.
-      bytes = exportDatabase(this._db, applyPragmas);
+      bytes = exportDatabase(this.handle, applyPragmas);
     } catch (err) {
       this.dirty = true;
       throw err;

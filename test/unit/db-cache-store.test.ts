@@ -268,15 +268,21 @@ describe('CacheStore', () => {
     const writer = await open(dir);
     const reader = await open(dir);
     assert.equal(reader.store.isWriter, false);
-    const oldDb = reader.store.db;
+    const handle = reader.store.db;
+    const repoBefore = new GhlContactsRepo(reader.store.db);
+    assert.equal(repoBefore.list({ limit: 5, offset: 0 }).total, 0);
     const reloaded = waitFor<unknown>((resolve) => reader.store.onDidReload(resolve), 4000, 'onDidReload');
     new GhlContactsRepo(writer.store.db).upsert(contact('w1', 'Written'));
     writer.store.markDirty();
     await writer.store.flush();
-    const newDb = await reloaded;
-    assert.equal(newDb, reader.store.db);
-    assert.notEqual(reader.store.db, oldDb);
+    assert.equal(await reloaded, handle);
+    assert.equal(reader.store.db, handle, 'a stable handle');
     assert.equal(new GhlContactsRepo(reader.store.db).get('w1')?.name, 'Written');
+    // A repository made before the reload (e.g. held by a running sync) sees the new data.
+    assert.equal(repoBefore.get('w1')?.name, 'Written');
+    assert.equal(repoBefore.list({ query: 'writ', limit: 5, offset: 0 }).total, 1);
+    repoBefore.upsert(contact('r1', 'Reader Local'));
+    assert.equal(new GhlContactsRepo(reader.store.db).count(), 2);
     assert.ok(reader.logs.some((l) => l.msg.startsWith('reloaded')));
   });
 
