@@ -522,6 +522,7 @@ export class CacheStore {
   private async writeAtomically(bytes: Uint8Array): Promise<void> {
     const tmp = `${this.filePath}.tmp-${process.pid}`;
     try {
+      await fs.promises.mkdir(this.options.storageDir, { recursive: true });
       const fh = await fs.promises.open(tmp, 'w');
       try {
         await fh.writeFile(bytes);
@@ -633,6 +634,15 @@ export class CacheStore {
         fs.writeFileSync(this.lockPath, JSON.stringify(info), { flag: 'wx' });
         return info;
       } catch (err) {
+        if (errCode(err) === 'ENOENT' && attempt === 0) {
+          // The storage directory went away (or never got created): make it and retry.
+          try {
+            fs.mkdirSync(this.options.storageDir, { recursive: true });
+            continue;
+          } catch {
+            // reported below
+          }
+        }
         if (errCode(err) !== 'EEXIST') {
           this.log('error', `cannot create ${this.lockPath}: ${errMsg(err)}`);
           return null;

@@ -263,6 +263,27 @@ describe('CacheStore', () => {
     assert.equal(JSON.parse(fs.readFileSync(lockPath, 'utf8')).pid, process.pid);
   });
 
+  it('takes over an unreadable lock file once it is old, and recreates a deleted storage dir', async () => {
+    const dir = tempDir();
+    const lockPath = path.join(dir, LOCK_FILE_NAME);
+    fs.writeFileSync(lockPath, '');
+    const a = await open(dir);
+    assert.equal(a.store.isWriter, false, 'an empty lock may be one being written right now');
+    await a.store.dispose();
+    const old = new Date(Date.now() - 60_000);
+    fs.utimesSync(lockPath, old, old);
+    const b = await open(dir);
+    assert.equal(b.store.isWriter, true);
+    fs.rmSync(dir, { recursive: true, force: true });
+    new GhlContactsRepo(b.store.db).upsert(contact('x', 'Survivor'));
+    b.store.markDirty();
+    await b.store.flush();
+    assert.equal(b.persists.length, 1);
+    assert.equal(b.store.isWriter, true);
+    assert.ok(fs.existsSync(path.join(dir, CACHE_FILE_NAME)));
+    assert.ok(fs.existsSync(lockPath));
+  });
+
   it("a reader picks up the writer's newer file (onDidReload)", async () => {
     const dir = tempDir();
     const writer = await open(dir);
