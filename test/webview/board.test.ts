@@ -360,11 +360,11 @@ describe('board', () => {
       });
       await page.locator('[data-opp-id="opp-new-2"]').waitFor();
       assert.equal((await column(page, 'st-closed')).total, usd(10000));
-      await page.waitForTimeout(400);
+      await page.waitForTimeout(150); // an undebounced second reload would have been posted by now
       assert.equal(await lists(), listsBefore + 2);
       // Contacts-only changes do not reload the board.
       await page.evaluate(() => (window as unknown as Host).__host.push('host:data-changed', { kinds: ['contacts'] }));
-      await page.waitForTimeout(400);
+      await page.waitForTimeout(350); // past the 300 ms debounce
       assert.equal(await lists(), listsBefore + 2);
       await assertClean(app);
     } finally {
