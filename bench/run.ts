@@ -1,0 +1,236 @@
+/**
+ * `npm run bench`: sync at scale against the GHL sandbox (in its own process), the backend
+ * in its worker thread as the extension runs it, and the seed's naive loop as a baseline
+ * in the same run. Prints each target beside its measured median.
+ *
+ *   --tiers 5000,50000,200000   contact counts (default)
+ *   --runs 3                    runs per tier; the table shows medians
+ *   --opportunities 10000       opportunities for the opportunities sync
+ *   --smoke                     tiny sizes, one run (used by npm test so the bench cannot rot)
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createWorkerBackend, type WorkerBackend } from '../src/worker/client';
+import { MemorySecrets, MemorySettings } from '../test/helpers/backendHarness';
+import { naiveContactsSync } from './baseline';
+import { SandboxProcess } from './sandboxClient';
+
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
+};
+const smoke = args.includes('--smoke');
+const tiers = (smoke ? '600' : flag('--tiers', '5000,50000,200000')).split(',').map(Number);
+const runs = smoke ? 1 : Number(flag('--runs', '3'));
+const opportunities = smoke ? 250 : Number(flag('--opportunities', '10000'));
+const rateLimit = smoke ? { max: 4, intervalMs: 400 } : { max: 20, intervalMs: 2000 };
+const rateLimitedContacts = smoke ? 4000 : 30_000;
+const workerPath = path.join(__dirname, '../dist/backend-worker.js');
+const DEBOUNCE_MS = 1500;
+
+/** Samples the process's RSS (the worker thread's memory included) and the main loop's stalls. */
+class Probe {
+  private readonly delay = monitorEventLoopDelay({ resolution: 1 });
+  private peak = 0;
+  private readonly timer: NodeJS.Timeout;
+  constructor() {
+    this.delay.enable();
+    this.timer = setInterval(() => (this.peak = Math.max(this.peak, process.memoryUsage.rss())), 20);
+  }
+  stop() {
+    clearInterval(this.timer);
+    this.delay.disable();
+    this.peak = Math.max(this.peak, process.memoryUsage.rss());
+    return { maxStallMs: this.delay.max / 1e6, peakRssMb: this.peak / 2 ** 20 };
+  }
+}
+
+async function openBackend(sandbox: SandboxProcess, storageDir: string): Promise<WorkerBackend> {
+  const secrets = new MemorySecrets();
+  const settings = new MemorySettings();
+  secrets.values.set('ghl.api-token', sandbox.token);
+  settings.values.set('ghl.location-id', sandbox.locationId);
+  return createWorkerBackend({ workerPath, storageDir, secrets, settings, apiBaseUrl: sandbox.url, persistDebounceMs: DEBOUNCE_MS });
+}
+
+function data<T>(response: { success: boolean; data?: unknown; error?: { message: string } }): T {
+  if (!response.success) throw new Error(response.error?.message);
+  return response.data as T;
+}
+
+type Row = Record<string, number>;
+
+async function contactsTier(contacts: number): Promise<Row> {
+  const row: Row = {};
+  const sandbox = await SandboxProcess.start({ contacts, opportunities: 10, conversations: 0 });
+  const storageDir = mkdtempSync(path.join(tmpdir(), 'ghl-bench-'));
+  try {
+    global.gc?.();
+    let probe = new Probe();
+    let started = performance.now();
+    const naive = await naiveContactsSync(sandbox.url, sandbox.token, sandbox.locationId);
+    let stats = probe.stop();
+    row.naiveWallMs = performance.now() - started;
+    row.naiveStallMs = stats.maxStallMs;
+    row.naiveRssMb = stats.peakRssMb;
+    if (naive.synced !== contacts) throw new Error(`baseline synced ${naive.synced} of ${contacts}`);
+    global.gc?.();
+
+    const backend = await openBackend(sandbox, storageDir);
+    probe = new Probe();
+    started = performance.now();
+    const full = data<{ synced: number; requests: number }>(await backend.request('ext-ghl:contacts-sync', {}));
+    row.syncWallMs = performance.now() - started;
+    await backend.flush();
+    stats = probe.stop();
+    if (full.synced !== contacts) throw new Error(`sync synced ${full.synced} of ${contacts}`);
+    row.syncStallMs = stats.maxStallMs;
+    row.syncRssMb = stats.peakRssMb;
+    row.fullRequests = full.requests;
+    const diagnostics = await backend.diagnostics();
+    row.persistMs = Math.max(...diagnostics.persists.map((p) => p.ms));
+    row.persists = diagnostics.persists.length;
+    row.persistsAllowed = Math.ceil(row.syncWallMs / DEBOUNCE_MS) + 1;
+    row.cacheMb = (diagnostics.cacheFileBytes ?? 0) / 2 ** 20;
+
+    const latencies: number[] = [];
+    const queries = ['an', 'smith', '555', 'gmail', 'jo', 'realty', 'mar', '@', 'lee', 'zz'];
+    probe = new Probe();
+    for (let i = 0; i < 200; i++) {
+      const t = performance.now();
+      data(await backend.request('ext-ghl:contacts-list', { query: queries[i % queries.length] + (i % 3 === 0 ? 'e' : ''), limit: 50 }));
+      latencies.push(performance.now() - t);
+    }
+    probe.stop();
+    latencies.sort((a, b) => a - b);
+    row.listP50Ms = latencies[Math.floor(latencies.length * 0.5)]!;
+    row.listP95Ms = latencies[Math.floor(latencies.length * 0.95)]!;
+
+    const touched = await sandbox.touch(Math.max(1, Math.round(contacts / 100)));
+    const delta = data<{ synced: number; requests: number; mode: string }>(await backend.request('ext-ghl:contacts-sync', {}));
+    if (delta.mode !== 'delta' || delta.synced < touched) throw new Error(`delta synced ${delta.synced} (${delta.mode}) of ${touched}`);
+    row.deltaRequests = delta.requests;
+    row.deltaAllowed = Math.floor(full.requests / 100) + 2;
+    row.speedup = row.naiveWallMs / row.syncWallMs;
+    await backend.dispose();
+  } finally {
+    await sandbox.close();
+    rmSync(storageDir, { recursive: true, force: true });
+  }
+  return row;
+}
+
+async function opportunitiesRun(): Promise<Row> {
+  const sandbox = await SandboxProcess.start({ contacts: 2000, opportunities, conversations: 0 });
+  const storageDir = mkdtempSync(path.join(tmpdir(), 'ghl-bench-'));
+  try {
+    const backend = await openBackend(sandbox, storageDir);
+    const probe = new Probe();
+    const started = performance.now();
+    const result = data<{ synced: number; requests: number }>(await backend.request('ext-ghl:opps-sync', {}));
+    const wall = performance.now() - started;
+    const stats = probe.stop();
+    if (result.synced !== opportunities) throw new Error(`opps synced ${result.synced} of ${opportunities}`);
+    await backend.dispose();
+    return { oppsWallMs: wall, oppsStallMs: stats.maxStallMs, oppsRequests: result.requests };
+  } finally {
+    await sandbox.close();
+    rmSync(storageDir, { recursive: true, force: true });
+  }
+}
+
+async function rateLimitedRun(): Promise<Row> {
+  const sandbox = await SandboxProcess.start({ contacts: rateLimitedContacts, opportunities: 10, conversations: 0, rateLimit });
+  const storageDir = mkdtempSync(path.join(tmpdir(), 'ghl-bench-'));
+  try {
+    const backend = await openBackend(sandbox, storageDir);
+    await sandbox.resetStats();
+    const started = performance.now();
+    const result = data<{ synced: number; requests: number }>(await backend.request('ext-ghl:contacts-sync', {}));
+    const seconds = (performance.now() - started) / 1000;
+    const stats = await sandbox.stats();
+    await backend.dispose();
+    const limitPerSecond = rateLimit.max / (rateLimit.intervalMs / 1000);
+    // The first window's burst is free; the rate is what the windows after it sustained.
+    const windowsAfterFirst = Math.max(seconds - rateLimit.intervalMs / 1000, 1e-9);
+    const sustained = Math.max(0, stats.requests - rateLimit.max) / Math.ceil(windowsAfterFirst / (rateLimit.intervalMs / 1000)) / (rateLimit.intervalMs / 1000);
+    return {
+      limitedRequests: result.requests,
+      limitedSeconds: seconds,
+      limited429: stats.rateLimited,
+      limitedRatePct: (100 * sustained) / limitPerSecond,
+    };
+  } finally {
+    await sandbox.close();
+    rmSync(storageDir, { recursive: true, force: true });
+  }
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+};
+
+function medianRow(rows: Row[]): Row {
+  const out: Row = {};
+  for (const key of Object.keys(rows[0]!)) out[key] = median(rows.map((r) => r[key]!));
+  return out;
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+async function main() {
+  const startedAll = performance.now();
+  console.log(`GHL sync benchmark — ${runs} run(s) per tier, medians; sandbox in its own process, backend in its worker thread.`);
+  const byTier = new Map<number, Row>();
+  for (const tier of tiers) {
+    const rows: Row[] = [];
+    for (let i = 0; i < runs; i++) rows.push(await contactsTier(tier));
+    byTier.set(tier, medianRow(rows));
+  }
+  const opps: Row[] = [];
+  const limited: Row[] = [];
+  for (let i = 0; i < runs; i++) {
+    opps.push(await opportunitiesRun());
+    limited.push(await rateLimitedRun());
+  }
+  const o = medianRow(opps);
+  const l = medianRow(limited);
+
+  console.log('\nContacts, by tier (median):');
+  console.log('| contacts | sync wall | naive wall | speed-up | main-loop stall (sync / naive) | peak RSS (sync / naive) | persist | persists (allowed) | cache file | list p50 / p95 | delta requests (allowed) |');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const [tier, r] of byTier) {
+    console.log(
+      `| ${fmt(tier)} | ${fmt(r.syncWallMs!)} ms | ${fmt(r.naiveWallMs!)} ms | ${fmt(r.speedup!, 1)}× | ${fmt(r.syncStallMs!, 1)} / ${fmt(r.naiveStallMs!, 1)} ms | ${fmt(r.syncRssMb!)} / ${fmt(r.naiveRssMb!)} MB | ${fmt(r.persistMs!)} ms | ${fmt(r.persists!)} (${fmt(r.persistsAllowed!)}) | ${fmt(r.cacheMb!, 1)} MB | ${fmt(r.listP50Ms!, 2)} / ${fmt(r.listP95Ms!, 2)} ms | ${fmt(r.deltaRequests!)} (≤ ${fmt(r.deltaAllowed!)}) |`,
+    );
+  }
+
+  const target = byTier.get(50_000) ?? byTier.get(tiers[tiers.length - 1]!)!;
+  const targetTier = byTier.has(50_000) ? '50,000' : fmt(tiers[tiers.length - 1]!);
+  const checks: Array<[string, string, string, boolean]> = [
+    [`full contacts sync, ${targetTier}`, '≤ 3 s', `${fmt(target.syncWallMs! / 1000, 2)} s`, target.syncWallMs! <= 3000],
+    ['… vs the naive loop in the same run', '≥ 1.5×', `${fmt(target.speedup!, 2)}× (naive ${fmt(target.naiveWallMs! / 1000, 2)} s)`, target.speedup! >= 1.5],
+    ['peak RSS during that sync', '≤ 300 MB', `${fmt(target.syncRssMb!)} MB`, target.syncRssMb! <= 300],
+    ['longest main-loop stall, persist included', '≤ 50 ms', `${fmt(target.syncStallMs!, 1)} ms`, target.syncStallMs! <= 50],
+    [`rate-limited sync (${rateLimit.max} per ${rateLimit.intervalMs / 1000} s)`, '≥ 95 % of the limit, 0 × 429', `${fmt(l.limitedRatePct!, 1)} %, ${fmt(l.limited429!)} × 429 (${fmt(l.limitedRequests!)} requests in ${fmt(l.limitedSeconds!, 1)} s)`, l.limitedRatePct! >= 95 && l.limited429 === 0],
+    ['delta re-sync after 1 % changed', '≤ 1 % of full + 2', `${fmt(target.deltaRequests!)} requests (full: ${fmt(target.fullRequests!)})`, target.deltaRequests! <= target.deltaAllowed!],
+    [`contacts-list with a query, ${targetTier} cached`, 'p95 ≤ 5 ms', `${fmt(target.listP95Ms!, 2)} ms`, target.listP95Ms! <= 5],
+    ['one persist of that cache', '≤ 1 s, ≤ 1 per debounce window', `${fmt(target.persistMs!)} ms, ${fmt(target.persists!)} writes (≤ ${fmt(target.persistsAllowed!)})`, target.persistMs! <= 1000 && target.persists! <= target.persistsAllowed!],
+    [`opportunities full sync, ${fmt(opportunities)}`, '≤ 3 s', `${fmt(o.oppsWallMs! / 1000, 2)} s (${fmt(o.oppsRequests!)} requests, stall ${fmt(o.oppsStallMs!, 1)} ms)`, o.oppsWallMs! <= 3000],
+  ];
+  console.log('\nTargets:');
+  console.log('| metric | target | measured | |');
+  console.log('|---|---|---|---|');
+  for (const [metric, goal, measured, ok] of checks) console.log(`| ${metric} | ${goal} | ${measured} | ${ok ? 'met' : 'MISSED'} |`);
+  console.log(`\nBench finished in ${fmt((performance.now() - startedAll) / 1000, 1)} s.`);
+  if (smoke) console.log('(smoke run: tiny sizes, the targets do not apply)');
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
