@@ -162,7 +162,7 @@ export class CacheStore {
   private timer: NodeJS.Timeout | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private watching = false;
-  private persisting: Promise<void> | undefined;
+  private persistChain: Promise<void> = Promise.resolve();
   private reloading: Promise<boolean> | undefined;
   private readonly reloadListeners = new Set<(db: Database) => void>();
   private readonly persistListeners = new Set<(info: PersistInfo) => void>();
@@ -442,21 +442,19 @@ export class CacheStore {
     this.timer = undefined;
   }
 
-  /** Serialised: one persist at a time; a call during one waits and then runs again. */
+  /** Serialised: one persist at a time, in call order; each re-checks for changes. */
   private persist(): Promise<void> {
-    const run = (): Promise<void> => {
-      const p = this.doPersist().finally(() => {
-        if (this.persisting === p) this.persisting = undefined;
-      });
-      this.persisting = p;
-      return p;
-    };
-    return this.persisting ? this.persisting.then(run, run) : run();
+    const next = this.persistChain.then(() => this.doPersist());
+    this.persistChain = next.catch(() => undefined);
+    return next;
   }
 
   private async doPersist(): Promise<void> {
     if (!this.dirty || this.disposed) return;
-    await this.reloading?.catch(() => undefined);
+    if (this.reloading) {
+      await this.reloading.catch(() => undefined);
+      if (!this.dirty || this.disposed) return;
+    }
     if (!this.ensureWriter()) {
       this.logNotWriter('has unsaved changes');
       // The owner may go away without anything else happening here: try again later.

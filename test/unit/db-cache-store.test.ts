@@ -153,6 +153,31 @@ describe('CacheStore', () => {
     assert.equal(persists.length, 2);
   });
 
+  it('concurrent flushes write once, one after the other', async () => {
+    const dir = tempDir();
+    const { store, persists } = await open(dir);
+    new GhlContactsRepo(store.db).upsert(contact('c', 'C'));
+    store.markDirty();
+    await Promise.all([store.flush(), store.flush(), store.flush(), store.flush()]);
+    assert.equal(persists.length, 1);
+    // Changes made while a write is in flight: the flushes queued behind it write once more.
+    const first = store.flush();
+    store.markDirty();
+    const inFlight = store.flush();
+    new GhlContactsRepo(store.db).upsert(contact('d', 'D'));
+    await sleep(0);
+    store.markDirty();
+    await Promise.all([first, inFlight, store.flush(), store.flush()]);
+    assert.ok(persists.length <= 3, `${persists.length} writes`);
+    assert.deepEqual(
+      fs.readdirSync(dir).filter((n) => n.includes('.tmp-')),
+      [],
+    );
+    await store.dispose();
+    const again = await open(dir);
+    assert.equal(new GhlContactsRepo(again.store.db).get('d')?.name, 'D');
+  });
+
   it('keeps writing at the debounce cadence under a steady stream of changes', async () => {
     const dir = tempDir();
     const { store, persists } = await open(dir, { debounceMs: 100 });
