@@ -86,7 +86,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionMainAPI {
   );
 
   // Reading a secret is cheap and needs neither the cache nor the network.
-  void state.refreshConfiguration();
+  void seedTokenFromEnvironment(context, logger).then(() => state.refreshConfiguration());
 
   const activationMs = performance.now() - started;
   logger.info(`Activated in ${activationMs.toFixed(1)} ms.`);
@@ -98,6 +98,17 @@ export function activate(context: vscode.ExtensionContext): ExtensionMainAPI {
       }),
     activationMs,
   };
+}
+
+/**
+ * GHL_API_TOKEN (dev containers, Codespaces, the local demo) is moved into SecretStorage
+ * once, when no token is stored yet; it is never written anywhere else.
+ */
+async function seedTokenFromEnvironment(context: vscode.ExtensionContext, logger: Logger): Promise<void> {
+  const token = process.env.GHL_API_TOKEN?.trim();
+  if (!token || (await context.secrets.get('ghl.api-token'))) return;
+  await context.secrets.store('ghl.api-token', token);
+  logger.info('Stored the API token from the GHL_API_TOKEN environment variable in secret storage.');
 }
 
 export async function deactivate(): Promise<void> {
