@@ -6,6 +6,7 @@ export { CURRENT_SCHEMA_VERSION, MIGRATIONS, migrate, getUserVersion, SchemaTooN
 export { GhlContactsRepo, type ContactListOptions, type ListResult } from './contactsRepo';
 export { GhlOpportunitiesRepo, type OpportunityListOptions, type StageSummary, type StageSummaryOptions } from './opportunitiesRepo';
 export { GhlPipelinesRepo } from './pipelinesRepo';
+export { GhlSyncStateRepo, type SyncKind, type SyncState } from './syncStateRepo';
 export {
   CacheStore,
   CACHE_FILE_NAME,
