@@ -1,5 +1,5 @@
 import { ExtGhlError, type ErrorCode } from '../protocol/envelope';
-import { RateBudget } from './rateBudget';
+import { RateBudget, type RateTicket } from './rateBudget';
 
 /**
  * A thin client for GHL API v2 on Node's global fetch. It knows the wire: base URL,
@@ -80,7 +80,7 @@ export class GhlClient {
     let serverErrors = 0;
     let rateLimited = 0;
     for (let attempt = 1; ; attempt++) {
-      await this.waitForSlot(options.signal);
+      const ticket = await this.waitForSlot(options.signal);
       const started = this.now();
       let response: Response;
       try {
@@ -91,6 +91,7 @@ export class GhlClient {
           signal: withTimeout(options.signal, this.timeoutMs),
         });
       } catch (err) {
+        this.budget.recordAnswer(ticket);
         if (options.signal?.aborted) throw new ExtGhlError('CANCELLED', 'The request was cancelled.');
         const timedOut = isTimeout(err);
         this.options.onCall?.({ method, path, status: timedOut ? 'timeout' : 'network', ms: this.now() - started, attempt });
@@ -103,6 +104,7 @@ export class GhlClient {
           ? new ExtGhlError('NETWORK', `GHL did not answer within ${Math.round(this.timeoutMs / 1000)} s (${method} ${path}).`)
           : new ExtGhlError('NETWORK', `Could not reach GHL (${method} ${path}): ${this.scrub(errorText(err))}`);
       }
+      this.budget.recordAnswer(ticket);
       this.budget.recordHeaders(response.headers);
       const text = await response.text().catch(() => '');
       this.options.onCall?.({ method, path, status: response.status, ms: this.now() - started, attempt });
@@ -122,7 +124,7 @@ export class GhlClient {
     }
   }
 
-  private async waitForSlot(signal?: AbortSignal): Promise<void> {
+  private async waitForSlot(signal?: AbortSignal): Promise<RateTicket> {
     const turn = this.pacing.then(async () => {
       const daily = this.budget.dailyRemaining;
       if (daily !== null && daily <= this.dailyReserve) {
@@ -135,11 +137,14 @@ export class GhlClient {
         await this.sleep(delay, signal);
       }
       if (signal?.aborted) throw new ExtGhlError('CANCELLED', 'The request was cancelled.');
-      this.budget.recordSend();
       this.requests++;
+      return this.budget.recordSend();
     });
-    this.pacing = turn.catch(() => undefined);
-    await turn;
+    this.pacing = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    return turn;
   }
 
   private headers(path: string, hasBody: boolean): Record<string, string> {

@@ -3,10 +3,17 @@
  *
  * GHL answers every call with X-RateLimit-Max / -Remaining / -Interval-Milliseconds (the
  * burst window, 100 per 10 s for a private integration) and X-RateLimit-Daily-Remaining.
- * We keep our own log of send times so that no sliding window of `intervalMs` ever holds
- * more than `max` of our requests; the server's `remaining` only ever tightens that (other
- * clients of the same location spend the same budget).
+ * We keep our own log of requests so that no sliding window of `intervalMs` ever holds
+ * more than `max` of them; the server's `remaining` only ever tightens that (other clients
+ * of the same location spend the same budget). A request counts from when it is sent until
+ * `intervalMs` after its answer arrived: GHL's window starts when a request *reaches* it,
+ * which is somewhere in between, so a busy server or a slow network never tips us over.
  */
+
+/** One request in the log; `answeredAt` stays null while it is in flight. */
+export interface RateTicket {
+  answeredAt: number | null;
+}
 export interface RateLimitSnapshot {
   max: number;
   intervalMs: number;
@@ -21,13 +28,13 @@ export class RateBudget {
   /** GHL's `remaining` describes the window our oldest recent request opened; it means nothing after. */
   private serverRemainingUntil = 0;
   private dailyRemainingValue: number | null = null;
-  private readonly sent: number[] = [];
+  private readonly sent: RateTicket[] = [];
 
   constructor(
     private readonly now: () => number = Date.now,
     defaults: { max: number; intervalMs: number } = { max: 100, intervalMs: 10_000 },
-    /** Slack for the difference between our send time and the server's arrival time. */
-    private readonly marginMs = 60,
+    /** Slack for timer granularity. */
+    private readonly marginMs = 15,
   ) {
     this.max = defaults.max;
     this.intervalMs = defaults.intervalMs;
@@ -45,16 +52,35 @@ export class RateBudget {
   delayBeforeNext(): number {
     const now = this.now();
     const windowMs = this.intervalMs + this.marginMs;
-    while (this.sent.length > 0 && this.sent[0]! <= now - windowMs) this.sent.shift();
+    this.forgetOlderThan(now - windowMs);
     if (this.sent.length < this.max && !this.serverSaysEmpty(now)) return 0;
-    const oldest = this.sent[0];
-    if (oldest === undefined) return Math.max(0, this.serverRemainingUntil - now);
+    const oldest = this.oldestAnswer();
+    if (oldest === undefined) return this.sent.length < this.max ? Math.max(1, this.serverRemainingUntil - now) : 10;
     return Math.max(1, oldest + windowMs - now);
   }
 
-  recordSend(): void {
-    this.sent.push(this.now());
-    if (this.sent.length > this.max * 2) this.sent.splice(0, this.sent.length - this.max * 2);
+  recordSend(): RateTicket {
+    const ticket: RateTicket = { answeredAt: null };
+    this.sent.push(ticket);
+    return ticket;
+  }
+
+  recordAnswer(ticket: RateTicket): void {
+    ticket.answeredAt = this.now();
+  }
+
+  private forgetOlderThan(cutoff: number): void {
+    for (let i = this.sent.length - 1; i >= 0; i--) {
+      const answeredAt = this.sent[i]!.answeredAt;
+      if (answeredAt !== null && answeredAt <= cutoff) this.sent.splice(i, 1);
+    }
+  }
+
+  /** The earliest answer time in the log (in-flight requests have none yet). */
+  private oldestAnswer(): number | undefined {
+    let oldest: number | undefined;
+    for (const t of this.sent) if (t.answeredAt !== null && (oldest === undefined || t.answeredAt < oldest)) oldest = t.answeredAt;
+    return oldest;
   }
 
   /** Reads the X-RateLimit-* headers of a response (any status). */
@@ -68,7 +94,7 @@ export class RateBudget {
     if (remaining !== null) {
       const now = this.now();
       const windowMs = this.intervalMs + this.marginMs;
-      const windowStart = this.sent.find((t) => t > now - windowMs) ?? now;
+      const windowStart = this.oldestAnswerAfter(now - windowMs) ?? now;
       this.serverRemaining = remaining;
       this.serverRemainingUntil = windowStart + windowMs;
     }
@@ -86,8 +112,16 @@ export class RateBudget {
     if (!headers.has('x-ratelimit-interval-milliseconds')) return Math.min(this.intervalMs, 500 * 2 ** (attempt - 1));
     const now = this.now();
     const windowMs = this.intervalMs + this.marginMs;
-    const oldestInWindow = this.sent.find((t) => t > now - windowMs);
+    const oldestInWindow = this.oldestAnswerAfter(now - windowMs);
     return Math.max(100, oldestInWindow === undefined ? 100 : oldestInWindow + windowMs - now);
+  }
+
+  private oldestAnswerAfter(cutoff: number): number | undefined {
+    let oldest: number | undefined;
+    for (const t of this.sent) {
+      if (t.answeredAt !== null && t.answeredAt > cutoff && (oldest === undefined || t.answeredAt < oldest)) oldest = t.answeredAt;
+    }
+    return oldest;
   }
 
   private serverSaysEmpty(now: number): boolean {
