@@ -105,12 +105,21 @@ async function contactsTier(contacts: number): Promise<Row> {
     row.persistsAllowed = Math.ceil(row.syncWallMs / DEBOUNCE_MS) + 1;
     row.cacheMb = (diagnostics.cacheFileBytes ?? 0) / 2 ** 20;
 
+    // What people type: the start of a name, part of an email or company, the last digits
+    // of a phone — taken from real cached contacts — plus a few very broad ones.
+    const sample = data<{ items: Array<{ name: string | null; email: string | null; phone: string | null; companyName: string | null }> }>(
+      await backend.request('ext-ghl:contacts-list', { limit: 500, offset: Math.floor(contacts / 3) }),
+    ).items;
+    const queries = sample.flatMap((c, i) => {
+      const pick = [c.name?.slice(0, 3 + (i % 3)), c.email?.split('@')[0]?.slice(-5), c.phone?.slice(-4), c.companyName?.split(' ')[0]][i % 4];
+      return pick ? [pick] : [];
+    });
+    queries.push('an', 'gmail', '555', '@', 'lee', 'realty');
     const latencies: number[] = [];
-    const queries = ['an', 'smith', '555', 'gmail', 'jo', 'realty', 'mar', '@', 'lee', 'zz'];
     probe = new Probe();
     for (let i = 0; i < 200; i++) {
       const t = performance.now();
-      data(await backend.request('ext-ghl:contacts-list', { query: queries[i % queries.length] + (i % 3 === 0 ? 'e' : ''), limit: 50 }));
+      data(await backend.request('ext-ghl:contacts-list', { query: queries[(i * 7) % queries.length], limit: 50 }));
       latencies.push(performance.now() - t);
     }
     probe.stop();
