@@ -216,6 +216,10 @@ async function main() {
   cleanups.push(() => browser.close().catch(() => {}));
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   page = await context.newPage();
+  // Bridge calls without a `timeout` fail after 10 s (as suite/bridge.ts documents) rather than
+  // Playwright's 30 s, which is longer than mocha's per-test timeout: a test would time out
+  // without saying which selector it was waiting for.
+  context.setDefaultTimeout(10_000);
 
   let onExit;
   const extensionHostExit = new Promise((resolve) => (onExit = resolve));

@@ -13,8 +13,17 @@ import { createReporter, type Counts } from './reporter';
 
 /** Every test file of the suite; add new ones here. */
 const testFiles: Record<string, () => Promise<unknown>> = {
+  // The GHL suites run in this order: they share one VS Code window and one sandbox, and each
+  // starts from where the previous one left off (unconfigured → configured and synced → …).
+  // ghl-welcome first: it times the extension's activation from cold.
+  'ghl-welcome.test': () => import('./ghl-welcome.test'),
   'activation.test': () => import('./activation.test'),
   'bridge.test': () => import('./bridge.test'),
+  'ghl-sync.test': () => import('./ghl-sync.test'),
+  'ghl-board.test': () => import('./ghl-board.test'),
+  'ghl-chat.test': () => import('./ghl-chat.test'),
+  'ghl-hostile.test': () => import('./ghl-hostile.test'),
+  'ghl-channels.test': () => import('./ghl-channels.test'),
 };
 
 /** Line the runners parse for the counts: `__RESULT__ {"passed":N,"failed":N,"skipped":N}`. */
