@@ -59,7 +59,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       try {
         await body(...args);
       } catch (err) {
-        await showRequestError(err, what, logger, () => guarded(what, body)(...args));
+        // Not awaited: the command is done once the error is shown. Awaiting the user's choice
+        // kept executeCommand (keybindings, tasks, other extensions) pending until dismissed.
+        void showRequestError(err, what, logger, () => guarded(what, body)(...args));
       }
     };
 
