@@ -40,6 +40,8 @@ export default async function prepare({ userSettings, env, tmpDir }) {
   await new Promise((resolve) => control.listen(0, '127.0.0.1', resolve));
 
   userSettings['ghl.apiBaseUrl'] = sandbox.url;
+  // VS Code would offer to forward the sandbox's port (a "Ports 1" badge in the screenshots).
+  userSettings['remote.autoForwardPorts'] = false;
   Object.assign(env, {
     EXT_TEST_SANDBOX_URL: sandbox.url,
     EXT_TEST_SANDBOX_TOKEN: sandbox.token,

@@ -51,6 +51,8 @@ describe('GHL: opportunities board', () => {
     const rows = await readRows('Pipelines');
     if (!rows.some((r) => r.level === 2 && r.label === pipeline.stages[0]!.name)) await clickRow('Pipelines', pipeline.name);
     await poll('the Sales Pipeline stages', () => stageDescription(pipeline.stages[0]!.name));
+    // More room for the board's columns (the secondary side bar is open by default, and empty).
+    await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar');
   });
 
   after(async () => {
@@ -98,6 +100,8 @@ describe('GHL: opportunities board', () => {
     await poll(`the tree's ${fromName} count`, () => stageDescription(fromName), (d) => d?.startsWith(`${before.from - 1} · `) === true);
     assert.equal(await bridge.count('[data-testid="board-error"]:visible', { webview: BOARD }), 0);
     await clearNotifications();
+    // After a synthetic drag Chromium keeps :hover where the drag started; move the mouse away.
+    await bridge.hover('.hint', { webview: BOARD });
     await bridge.screenshot('vscode-board', { selector: parts.editor });
   });
 
@@ -132,9 +136,33 @@ describe('GHL: opportunities board', () => {
     assert.equal((await call('ext-ghl:opps-get', { id: oppId })).pipelineStageId, from.stageId);
     assert.ok((await control.state()).requests > requestsBefore, 'the update reached the sandbox');
     await clearNotifications();
+    await bridge.hover('.hint', { webview: BOARD });
     await bridge.screenshot('vscode-board-error', { selector: parts.editor });
 
     await bridge.click('[data-testid="board-error-dismiss"]', { webview: BOARD });
     await bridge.waitFor('[data-testid="board-error"]', { webview: BOARD, state: 'hidden' });
+  });
+
+  // KNOWN BUG in src/webview/board/main.ts (renderPipelineOptions): after the pipeline list is
+  // reloaded (any sync), the picker shows the first pipeline while the columns are still those
+  // of the pipeline on screen. vscode-single-select applies `value` to its old options, then
+  // its slotchange handler selects index 0 of the new ones (none is marked `selected`).
+  // Runs with EXT_TEST_KNOWN_BUGS=1 in run.mjs's environment; skipped otherwise.
+  const knownBug = process.env.EXT_TEST_KNOWN_BUGS === '1' ? it : it.skip;
+  knownBug('[known bug] keeps showing the pipeline it shows in the pipeline picker after a reload', async () => {
+    // A sync (or any pipelines change) makes the board reload the pipeline list.
+    await call('ext-ghl:opps-sync', {});
+    await new Promise((r) => setTimeout(r, 1_000)); // the board debounces reloads (300 ms)
+    const cols = await readColumns();
+    assert.deepEqual(
+      cols.map((c) => c.title),
+      pipeline.stages.map((s) => s.name),
+      'the columns are still those of Sales Pipeline',
+    );
+    const picked = await bridge.evaluate<{ value: string; label: string }>(
+      `(el) => ({ value: el.value, label: el.shadowRoot?.querySelector('.select-face, .combobox-face, [class*="face"]')?.textContent?.trim() ?? '' })`,
+      { selector: '[data-testid="board-pipeline-select"]', webview: BOARD },
+    );
+    assert.equal(picked.value, pipeline.id, `the picker says ${JSON.stringify(picked)}`);
   });
 });

@@ -65,6 +65,21 @@ describe('GHL: configure and sync', () => {
     assert.equal(state.location.name, 'Sandbox Realty');
   });
 
+  it('Test Connection reports a rejected token, and the command still returns', async () => {
+    await clearNotifications();
+    await control.fault({ method: 'GET', path: '/locations/{locationId}', status: 401 });
+    // A command whose failure is shown must not keep its caller waiting for the user to
+    // dismiss the error notification (keybindings, tasks and other extensions await it).
+    const outcome = await Promise.race([
+      Promise.resolve(vscode.commands.executeCommand('ghl.testConnection')).then(() => 'returned'),
+      new Promise((r) => setTimeout(() => r('still waiting after 5 s'), 5_000)),
+    ]);
+    const text = await waitForNotification('"Connection test failed"', 'Connection test failed');
+    assert.match(text, /^Connection test failed: GHL rejected the API token/);
+    assert.equal(outcome, 'returned');
+    await clearNotifications();
+  });
+
   it('Sync All fills the cache, and the status bar follows', async () => {
     const progress: Array<{ kind: string; synced: number; total: number; done?: boolean }> = [];
     const listener = (await api()).onPush((channel, payload) => {
