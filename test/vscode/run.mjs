@@ -73,6 +73,8 @@ async function main() {
     if (!existsSync(f)) throw new Error(`${path.relative(root, f)} missing: run \`node esbuild.mjs\` first`);
   }
   mkdirSync(resultsDir, { recursive: true });
+  // Failure screenshots of an earlier run would read as failures of this one.
+  for (const f of readdirSync(resultsDir)) if (/^failed-.*\.png$/.test(f)) rmSync(path.join(resultsDir, f), { force: true });
 
   // --- 2. temp dirs, settings, prepare hook ----------------------------------------------------
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'ghl-vscode-test-'));

@@ -2,7 +2,7 @@
 // Send makes an ext-ghl:chat-send round trip; the reply shows; Clear empties the log.
 import * as assert from 'node:assert/strict';
 import { bridge, parts } from './bridge';
-import { CHAT, canRun, clearNotifications, openChat, poll, readChat, sendChat } from './ghl';
+import { CHAT, CHAT_TEXTAREA, canRun, clearNotifications, openChat, poll, readChat, sendChat } from './ghl';
 
 describe('GHL: chat', () => {
   before(function () {
@@ -26,6 +26,18 @@ describe('GHL: chat', () => {
     assert.equal(await bridge.evaluate('(el) => el.value', { selector: '[data-testid="chat-input"]', webview: CHAT }), '', 'input cleared');
     await clearNotifications();
     await bridge.screenshot('vscode-chat', { selector: parts.panel });
+  });
+
+  it('Enter sends too', async () => {
+    const before = (await readChat()).length;
+    await bridge.fill(CHAT_TEXTAREA, 'And the Acquisitions pipeline?', { webview: CHAT });
+    await bridge.press('Enter', { selector: CHAT_TEXTAREA, webview: CHAT });
+    const lines = await poll('the message and its reply', readChat, (l) => l.length >= before + 2);
+    assert.deepEqual(
+      lines.slice(-2).map((l) => l.role),
+      ['user', 'assistant'],
+    );
+    assert.equal(lines[lines.length - 2]!.text, 'And the Acquisitions pipeline?');
   });
 
   it('Clear empties the conversation', async () => {

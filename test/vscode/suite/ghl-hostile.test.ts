@@ -48,6 +48,23 @@ describe('GHL: hostile CRM data stays text', () => {
     );
     const hostileRow = contactRow.find((r) => r.label === state.hostile.contactName)!;
     assert.equal(hostileRow.description, 'xss@example.com');
+    // Its tooltip (Markdown) shows name, company and tags as text too. The hover opens when the
+    // mouse enters the row, so come from another one.
+    await bridge.hover(`${pane('Contacts')} .monaco-list-row[data-index="${hostileRow.index + 2}"]`);
+    await bridge.hover(`${pane('Contacts')} .monaco-list-row[data-index="${hostileRow.index}"] .label-name`);
+    const hover = '.monaco-hover, .workbench-hover';
+    await bridge.waitFor(hover);
+    const tip = await bridge.evaluate<{ text: string; markup: number }>(
+      // (MarkdownString.appendText turns spaces into &nbsp;: normalise them.)
+      `(el) => ({ text: el.innerText.replace(/[^\\S\\n]+/g, ' '), markup: el.querySelectorAll('img, script, b, i').length })`,
+      { selector: hover },
+    );
+    assert.ok(tip.text.includes(state.hostile.contactName), `tooltip: ${tip.text}`);
+    assert.ok(tip.text.includes('Company: <b>Bold Co</b>'), `tooltip: ${tip.text}`);
+    assert.ok(tip.text.includes('Tags: <i>tag</i>'), `tooltip: ${tip.text}`);
+    assert.equal(tip.markup, 0, 'elements created from the tooltip text');
+    await bridge.screenshot('vscode-tooltip-hostile', { selector: hover });
+    await bridge.press('Escape');
 
     // The opportunity sits in the first stage of Sales Pipeline.
     const sales = state.pipelines.find((p) => p.name === 'Sales Pipeline')!;
