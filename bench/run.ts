@@ -14,7 +14,8 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createWorkerBackend, type WorkerBackend } from '../src/worker/client';
 import { MemorySecrets, MemorySettings } from '../test/helpers/backendHarness';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
+import { buildSync } from 'esbuild';
 import { SandboxProcess } from './sandboxClient';
 
 const args = process.argv.slice(2);
@@ -28,7 +29,7 @@ const runs = smoke ? 1 : Number(flag('--runs', '3'));
 const opportunities = smoke ? 250 : Number(flag('--opportunities', '10000'));
 const rateLimit = smoke ? { max: 4, intervalMs: 400 } : { max: 20, intervalMs: 2000 };
 const rateLimitedContacts = smoke ? 4000 : 30_000;
-const workerPath = path.join(__dirname, '../dist/backend-worker.js');
+let workerPath = path.join(__dirname, '../dist/backend-worker.js');
 const DEBOUNCE_MS = 1500;
 /**
  * "Without rate limit": GHL always announces its limits, and without headers the client
@@ -62,7 +63,13 @@ function runNaive(sandbox: SandboxProcess): { synced: number; wallMs: number; st
   return JSON.parse(output.trim().split('\n').pop()!);
 }
 
-async function openBackend(sandbox: SandboxProcess, storageDir: string): Promise<WorkerBackend> {
+interface SandboxInfo {
+  url: string;
+  token: string;
+  locationId: string;
+}
+
+async function openBackend(sandbox: SandboxInfo, storageDir: string): Promise<WorkerBackend> {
   const secrets = new MemorySecrets();
   const settings = new MemorySettings();
   secrets.values.set('ghl.api-token', sandbox.token);
@@ -77,17 +84,42 @@ function data<T>(response: { success: boolean; data?: unknown; error?: { message
 
 type Row = Record<string, number>;
 
+/**
+ * One run of a contacts tier. The backend side runs in a fresh child process — a stand-in
+ * for the extension host — so its peak RSS is its own, not what earlier runs left behind.
+ */
 async function contactsTier(contacts: number): Promise<Row> {
-  const row: Row = {};
   const sandbox = await SandboxProcess.start({ contacts, opportunities: 10, conversations: 0, rateLimit: UNLIMITED });
-  const storageDir = mkdtempSync(path.join(tmpdir(), 'ghl-bench-'));
   try {
-    const naive = await runNaive(sandbox);
+    const naive = runNaive(sandbox);
+    if (naive.synced !== contacts) throw new Error(`baseline synced ${naive.synced} of ${contacts}`);
+    const spec = { url: sandbox.url, token: sandbox.token, locationId: sandbox.locationId, contacts, workerPath };
+    const child = fork(childBundle(), ['--child-tier', JSON.stringify(spec)], {
+      execArgv: [],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const row = await new Promise<Row>((resolve, reject) => {
+      child.on('message', async (message: { type: 'touch'; n: number } | { type: 'row'; row: Row }) => {
+        if (message.type === 'touch') child.send({ type: 'touched', count: await sandbox.touch(message.n) });
+        else resolve(message.row);
+      });
+      child.once('exit', (code) => reject(new Error(`the tier process exited (${code})`)));
+    });
     row.naiveWallMs = naive.wallMs;
     row.naiveStallMs = naive.stallMs;
     row.naiveRssMb = naive.rssMb;
-    if (naive.synced !== contacts) throw new Error(`baseline synced ${naive.synced} of ${contacts}`);
+    row.speedup = row.naiveWallMs / row.syncWallMs!;
+    return row;
+  } finally {
+    await sandbox.close();
+  }
+}
 
+/** The backend side of a tier run (in the child process). */
+async function contactsTierBackend(sandbox: SandboxInfo, contacts: number, touch: (n: number) => Promise<number>): Promise<Row> {
+  const row: Row = {};
+  const storageDir = mkdtempSync(path.join(tmpdir(), 'ghl-bench-'));
+  try {
     const backend = await openBackend(sandbox, storageDir);
     let probe = new Probe();
     const started = performance.now();
@@ -127,15 +159,13 @@ async function contactsTier(contacts: number): Promise<Row> {
     row.listP50Ms = latencies[Math.floor(latencies.length * 0.5)]!;
     row.listP95Ms = latencies[Math.floor(latencies.length * 0.95)]!;
 
-    const touched = await sandbox.touch(Math.max(1, Math.round(contacts / 100)));
+    const touched = await touch(Math.max(1, Math.round(contacts / 100)));
     const delta = data<{ synced: number; requests: number; mode: string }>(await backend.request('ext-ghl:contacts-sync', {}));
     if (delta.mode !== 'delta' || delta.synced < touched) throw new Error(`delta synced ${delta.synced} (${delta.mode}) of ${touched}`);
     row.deltaRequests = delta.requests;
     row.deltaAllowed = Math.floor(full.requests / 100) + 2;
-    row.speedup = row.naiveWallMs / row.syncWallMs;
     await backend.dispose();
   } finally {
-    await sandbox.close();
     rmSync(storageDir, { recursive: true, force: true });
   }
   return row;
@@ -248,7 +278,29 @@ async function main() {
   if (smoke) console.log('(smoke run: tiny sizes, the targets do not apply)');
 }
 
-main().catch((err) => {
+let bundled: string | undefined;
+/** The child runs as plain bundled JavaScript, like the extension host: no TypeScript loader in its memory. */
+function childBundle(): string {
+  if (!bundled) {
+    bundled = path.join(mkdtempSync(path.join(tmpdir(), 'ghl-bench-child-')), 'bench-child.js');
+    buildSync({ entryPoints: [__filename], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: bundled, logLevel: 'error' });
+  }
+  return bundled;
+}
+
+async function childTier(spec: SandboxInfo & { contacts: number; workerPath: string }): Promise<void> {
+  workerPath = spec.workerPath;
+  const touch = (n: number) =>
+    new Promise<number>((resolve) => {
+      process.once('message', (message: { type: 'touched'; count: number }) => resolve(message.count));
+      process.send!({ type: 'touch', n });
+    });
+  const row = await contactsTierBackend(spec, spec.contacts, touch);
+  process.send!({ type: 'row', row }, () => process.exit(0));
+}
+
+const childSpec = flag('--child-tier', '');
+(childSpec ? childTier(JSON.parse(childSpec)) : main()).catch((err) => {
   console.error(err);
   process.exit(1);
 });

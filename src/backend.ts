@@ -137,6 +137,15 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   };
 
   const handlers = registerExtGhlHandlers(ctx);
+  // Build the contact search index while nobody waits, so the first search is as fast as the rest.
+  const warmUp = setTimeout(() => {
+    try {
+      ctx.repos().contacts.warmUp();
+    } catch (err) {
+      log('warn', `[cache] Could not prepare the contact search index: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }, 50);
+  warmUp.unref?.();
   let disposed = false;
 
   return {
@@ -176,6 +185,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     async dispose() {
       if (disposed) return;
       disposed = true;
+      clearTimeout(warmUp);
       handlers.syncs.cancel();
       await handlers.syncs.idle();
       await cache.dispose();

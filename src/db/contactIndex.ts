@@ -39,9 +39,12 @@ export function foldNoCase(s: string): string {
 
 /** The text a contact query matches against (Unicode-aware lower case). */
 export function haystack(f: Omit<IndexedFields, 'id' | 'locationId'>): string {
+  const name = f.name?.toLowerCase() ?? '';
   let out = '';
   for (const v of [f.name, f.firstName, f.lastName, f.email, f.phone, f.companyName]) {
-    if (v) out += (out ? '\u0001' : '') + v;
+    // A first or last name inside the full name adds no match, only text to scan.
+    if (!v || ((v === f.firstName || v === f.lastName) && name.includes(v.toLowerCase()))) continue;
+    out += (out ? '\u0001' : '') + v;
   }
   return out.toLowerCase().replace(/\u0000/g, '');
 }
