@@ -38,7 +38,10 @@ export class SyncStatusBar implements vscode.Disposable {
       this.item.command = 'ghl.setApiToken';
     } else if (syncing) {
       const what = syncing.kind === 'contacts' ? 'contacts' : 'opportunities';
-      this.item.text = `$(sync~spin) GHL: syncing ${number.format(syncing.synced)} / ${number.format(syncing.total)}`;
+      this.item.text =
+        syncing.total > 0
+          ? `$(sync~spin) GHL: syncing ${number.format(syncing.synced)} / ${number.format(syncing.total)}`
+          : '$(sync~spin) GHL: syncing…';
       this.item.tooltip = `Syncing ${what}… (click to cancel)`;
       this.item.command = 'ghl.cancelSync';
     } else if (lastError) {

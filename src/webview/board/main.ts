@@ -359,11 +359,18 @@ function renderStages(stageIds: Iterable<string>, focusId?: string): void {
 }
 
 function renderPipelineOptions(): void {
+  // The select reads its new options asynchronously: mark the current one selected in the
+  // markup so it does not fall back to the first option, then set the value once it has.
   setChildren(
     pipelineSelect,
-    state.pipelines.map((p) => h('vscode-option', { value: p.id }, p.name)),
+    state.pipelines.map((p) => h('vscode-option', { value: p.id, selected: p.id === state.pipelineId }, p.name)),
   );
-  if (state.pipelineId) pipelineSelect.value = state.pipelineId;
+  const current = state.pipelineId;
+  if (!current) return;
+  pipelineSelect.value = current;
+  void (pipelineSelect as HTMLElement & { updateComplete?: Promise<unknown> }).updateComplete?.then(() => {
+    if (state.pipelineId === current && pipelineSelect.value !== current) pipelineSelect.value = current;
+  });
 }
 
 // ---------------------------------------------------------------------------- loading

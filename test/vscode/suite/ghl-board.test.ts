@@ -143,13 +143,9 @@ describe('GHL: opportunities board', () => {
     await bridge.waitFor('[data-testid="board-error"]', { webview: BOARD, state: 'hidden' });
   });
 
-  // KNOWN BUG in src/webview/board/main.ts (renderPipelineOptions): after the pipeline list is
-  // reloaded (any sync), the picker shows the first pipeline while the columns are still those
-  // of the pipeline on screen. vscode-single-select applies `value` to its old options, then
-  // its slotchange handler selects index 0 of the new ones (none is marked `selected`).
-  // Runs with EXT_TEST_KNOWN_BUGS=1 in run.mjs's environment; skipped otherwise.
-  const knownBug = process.env.EXT_TEST_KNOWN_BUGS === '1' ? it : it.skip;
-  knownBug('[known bug] keeps showing the pipeline it shows in the pipeline picker after a reload', async () => {
+  // Regression: vscode-single-select applied `value` to its old options, then selected the
+  // first of the new ones after every reload of the pipeline list (any sync).
+  it('keeps showing the pipeline it shows in the pipeline picker after a reload', async () => {
     // A sync (or any pipelines change) makes the board reload the pipeline list.
     await call('ext-ghl:opps-sync', {});
     await new Promise((r) => setTimeout(r, 1_000)); // the board debounces reloads (300 ms)
