@@ -104,6 +104,7 @@ describe('GHL: configure and sync', () => {
     }
     await poll('status bar "synced just now"', statusText, (t) => t.includes('GHL: synced just now'));
     console.log(`      status bar during the sync: ${JSON.stringify([...seen])}`);
+    assert.ok([...seen].some((t) => /GHL: syncing/.test(t)), `the status bar never said it was syncing: ${JSON.stringify([...seen])}`);
     assert.ok(progress.some((p) => p.kind === 'contacts' && p.done), 'no final contacts progress push');
     assert.ok(progress.some((p) => p.kind === 'opportunities' && p.done), 'no final opportunities progress push');
 
