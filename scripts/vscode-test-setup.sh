@@ -15,6 +15,10 @@
 #                VSCODE_TEST_CHROMIUM (path of a Chromium/Chrome binary).
 set -euo pipefail
 
+# Under `npm test` the outer npm exports npm_config_* (user agent "node/v20", nodedir, …);
+# the nested installs below would take them as their own config, so start clean.
+while IFS= read -r var; do unset "$var"; done < <(compgen -e | grep -i '^npm_')
+
 NODE_VERSION="${VSCODE_TEST_NODE_VERSION:-24.21.0}"
 CODE_SERVER_VERSION="${VSCODE_TEST_CODE_SERVER_VERSION:-4.139.1}"
 

@@ -1,0 +1,58 @@
+// The scheduler tasks in "Run Task" (type ghl) and the daily briefing they produce.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { call, canRun, poll } from './ghl';
+
+function runTask(task: vscode.Task): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`task ${task.name} did not end`)), 15_000);
+    const ended = vscode.tasks.onDidEndTask((e) => {
+      if (e.execution.task.name !== task.name) return;
+      clearTimeout(timer);
+      ended.dispose();
+      resolve();
+    });
+    vscode.tasks.executeTask(task).then(undefined, reject);
+  });
+}
+
+describe('GHL: tasks and the daily briefing', () => {
+  before(function () {
+    if (!canRun()) this.skip();
+  });
+
+  it('offers the daily briefing and ARV enrichment as ghl tasks', async () => {
+    const tasks = await vscode.tasks.fetchTasks({ type: 'ghl' });
+    assert.deepEqual(tasks.map((t) => [t.name, t.definition.task]).sort(), [
+      ['ARV Enrichment', 'ghl-arv-enrichment'],
+      ['Daily Briefing', 'ghl-daily-briefing'],
+    ]);
+  });
+
+  it('the briefing task opens a Markdown briefing from the cache and today\'s calendar', async () => {
+    const task = (await vscode.tasks.fetchTasks({ type: 'ghl' })).find((t) => t.definition.task === 'ghl-daily-briefing')!;
+    await runTask(task);
+    const briefing = await poll(
+      'a briefing document',
+      async () => vscode.workspace.textDocuments.find((d) => d.languageId === 'markdown' && d.getText().startsWith('# Daily briefing')),
+      (d) => d !== undefined,
+    );
+    const text = briefing!.getText();
+    assert.match(text, /Location: \*\*Sandbox Realty\*\*/);
+    assert.match(text, /## Today's appointments/);
+    // The sandbox always books appointments for today.
+    assert.match(text, /\| Time \| Appointment \| Status \|/);
+    assert.match(text, /\*\*\d[\d,]*\*\* open, worth \*\*\$[\d,]+\*\*/);
+    assert.match(text, /### Sales Pipeline/);
+    assert.ok(!/<img|<script/.test(text.replace(/\\</g, '')), 'CRM text is escaped');
+  });
+
+  it('the ARV task is an honest stub that changes nothing', async () => {
+    const before = await call('ext-ghl:opps-list', { limit: 500 });
+    const task = (await vscode.tasks.fetchTasks({ type: 'ghl' })).find((t) => t.definition.task === 'ghl-arv-enrichment')!;
+    await runTask(task);
+    const status = await call('ext-ghl:arv-enrich-status', {});
+    assert.deepEqual([status.status, status.running], ['not-available', false]);
+    assert.deepEqual(await call('ext-ghl:opps-list', { limit: 500 }), before, 'no opportunity changed');
+  });
+});
