@@ -85,6 +85,9 @@ describe('GHL: configure and sync', () => {
     const listener = (await api()).onPush((channel, payload) => {
       if (channel === 'ext-ghl:sync-progress') progress.push(payload as (typeof progress)[number]);
     });
+    // One transient 503 on the first page: the client retries it after a short backoff, which
+    // also keeps the sync running long enough for the status bar to be seen syncing.
+    await control.fault({ method: 'POST', path: '/contacts/search', status: 503, times: 1 });
     // Sample the status bar while the sync runs.
     const seen = new Set<string>();
     let sampling = true;
