@@ -60,6 +60,9 @@ export class GhlClient {
   constructor(private readonly options: GhlClientOptions) {
     if (!options.token) throw new ExtGhlError('NOT_CONFIGURED', 'No GHL API token is set.');
     this.baseUrl = (options.baseUrl ?? DEFAULT_API_BASE_URL).replace(/\/+$/, '');
+    if (!/^https?:\/\/[^/\s]+/i.test(this.baseUrl)) {
+      throw new ExtGhlError('NOT_CONFIGURED', `The GHL API base URL "${this.baseUrl.slice(0, 100)}" is not an http(s) URL (setting ghl.apiBaseUrl).`);
+    }
     this.timeoutMs = options.timeoutMs ?? 20_000;
     this.maxRetries = options.maxRetries ?? 5;
     this.dailyReserve = options.dailyReserve ?? 0;

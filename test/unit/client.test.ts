@@ -83,3 +83,12 @@ describe('RateBudget', () => {
     assert.equal(budget.delayBeforeNext(), 0);
   });
 });
+
+describe('GhlClient configuration', () => {
+  it('refuses a base URL that is not http(s)', () => {
+    assert.throws(
+      () => new GhlClient({ token: 'pit-abcdefgh-1234', baseUrl: 'file:///etc/passwd' }),
+      (err: unknown) => err instanceof ExtGhlError && err.code === 'NOT_CONFIGURED' && /ghl\.apiBaseUrl/.test(err.message),
+    );
+  });
+});
