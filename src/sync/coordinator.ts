@@ -14,10 +14,6 @@ export class SyncCoordinator<Kind extends string> {
     return promise;
   }
 
-  isRunning(kind?: Kind): boolean {
-    return kind ? this.running.has(kind) : this.running.size > 0;
-  }
-
   /** Cancels one kind or every running sync; they stop after the page in flight. */
   cancel(kind?: Kind): void {
     for (const [k, entry] of this.running) if (!kind || k === kind) entry.controller.abort();

@@ -67,10 +67,6 @@ export class BackendHost implements vscode.Disposable {
     );
   }
 
-  get started(): boolean {
-    return this.backend !== undefined;
-  }
-
   /** Sends a request; never throws — any failure is an error envelope. */
   async request(channel: string, payload?: unknown): Promise<Envelope> {
     try {

@@ -26,10 +26,6 @@ export class BoardPanel implements vscode.Disposable {
     return BoardPanel.current;
   }
 
-  static get isOpen(): boolean {
-    return BoardPanel.current !== undefined;
-  }
-
   private constructor(
     readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,

@@ -44,10 +44,6 @@ export class ContactsTreeProvider implements vscode.TreeDataProvider<Node>, vsco
     return this.query;
   }
 
-  get loadedCount(): number {
-    return this.loaded.length;
-  }
-
   get totalCount(): number {
     return this.total;
   }

@@ -44,7 +44,6 @@ export class PipelinesTreeProvider implements vscode.TreeDataProvider<Node>, vsc
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly byPipeline = new Map<string, Promise<Opportunity[]>>();
-  private pipelines: Pipeline[] = [];
 
   constructor(
     private readonly host: BackendHost,
@@ -54,10 +53,6 @@ export class PipelinesTreeProvider implements vscode.TreeDataProvider<Node>, vsc
   refresh(): void {
     this.byPipeline.clear();
     this.changed.fire(undefined);
-  }
-
-  get cachedPipelines(): Pipeline[] {
-    return this.pipelines;
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
@@ -108,9 +103,9 @@ export class PipelinesTreeProvider implements vscode.TreeDataProvider<Node>, vsc
   async getChildren(node?: Node): Promise<Node[]> {
     if (!node) {
       const response = await this.host.request('ext-ghl:pipelines-list', {});
-      this.pipelines = response.success ? (response.data as { items: Pipeline[] }).items : [];
-      this.onCount(this.pipelines.length);
-      return this.pipelines.map((p) => new PipelineNode(p));
+      const pipelines = response.success ? (response.data as { items: Pipeline[] }).items : [];
+      this.onCount(pipelines.length);
+      return pipelines.map((p) => new PipelineNode(p));
     }
     if (node instanceof PipelineNode) {
       const opportunities = await this.opportunitiesOf(node.pipeline.id);

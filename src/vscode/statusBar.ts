@@ -60,10 +60,6 @@ export class SyncStatusBar implements vscode.Disposable {
     }
   }
 
-  get text(): string {
-    return this.item.text;
-  }
-
   dispose(): void {
     clearInterval(this.timer);
     this.subscription.dispose();

@@ -22,10 +22,6 @@ export class SyncRunner {
     private readonly afterSync: () => void,
   ) {}
 
-  get isRunning(): boolean {
-    return this.running !== undefined;
-  }
-
   /** Resolves true when every kind synced. */
   run(kinds: SyncKind[], options: { full?: boolean } = {}): Promise<boolean> {
     this.running ??= this.runWithProgress(kinds, options).finally(() => {
