@@ -103,8 +103,13 @@ export class BackendHost implements vscode.Disposable {
     await (await this.ensure()).clearCache();
   }
 
-  private ensure(): Promise<WorkerBackend> {
+  private async ensure(): Promise<WorkerBackend> {
     this.backend ??= this.create();
+    const backend = await this.backend;
+    if (backend.alive) return backend;
+    // The worker died (out of memory, a native crash): start a fresh one rather than fail forever.
+    this.logger.warn('The GHL backend stopped unexpectedly; starting it again.');
+    this.backend = this.create();
     return this.backend;
   }
 

@@ -7,6 +7,8 @@ import type { BackendMethod, FromWorker, ToWorker, WorkerInit } from './messages
 export const MIRRORED_SETTINGS = ['ghl.location-id', 'ghl.default-pipeline'];
 
 export interface WorkerBackend extends Backend {
+  /** False once the worker thread has stopped (disposed or crashed). */
+  readonly alive: boolean;
   /** Re-sends the mirrored settings (call it when the host's configuration changed). */
   refreshSettings(): void;
 }
@@ -111,6 +113,9 @@ export async function createWorkerBackend(
   }
 
   return {
+    get alive() {
+      return !exited;
+    },
     recoveredCache,
     async request(channel, payload) {
       try {

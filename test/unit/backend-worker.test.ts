@@ -71,6 +71,23 @@ describe('backend in a worker thread', () => {
     assert.equal((await backend.request('ext-ghl:connection-test', {})).success, true);
   });
 
+  it('says when its worker has stopped, and still answers with an envelope', async () => {
+    const otherDir = mkdtempSync(path.join(tmpdir(), 'ghl-worker-'));
+    const other = await createWorkerBackend({
+      workerPath: path.join(__dirname, '../helpers/worker-bootstrap.cjs'),
+      storageDir: otherDir,
+      secrets,
+      settings,
+      apiBaseUrl: sandbox.url,
+    });
+    assert.equal(other.alive, true);
+    await other.dispose();
+    assert.equal(other.alive, false);
+    const response = await other.request('ext-ghl:settings-get', {});
+    assert.equal(!response.success && response.error.code, 'INTERNAL');
+    rmSync(otherDir, { recursive: true, force: true });
+  });
+
   it('answers a bad request with an envelope, never a rejection', async () => {
     const response = await backend.request('ext-ghl:contacts-get', { id: 7 });
     assert.equal(!response.success && response.error.code, 'VALIDATION');
