@@ -121,6 +121,14 @@ export class ContactsTreeProvider implements vscode.TreeDataProvider<Node>, vsco
   }
 }
 
+/** CRM text as a Markdown code span: shown literally, never turned into a link or HTML. */
+export function codeSpan(text: string): string {
+  const single = text.replace(/\s*\n\s*/g, ' ');
+  const longestRun = Math.max(0, ...(single.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longestRun + 1);
+  return `${fence} ${single} ${fence}`;
+}
+
 function contactTooltip(contact: Contact): vscode.MarkdownString {
   // appendText escapes: CRM data never becomes markdown, links or HTML.
   const md = new vscode.MarkdownString();
@@ -136,9 +144,7 @@ function contactTooltip(contact: Contact): vscode.MarkdownString {
   ];
   for (const [label, value] of rows) {
     if (!value) continue;
-    md.appendMarkdown(`${label}: `);
-    md.appendText(value);
-    md.appendMarkdown('  \n');
+    md.appendMarkdown(`${label}: ${codeSpan(value)}  \n`);
   }
   return md;
 }
