@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { Contact, Opportunity, OpportunityStatus, Pipeline } from '../protocol/entities';
+import { md } from '../briefing/dailyBriefing';
 import { OPPORTUNITY_STATUSES } from '../protocol/entities';
-import type { Conversation, Message } from '../protocol/responses';
+import type { CalendarEvent, Conversation, Message } from '../protocol/responses';
 import { RequestFailed, type BackendHost } from './backendHost';
 import { BoardPanel } from './boardPanel';
 import { ContactNode, contactLabel, type ContactsTreeProvider } from './contactsTree';
@@ -303,6 +304,17 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     },
     'ghl.openChat': () => vscode.commands.executeCommand('ghl-chat.focus'),
     'ghl.showDailyBriefing': guarded('Building the daily briefing', () => deps.showBriefing()),
+    'ghl.showCalendar': guarded('Loading the calendar', async () => {
+      const [events, calendars] = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: 'Loading GHL calendars…' },
+        () => Promise.all([host.call('ext-ghl:cal-events-list', {}), host.call('ext-ghl:cals-list', {})]),
+      );
+      const document = await vscode.workspace.openTextDocument({
+        language: 'markdown',
+        content: renderAgenda(events.items, new Map(calendars.items.map((c) => [c.id, c.name]))),
+      });
+      await vscode.window.showTextDocument(document, { preview: true });
+    }),
     'ghl.showLog': () => logger.show(),
     'ghl.clearCache': guarded('Clearing the cache', async () => {
       const confirm = await vscode.window.showWarningMessage(
@@ -374,11 +386,11 @@ async function pickContactFromCache(host: BackendHost, placeHolder: string): Pro
 
 async function showConversation(host: BackendHost, contact: Contact, conversation: Conversation): Promise<void> {
   const { items } = await host.call('ext-ghl:convs-messages', { conversationId: conversation.id, limit: 50 });
-  const lines = [`# Conversation with ${escapeMarkdown(contactLabel(contact))}`, ''];
+  const lines = [`# Conversation with ${md(contactLabel(contact))}`, ''];
   for (const message of [...items].reverse() as Message[]) {
-    const who = message.direction === 'outbound' ? 'You' : escapeMarkdown(contactLabel(contact));
+    const who = message.direction === 'outbound' ? 'You' : md(contactLabel(contact));
     const when = message.dateAdded ? new Date(message.dateAdded).toLocaleString() : '';
-    lines.push(`**${who}** · ${when} · ${escapeMarkdown(message.messageType ?? '')}`, '', `> ${escapeMarkdown(message.body ?? '').replace(/\n/g, '\n> ')}`, '');
+    lines.push(`**${who}** · ${when} · ${md(message.messageType ?? '')}`, '', `> ${(message.body ?? '').split('\n').map(md).join('  \n> ')}`, '');
   }
   const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: lines.join('\n') });
   await vscode.window.showTextDocument(document, { preview: true });
@@ -393,7 +405,23 @@ async function showConversation(host: BackendHost, contact: Contact, conversatio
   }
 }
 
-/** CRM text shown in Markdown must stay text: no links, images or HTML. */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>&]/g, (c) => `\\${c}`);
+/** The next seven days of appointments, grouped by day, as Markdown. */
+export function renderAgenda(events: CalendarEvent[], calendarNames: Map<string, string>): string {
+  const lines = ['# Calendar — the next 7 days', ''];
+  if (events.length === 0) lines.push('No appointments in the next 7 days.');
+  let day = '';
+  for (const event of events) {
+    const start = new Date(event.startTime);
+    const end = new Date(event.endTime);
+    const heading = start.toLocaleDateString(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
+    if (heading !== day) {
+      day = heading;
+      lines.push(`## ${day}`, '', '| Time | Appointment | Calendar | Status |', '| --- | --- | --- | --- |');
+    }
+    const time = (d: Date) => d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+    lines.push(
+      `| ${time(start)}–${time(end)} | ${md(event.title ?? '(untitled)')} | ${md(calendarNames.get(event.calendarId) ?? '')} | ${md(event.appointmentStatus ?? '')} |`,
+    );
+  }
+  return lines.join('\n') + '\n';
 }

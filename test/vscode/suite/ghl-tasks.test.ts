@@ -47,6 +47,21 @@ describe('GHL: tasks and the daily briefing', () => {
     assert.ok(!/<img|<script/.test(text.replace(/\\</g, '')), 'CRM text is escaped');
   });
 
+  it('Show Calendar lists the next 7 days of appointments by day', async () => {
+    await vscode.commands.executeCommand('ghl.showCalendar');
+    const agenda = await poll(
+      'an agenda document',
+      async () => vscode.workspace.textDocuments.find((d) => d.languageId === 'markdown' && d.getText().startsWith('# Calendar')),
+      (d) => d !== undefined,
+    );
+    const text = agenda!.getText();
+    const { items } = await call('ext-ghl:cal-events-list', {});
+    assert.ok(items.length > 0, 'the sandbox has appointments this week');
+    const rows = text.split('\n').filter((l: string) => /^\| \d/.test(l));
+    assert.equal(rows.length, items.length, 'one row per appointment');
+    assert.match(text, /\| (Showings|Listing Appointments) \|/);
+  });
+
   it('the ARV task is an honest stub that changes nothing', async () => {
     const before = await call('ext-ghl:opps-list', { limit: 500 });
     const task = (await vscode.tasks.fetchTasks({ type: 'ghl' })).find((t) => t.definition.task === 'ghl-arv-enrichment')!;
