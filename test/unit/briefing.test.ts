@@ -1,12 +1,10 @@
+import { makeContact } from '../helpers/fixtures';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildDailyBriefing, md } from '../../src/briefing/dailyBriefing';
 import type { Contact, Opportunity } from '../../src/protocol/entities';
 
-const contact = (name: string): Contact => ({
-  id: name, locationId: 'L', firstName: null, lastName: null, name, email: `${name.length}@x.io`, phone: null, companyName: null,
-  address1: null, city: null, state: null, postalCode: null, tags: [], customFields: [], createdAt: null, updatedAt: null, syncedAt: 0,
-});
+const contact = (name: string): Contact => makeContact(name, { locationId: 'L', name, email: `${name.length}@x.io`, syncedAt: 0 });
 
 describe('daily briefing', () => {
   const base = {

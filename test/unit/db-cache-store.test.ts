@@ -1,3 +1,4 @@
+import { makeContact } from '../helpers/fixtures';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
@@ -47,25 +48,7 @@ async function open(storageDir: string, extra: Partial<CacheStoreOptions> = {}):
 }
 
 function contact(id: string, name: string): Contact {
-  return {
-    id,
-    locationId: 'loc1',
-    firstName: null,
-    lastName: null,
-    name,
-    email: null,
-    phone: null,
-    companyName: null,
-    address1: null,
-    city: null,
-    state: null,
-    postalCode: null,
-    tags: ['t'],
-    customFields: [],
-    createdAt: null,
-    updatedAt: null,
-    syncedAt: 1,
-  };
+  return makeContact(id, { name, tags: ['t'] });
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,3 +1,4 @@
+import { makeContact } from '../helpers/fixtures';
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { Database, SqlJsStatic } from 'sql.js';
@@ -20,28 +21,7 @@ function freshDb(): Database {
   return db;
 }
 
-function contact(id: string, over: Partial<Contact> = {}): Contact {
-  return {
-    id,
-    locationId: 'loc1',
-    firstName: null,
-    lastName: null,
-    name: null,
-    email: null,
-    phone: null,
-    companyName: null,
-    address1: null,
-    city: null,
-    state: null,
-    postalCode: null,
-    tags: [],
-    customFields: [],
-    createdAt: null,
-    updatedAt: null,
-    syncedAt: 1,
-    ...over,
-  };
-}
+const contact = makeContact;
 
 function opp(id: string, over: Partial<Opportunity> = {}): Opportunity {
   return {

@@ -1,3 +1,4 @@
+import { makeContact } from '../helpers/fixtures';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GhlContactsRepo } from '../../src/db/contactsRepo';
@@ -14,10 +15,7 @@ describe('incremental sync', () => {
     assert.equal(getUserVersion(db), 1);
     const contacts = new GhlContactsRepo(db);
     contacts.upsertMany(
-      Array.from({ length: 30 }, (_, i) => ({
-        id: `c${i}`, locationId: 'L', firstName: `F${i}`, lastName: null, name: `Person ${i}`, email: null, phone: null, companyName: null,
-        address1: null, city: null, state: null, postalCode: null, tags: ['t'], customFields: [], createdAt: null, updatedAt: null, syncedAt: 1,
-      })),
+      Array.from({ length: 30 }, (_, i) => makeContact(`c${i}`, { locationId: 'L', firstName: `F${i}`, name: `Person ${i}`, tags: ['t'] })),
     );
     assert.equal(migrate(db), 1);
     assert.equal(getUserVersion(db), 2);
