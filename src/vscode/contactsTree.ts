@@ -27,6 +27,11 @@ export class ContactsTreeProvider implements vscode.TreeDataProvider<Node>, vsco
   readonly onDidChangeTreeData = this.changed.event;
   private loaded: Contact[] = [];
   private total = 0;
+  private complete = false;
+  /** How many rows the user has asked to see; a refresh keeps it, so "Load more" survives edits and syncs. */
+  private wanted = CONTACTS_PAGE_SIZE;
+  /** Bumped by every refresh: answers to an older generation are dropped, never appended. */
+  private generation = 0;
   private query = '';
   private loading: Promise<void> | undefined;
   private view: vscode.TreeView<Node> | undefined;
@@ -50,19 +55,23 @@ export class ContactsTreeProvider implements vscode.TreeDataProvider<Node>, vsco
 
   async setFilter(query: string): Promise<void> {
     this.query = query.trim();
+    this.wanted = CONTACTS_PAGE_SIZE;
     await vscode.commands.executeCommand('setContext', 'ghl.contactsFiltered', this.query !== '');
     this.refresh();
   }
 
-  /** Drops what is loaded; the view asks again for the first page. */
+  /** Reloads from the cache, as many rows as were shown. */
   refresh(): void {
+    this.generation++;
     this.loaded = [];
+    this.total = 0;
+    this.complete = false;
     this.loading = undefined;
     this.changed.fire(undefined);
   }
 
-  async loadMore(): Promise<void> {
-    await this.fetchPage(this.loaded.length);
+  loadMore(): void {
+    this.wanted = Math.max(this.wanted, this.loaded.length) + CONTACTS_PAGE_SIZE;
     this.changed.fire(undefined);
   }
 
@@ -87,33 +96,43 @@ export class ContactsTreeProvider implements vscode.TreeDataProvider<Node>, vsco
 
   async getChildren(element?: Node): Promise<Node[]> {
     if (element) return [];
-    if (this.loaded.length === 0) {
-      this.loading ??= this.fetchPage(0);
-      await this.loading;
+    if (!this.loading) {
+      const loading = this.ensureLoaded().finally(() => {
+        if (this.loading === loading) this.loading = undefined;
+      });
+      this.loading = loading;
     }
+    await this.loading;
     const nodes: Node[] = this.loaded.map((c) => new ContactNode(c));
     if (this.loaded.length < this.total) nodes.push(new LoadMoreNode(this.total - this.loaded.length));
     return nodes;
   }
 
-  private async fetchPage(offset: number): Promise<void> {
-    const response = await this.host.request('ext-ghl:contacts-list', {
-      limit: CONTACTS_PAGE_SIZE,
-      offset,
-      ...(this.query ? { query: this.query } : {}),
-    });
-    if (!response.success) {
-      if (this.view) this.view.message = response.error.code === 'NOT_CONFIGURED' ? undefined : `Could not read the cache: ${response.error.message}`;
-      return;
+  /** Fetches pages until `wanted` rows are loaded or the cache has no more. */
+  private async ensureLoaded(): Promise<void> {
+    const generation = this.generation;
+    while (this.loaded.length < this.wanted && !this.complete) {
+      const offset = this.loaded.length;
+      const response = await this.host.request('ext-ghl:contacts-list', {
+        limit: Math.min(500, this.wanted - offset),
+        offset,
+        ...(this.query ? { query: this.query } : {}),
+      });
+      if (generation !== this.generation) return;
+      if (!response.success) {
+        if (this.view) this.view.message = response.error.code === 'NOT_CONFIGURED' ? undefined : `Could not read the cache: ${response.error.message}`;
+        return;
+      }
+      const data = response.data as { items: Contact[]; total: number };
+      this.loaded.push(...data.items);
+      this.total = data.total;
+      this.complete = data.items.length === 0 || this.loaded.length >= data.total;
+      if (this.view) {
+        this.view.message = this.query && data.total === 0 ? `No contacts match "${this.query}".` : undefined;
+        this.view.description = this.query ? `"${this.query}" · ${number.format(data.total)}` : data.total ? number.format(data.total) : undefined;
+      }
+      if (!this.query) this.onCount(data.total);
     }
-    const data = response.data as { items: Contact[]; total: number };
-    this.loaded = offset === 0 ? data.items : [...this.loaded, ...data.items];
-    this.total = data.total;
-    if (this.view) {
-      this.view.message = this.query && data.total === 0 ? `No contacts match "${this.query}".` : undefined;
-      this.view.description = this.query ? `"${this.query}" · ${number.format(data.total)}` : data.total ? number.format(data.total) : undefined;
-    }
-    if (!this.query) this.onCount(data.total);
   }
 
   dispose(): void {
