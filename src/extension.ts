@@ -5,6 +5,7 @@ import { BoardPanel } from './vscode/boardPanel';
 import { ChatViewProvider } from './vscode/chatView';
 import { registerCommands } from './vscode/commands';
 import { ContactsTreeProvider } from './vscode/contactsTree';
+import { GhlDocuments } from './vscode/documents';
 import { Logger } from './vscode/logger';
 import { PipelinesTreeProvider } from './vscode/pipelinesTree';
 import { ExtensionState } from './vscode/state';
@@ -56,7 +57,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionMainAPI {
       pendingKinds = new Set();
     }, 100);
   });
-  const briefing = new BriefingService(context, backendHost);
+  const documents = new GhlDocuments();
+  const briefing = new BriefingService(context, backendHost, documents);
 
   context.subscriptions.push(
     dataChanged,
@@ -72,7 +74,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionMainAPI {
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, new ChatViewProvider(context.extensionUri, backendHost, logger)),
     vscode.tasks.registerTaskProvider(TASK_TYPE, new GhlTaskProvider(briefing)),
     new BriefingScheduler(context, () => briefing.show(), () => state.configured),
-    ...registerCommands({ context, host: backendHost, logger, state, contacts, pipelines, sync, refreshViews, showBriefing: () => briefing.show() }),
+    documents,
+    vscode.workspace.registerTextDocumentContentProvider(GhlDocuments.scheme, documents),
+    ...registerCommands({ context, host: backendHost, logger, state, contacts, pipelines, sync, documents, refreshViews, showBriefing: () => briefing.show() }),
     context.secrets.onDidChange((e) => {
       if (e.key === 'ghl.api-token') void state.refreshConfiguration();
     }),

@@ -10,6 +10,7 @@ export interface OpportunityListOptions {
   pipelineId?: string;
   status?: OpportunityStatus;
   stageId?: string;
+  contactId?: string;
   limit: number;
   offset: number;
 }
@@ -132,6 +133,10 @@ export class GhlOpportunitiesRepo {
     if (options.status !== undefined) {
       where.push('status = $status');
       params.$status = options.status;
+    }
+    if (options.contactId !== undefined) {
+      where.push('contact_id = $contact');
+      params.$contact = options.contactId;
     }
     const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     const total = num(firstRow(this.db, `SELECT COUNT(*) FROM ghl_opportunities ${whereSql}`, params)?.[0]);

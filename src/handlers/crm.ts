@@ -117,8 +117,8 @@ export function crmHandlers(ctx: HandlerContext, syncs: SyncCoordinator<'contact
       const items = ctx.repos().pipelines.list(currentLocationId(ctx));
       return { items, total: items.length };
     },
-    async [C.OPPS_LIST]({ pipelineId, status, limit, offset }) {
-      return ctx.repos().opportunities.list({ locationId: currentLocationId(ctx), pipelineId, status, limit, offset });
+    async [C.OPPS_LIST]({ pipelineId, contactId, status, limit, offset }) {
+      return ctx.repos().opportunities.list({ locationId: currentLocationId(ctx), pipelineId, contactId, status, limit, offset });
     },
     async [C.OPPS_GET]({ id }) {
       const opportunity = ctx.repos().opportunities.get(id);

@@ -87,6 +87,7 @@ export const requestSchemas = {
   [C.PIPELINES_LIST]: empty,
   [C.OPPS_LIST]: z.strictObject({
     pipelineId: id.optional(),
+    contactId: id.optional(),
     status: opportunityStatus.optional(),
     limit: limit(500, 50),
     offset,

@@ -2,9 +2,10 @@ import * as vscode from 'vscode';
 import type { Contact, Opportunity, OpportunityStatus, Pipeline } from '../protocol/entities';
 import { md } from '../briefing/dailyBriefing';
 import { OPPORTUNITY_STATUSES } from '../protocol/entities';
-import type { CalendarEvent, Conversation, Message } from '../protocol/responses';
+import type { CalendarEvent, Conversation, CustomField, Message } from '../protocol/responses';
 import { RequestFailed, type BackendHost } from './backendHost';
 import { BoardPanel } from './boardPanel';
+import type { GhlDocuments } from './documents';
 import { ContactNode, contactLabel, type ContactsTreeProvider } from './contactsTree';
 import type { Logger } from './logger';
 import { OpportunityNode, PipelineNode, StageNode, money, type PipelinesTreeProvider } from './pipelinesTree';
@@ -19,6 +20,7 @@ export interface CommandDeps {
   contacts: ContactsTreeProvider;
   pipelines: PipelinesTreeProvider;
   sync: SyncRunner;
+  documents: GhlDocuments;
   refreshViews(): void;
   showBriefing(): Promise<void>;
 }
@@ -200,6 +202,18 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       if (confirm !== 'Delete') return;
       await host.call('ext-ghl:contacts-delete', { id: contact.id });
     }),
+    'ghl.showContact': guarded('Showing the contact', async (node?: unknown) => {
+      const contact = await pickContact(node);
+      if (!contact) return;
+      const [opportunities, pipelines, fields] = await Promise.all([
+        host.call('ext-ghl:opps-list', { contactId: contact.id, limit: 100 }),
+        host.call('ext-ghl:pipelines-list', {}),
+        // Live and optional: offline, custom fields show by id.
+        host.request('ext-ghl:custom-fields-list', {}),
+      ]);
+      const fieldNames = new Map(fields.success ? (fields.data as { items: CustomField[] }).items.map((f) => [f.id, f.name]) : []);
+      await deps.documents.show(`contact/${contact.id}`, contactLabel(contact), renderContact(contact, opportunities.items, pipelines.items, fieldNames));
+    }),
     'ghl.copyEmail': async (node?: unknown) => {
       const contact = await pickContact(node);
       if (contact?.email) await copy(contact.email, 'Email');
@@ -233,7 +247,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
                 { placeHolder: `Conversations with ${contactLabel(contact)}` },
               )
             )?.conversation;
-      if (conversation) await showConversation(host, contact, conversation);
+      if (conversation) await showConversation(host, deps.documents, contact, conversation);
     }),
     'ghl.newOpportunity': guarded('Creating the opportunity', async (node?: unknown) => {
       const pipelineList = (await host.call('ext-ghl:pipelines-list', {})).items;
@@ -309,11 +323,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         { location: vscode.ProgressLocation.Window, title: 'Loading GHL calendars…' },
         () => Promise.all([host.call('ext-ghl:cal-events-list', {}), host.call('ext-ghl:cals-list', {})]),
       );
-      const document = await vscode.workspace.openTextDocument({
-        language: 'markdown',
-        content: renderAgenda(events.items, new Map(calendars.items.map((c) => [c.id, c.name]))),
-      });
-      await vscode.window.showTextDocument(document, { preview: true });
+      await deps.documents.show('calendar', 'Calendar', renderAgenda(events.items, new Map(calendars.items.map((c) => [c.id, c.name]))));
     }),
     'ghl.showLog': () => logger.show(),
     'ghl.clearCache': guarded('Clearing the cache', async () => {
@@ -384,7 +394,7 @@ async function pickContactFromCache(host: BackendHost, placeHolder: string): Pro
   return picked;
 }
 
-async function showConversation(host: BackendHost, contact: Contact, conversation: Conversation): Promise<void> {
+async function showConversation(host: BackendHost, documents: GhlDocuments, contact: Contact, conversation: Conversation): Promise<void> {
   const { items } = await host.call('ext-ghl:convs-messages', { conversationId: conversation.id, limit: 50 });
   const lines = [`# Conversation with ${md(contactLabel(contact))}`, ''];
   for (const message of [...items].reverse() as Message[]) {
@@ -392,8 +402,7 @@ async function showConversation(host: BackendHost, contact: Contact, conversatio
     const when = message.dateAdded ? new Date(message.dateAdded).toLocaleString() : '';
     lines.push(`**${who}** · ${when} · ${md(message.messageType ?? '')}`, '', `> ${(message.body ?? '').split('\n').map(md).join('  \n> ')}`, '');
   }
-  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: lines.join('\n') });
-  await vscode.window.showTextDocument(document, { preview: true });
+  await documents.show(`conversation/${conversation.id}`, `Conversation with ${contactLabel(contact)}`, lines.join('\n'));
   const reply = await vscode.window.showInputBox({
     title: `Reply to ${contactLabel(contact)} by SMS`,
     prompt: 'Press Enter to send, Escape to close without replying.',
@@ -403,6 +412,34 @@ async function showConversation(host: BackendHost, contact: Contact, conversatio
     await host.call('ext-ghl:convs-send', { conversationId: conversation.id, type: 'SMS', message: reply.trim() });
     void vscode.window.showInformationMessage('Message sent.');
   }
+}
+
+/** A contact's details, tags, custom fields and opportunities, as Markdown. */
+export function renderContact(contact: Contact, opportunities: Opportunity[], pipelines: Pipeline[], fieldNames: Map<string, string>): string {
+  const lines = [`# ${md(contactLabel(contact))}`, ''];
+  const rows: Array<[string, string | null]> = [
+    ['Email', contact.email],
+    ['Phone', contact.phone],
+    ['Company', contact.companyName],
+    ['Address', [contact.address1, contact.city, contact.state, contact.postalCode].filter(Boolean).join(', ') || null],
+    ['Tags', contact.tags.join(', ') || null],
+    ['Added', contact.createdAt ? new Date(contact.createdAt).toLocaleString() : null],
+  ];
+  for (const [label, value] of rows) if (value) lines.push(`- **${label}:** ${md(value)}`);
+  const custom = contact.customFields.filter((f) => f.value !== null && f.value !== undefined && f.value !== '');
+  if (custom.length > 0) {
+    lines.push('', '## Custom fields', '');
+    for (const f of custom) lines.push(`- **${md(fieldNames.get(f.id) ?? f.id)}:** ${md(typeof f.value === 'string' ? f.value : JSON.stringify(f.value))}`);
+  }
+  lines.push('', '## Opportunities', '');
+  if (opportunities.length === 0) lines.push('None in the local cache.');
+  for (const o of opportunities) {
+    const pipeline = pipelines.find((p) => p.id === o.pipelineId);
+    const stage = pipeline?.stages.find((s) => s.id === o.pipelineStageId);
+    lines.push(`- ${md(o.name)} — ${money.format(o.monetaryValue)} · ${o.status}${pipeline ? ` · ${md(pipeline.name)} › ${md(stage?.name ?? '?')}` : ''}`);
+  }
+  lines.push('', `_From the local cache, synced ${new Date(contact.syncedAt).toLocaleString()}._`, '');
+  return lines.join('\n');
 }
 
 /** The next seven days of appointments, grouped by day, as Markdown. */

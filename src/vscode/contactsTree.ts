@@ -90,6 +90,7 @@ export class ContactsTreeProvider implements vscode.TreeDataProvider<Node>, vsco
     item.iconPath = new vscode.ThemeIcon('person');
     item.tooltip = contactTooltip(contact);
     item.contextValue = ['contact', contact.email ? ':email' : '', contact.phone ? ':phone' : ''].join('');
+    item.command = { command: 'ghl.showContact', title: 'Show Contact', arguments: [node] };
     item.accessibilityInformation = { label: `${contactLabel(contact)}${item.description ? `, ${item.description}` : ''}` };
     return item;
   }

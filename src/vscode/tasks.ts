@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { BackendHost } from './backendHost';
+import type { GhlDocuments } from './documents';
 
 export const TASK_TYPE = 'ghl';
 export const BRIEFING_TASK = 'ghl-daily-briefing';
@@ -19,6 +20,7 @@ export class BriefingService {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly host: BackendHost,
+    private readonly documents: GhlDocuments,
   ) {}
 
   get lastRunAt(): number | null {
@@ -33,9 +35,7 @@ export class BriefingService {
 
   async show(): Promise<void> {
     const content = await this.build();
-    const document = await vscode.workspace.openTextDocument({ language: 'markdown', content });
-    await vscode.window.showTextDocument(document, { preview: false });
-    await vscode.commands.executeCommand('markdown.showPreviewToSide', document.uri).then(undefined, () => undefined);
+    await this.documents.show('briefing', `Daily Briefing ${new Date().toLocaleDateString('en-CA')}`, content);
   }
 }
 

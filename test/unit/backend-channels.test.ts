@@ -89,6 +89,11 @@ describe('backend channels against the sandbox', () => {
     assert.ok(inPipeline.items.every((o: any) => o.pipelineId === pipelineId));
     const won = await h.data('ext-ghl:opps-list', { status: 'won', limit: 500 });
     assert.ok(won.items.every((o: any) => o.status === 'won'));
+    const someone = all.items[0].contactId;
+    const theirs = await h.data('ext-ghl:opps-list', { contactId: someone, limit: 500 });
+    assert.ok(theirs.total >= 1);
+    assert.equal(theirs.total, all.items.filter((o: any) => o.contactId === someone).length);
+    assert.ok(theirs.items.every((o: any) => o.contactId === someone));
   });
 
   it('opps-create, -get, -update, -update-status and -delete round-trip', async () => {

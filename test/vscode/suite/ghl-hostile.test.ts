@@ -93,6 +93,24 @@ describe('GHL: hostile CRM data stays text', () => {
     await clickRow('Pipelines', firstStage);
   });
 
+  it('a click on the contact shows its details and its opportunity as text', async () => {
+    await showSidebar();
+    await bridge.click(`${pane('Contacts')} .monaco-list-row >> nth=0`);
+    await bridge.press('Home');
+    await clickRow('Contacts', state.hostile.contactName);
+    const details = await poll(
+      'the contact details document',
+      async () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'ghl' && d.uri.path.startsWith(`/contact/${state.hostile.contactId}/`)),
+      (d) => d !== undefined,
+    );
+    const text = details!.getText();
+    assert.ok(text.startsWith('# \\<img src=x onerror="window\\.\\_\\_xss=1"\\>'), text.slice(0, 120));
+    assert.ok(text.includes('**Company:** \\<b\\>Bold Co\\</b\\>'), text);
+    assert.ok(text.includes('\\<script\\>window\\.\\_\\_xss=2\\</script\\> — $1,234 · open · Sales Pipeline'), text);
+    assert.doesNotMatch(text, /(^|[^\\])</m, 'every < of CRM data is escaped');
+    assert.deepEqual(await bridge.evaluate<Injected>(INJECTED), { elements: 0, xss: null });
+  });
+
   it('shows as text on the board, and runs nothing in its webview', async () => {
     const sales = state.pipelines.find((p) => p.name === 'Sales Pipeline')!;
     await vscode.commands.executeCommand('ghl.openBoard', sales.id);
