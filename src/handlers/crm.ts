@@ -69,10 +69,21 @@ export function crmHandlers(ctx: HandlerContext, syncs: SyncCoordinator<'contact
     return opportunity;
   };
 
-  const save = <T>(write: () => T): T => {
-    const result = write();
+  // Only reached once GHL accepted the change, so a failed call leaves the cache as it was.
+  const cacheContact = (contact: Contact): Contact => {
+    ctx.repos().contacts.upsert(contact);
     ctx.markDirty();
-    return result;
+    return contact;
+  };
+  const cacheOpportunity = (opportunity: Opportunity): Opportunity => {
+    ctx.repos().opportunities.upsert(opportunity);
+    ctx.markDirty();
+    return opportunity;
+  };
+  const uncache = (repo: { delete(id: string): boolean }, id: string): { id: string } => {
+    repo.delete(id);
+    ctx.markDirty();
+    return { id };
   };
 
   return {
@@ -87,28 +98,17 @@ export function crmHandlers(ctx: HandlerContext, syncs: SyncCoordinator<'contact
     async [C.CONTACTS_CREATE]({ contact }) {
       const locationId = requireLocationId(ctx);
       const response = await (await ctx.api()).createContact({ ...contact, locationId });
-      const created = await contactFromResponse(response);
-      return save(() => {
-        ctx.repos().contacts.upsert(created);
-        return created;
-      });
+      return cacheContact(await contactFromResponse(response));
     },
     async [C.CONTACTS_UPDATE]({ id, data }) {
       requireLocationId(ctx);
       const response = await (await ctx.api()).updateContact(id, data);
-      const updated = await contactFromResponse(response, id);
-      return save(() => {
-        ctx.repos().contacts.upsert(updated);
-        return updated;
-      });
+      return cacheContact(await contactFromResponse(response, id));
     },
     async [C.CONTACTS_DELETE]({ id }) {
       requireLocationId(ctx);
       await (await ctx.api()).deleteContact(id);
-      return save(() => {
-        ctx.repos().contacts.delete(id);
-        return { id };
-      });
+      return uncache(ctx.repos().contacts, id);
     },
     async [C.CONTACTS_SYNC]({ full }) {
       return syncs.run('contacts', async (signal) => runIncrementalSync(await syncDeps(signal), 'contacts', { full }));
@@ -128,20 +128,12 @@ export function crmHandlers(ctx: HandlerContext, syncs: SyncCoordinator<'contact
     async [C.OPPS_CREATE]({ opportunity }) {
       const locationId = requireLocationId(ctx);
       const response = await (await ctx.api()).createOpportunity({ ...opportunity, locationId });
-      const created = await opportunityFromResponse(response);
-      return save(() => {
-        ctx.repos().opportunities.upsert(created);
-        return created;
-      });
+      return cacheOpportunity(await opportunityFromResponse(response));
     },
     async [C.OPPS_UPDATE]({ id, data }) {
       requireLocationId(ctx);
       const response = await (await ctx.api()).updateOpportunity(id, data);
-      const updated = await opportunityFromResponse(response, id);
-      return save(() => {
-        ctx.repos().opportunities.upsert(updated);
-        return updated;
-      });
+      return cacheOpportunity(await opportunityFromResponse(response, id));
     },
     async [C.OPPS_UPDATE_STATUS]({ id, status }) {
       requireLocationId(ctx);
@@ -153,18 +145,12 @@ export function crmHandlers(ctx: HandlerContext, syncs: SyncCoordinator<'contact
       const updated: Opportunity = cached
         ? { ...cached, status, updatedAt: new Date(ctx.now()).toISOString(), syncedAt: ctx.now() }
         : await opportunityFromResponse({}, id);
-      return save(() => {
-        ctx.repos().opportunities.upsert(updated);
-        return updated;
-      });
+      return cacheOpportunity(updated);
     },
     async [C.OPPS_DELETE]({ id }) {
       requireLocationId(ctx);
       await (await ctx.api()).deleteOpportunity(id);
-      return save(() => {
-        ctx.repos().opportunities.delete(id);
-        return { id };
-      });
+      return uncache(ctx.repos().opportunities, id);
     },
     async [C.OPPS_SYNC]({ full }) {
       return syncs.run('opportunities', async (signal) => {
