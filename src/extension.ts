@@ -1,3 +1,4 @@
+import { SECRET_TOKEN_KEY } from './handlers/context';
 import * as vscode from 'vscode';
 import type { Envelope } from './protocol/envelope';
 import { BackendHost } from './vscode/backendHost';
@@ -78,7 +79,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionMainAPI {
     vscode.workspace.registerTextDocumentContentProvider(GhlDocuments.scheme, documents),
     ...registerCommands({ context, host: backendHost, logger, state, contacts, pipelines, sync, documents, refreshViews, showBriefing: () => briefing.show() }),
     context.secrets.onDidChange((e) => {
-      if (e.key === 'ghl.api-token') void state.refreshConfiguration();
+      if (e.key === SECRET_TOKEN_KEY) void state.refreshConfiguration();
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('ghl.locationId')) {
@@ -110,8 +111,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionMainAPI {
  */
 async function seedTokenFromEnvironment(context: vscode.ExtensionContext, logger: Logger): Promise<void> {
   const token = process.env.GHL_API_TOKEN?.trim();
-  if (!token || (await context.secrets.get('ghl.api-token'))) return;
-  await context.secrets.store('ghl.api-token', token);
+  if (!token || (await context.secrets.get(SECRET_TOKEN_KEY))) return;
+  await context.secrets.store(SECRET_TOKEN_KEY, token);
   logger.info('Stored the API token from the GHL_API_TOKEN environment variable in secret storage.');
 }
 

@@ -1,3 +1,4 @@
+import { SETTING_DEFAULT_PIPELINE, SETTING_LOCATION_ID } from '../handlers/context';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';
@@ -11,8 +12,8 @@ import type { Logger } from './logger';
 
 /** Protocol setting keys → VS Code configuration keys (the token is never a setting). */
 const SETTING_KEYS: Record<string, string> = {
-  'ghl.location-id': 'locationId',
-  'ghl.default-pipeline': 'defaultPipeline',
+  [SETTING_LOCATION_ID]: 'locationId',
+  [SETTING_DEFAULT_PIPELINE]: 'defaultPipeline',
 };
 
 export interface PushEvent {

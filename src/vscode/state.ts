@@ -1,3 +1,4 @@
+import { SECRET_TOKEN_KEY } from '../handlers/context';
 import * as vscode from 'vscode';
 import type { SyncProgress } from '../protocol/channels';
 import type { BackendHost } from './backendHost';
@@ -60,7 +61,7 @@ export class ExtensionState implements vscode.Disposable {
 
   /** Re-reads whether a token and a location are set (cheap: no cache, no network). */
   async refreshConfiguration(): Promise<void> {
-    const token = await this.context.secrets.get('ghl.api-token');
+    const token = await this.context.secrets.get(SECRET_TOKEN_KEY);
     const locationId = vscode.workspace.getConfiguration('ghl').get<string>('locationId')?.trim() || null;
     const configured = Boolean(token) && locationId !== null;
     const changed = configured !== this.configured || locationId !== this.locationId;

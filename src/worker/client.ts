@@ -1,10 +1,11 @@
+import { SETTING_DEFAULT_PIPELINE, SETTING_LOCATION_ID } from '../handlers/context';
 import { Worker } from 'node:worker_threads';
 import type { Backend, BackendDiagnostics, BackendOptions } from '../backend';
 import type { Envelope } from '../protocol/envelope';
 import type { BackendMethod, FromWorker, ToWorker, WorkerInit } from './messages';
 
 /** Settings the backend reads; mirrored into the worker because reads there are synchronous. */
-export const MIRRORED_SETTINGS = ['ghl.location-id', 'ghl.default-pipeline'];
+export const MIRRORED_SETTINGS = [SETTING_LOCATION_ID, SETTING_DEFAULT_PIPELINE];
 
 export interface WorkerBackend extends Backend {
   /** False once the worker thread has stopped (disposed or crashed). */
