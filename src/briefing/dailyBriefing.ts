@@ -1,3 +1,4 @@
+import { count, md, money } from '../format';
 import type { Contact, Opportunity, Pipeline } from '../protocol/entities';
 import type { CalendarEvent } from '../protocol/responses';
 
@@ -15,13 +16,6 @@ export interface BriefingInput {
   locationName?: string;
 }
 
-const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
-const count = new Intl.NumberFormat('en-US');
-
-/** CRM text is data: escaped so it can never turn into links, images or HTML. */
-export function md(text: string | null | undefined): string {
-  return (text ?? '').replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, (c) => `\\${c}`).replace(/\s*\n\s*/g, ' ');
-}
 
 function time(iso: string, zone?: string): string {
   const date = new Date(iso);

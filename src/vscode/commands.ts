@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Contact, Opportunity, OpportunityStatus, Pipeline } from '../protocol/entities';
-import { md } from '../briefing/dailyBriefing';
+import { md, money } from '../format';
 import { OPPORTUNITY_STATUSES } from '../protocol/entities';
 import type { CalendarEvent, Conversation, CustomField, Message } from '../protocol/responses';
 import { RequestFailed, type BackendHost } from './backendHost';
@@ -8,7 +8,7 @@ import { BoardPanel } from './boardPanel';
 import type { GhlDocuments } from './documents';
 import { ContactNode, contactLabel, type ContactsTreeProvider } from './contactsTree';
 import type { Logger } from './logger';
-import { OpportunityNode, PipelineNode, StageNode, money, type PipelinesTreeProvider } from './pipelinesTree';
+import { OpportunityNode, PipelineNode, StageNode, type PipelinesTreeProvider } from './pipelinesTree';
 import type { ExtensionState } from './state';
 import type { SyncRunner } from './syncRunner';
 

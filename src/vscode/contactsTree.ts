@@ -1,3 +1,4 @@
+import { count } from '../format';
 import * as vscode from 'vscode';
 import type { Contact } from '../protocol/entities';
 import type { BackendHost } from './backendHost';
@@ -15,7 +16,6 @@ export class LoadMoreNode {
 
 type Node = ContactNode | LoadMoreNode;
 
-const number = new Intl.NumberFormat('en-US');
 
 export function contactLabel(contact: Contact): string {
   return contact.name?.trim() || [contact.firstName, contact.lastName].filter(Boolean).join(' ') || contact.email || contact.phone || '(no name)';
@@ -77,7 +77,7 @@ export class ContactsTreeProvider implements vscode.TreeDataProvider<Node>, vsco
 
   getTreeItem(node: Node): vscode.TreeItem {
     if (node instanceof LoadMoreNode) {
-      const item = new vscode.TreeItem(`Load more… (${number.format(node.remaining)} more)`);
+      const item = new vscode.TreeItem(`Load more… (${count.format(node.remaining)} more)`);
       item.command = { command: 'ghl.contacts.loadMore', title: 'Load more contacts' };
       item.iconPath = new vscode.ThemeIcon('ellipsis');
       item.contextValue = 'loadMore';
@@ -130,7 +130,7 @@ export class ContactsTreeProvider implements vscode.TreeDataProvider<Node>, vsco
       this.complete = data.items.length === 0 || this.loaded.length >= data.total;
       if (this.view) {
         this.view.message = this.query && data.total === 0 ? `No contacts match "${this.query}".` : undefined;
-        this.view.description = this.query ? `"${this.query}" · ${number.format(data.total)}` : data.total ? number.format(data.total) : undefined;
+        this.view.description = this.query ? `"${this.query}" · ${count.format(data.total)}` : data.total ? count.format(data.total) : undefined;
       }
       if (!this.query) this.onCount(data.total);
     }

@@ -1,3 +1,4 @@
+import { money } from '../format';
 import * as vscode from 'vscode';
 import type { Opportunity, OpportunityStatus, Pipeline, PipelineStage } from '../protocol/entities';
 import type { BackendHost } from './backendHost';
@@ -6,7 +7,6 @@ import type { BackendHost } from './backendHost';
 const STAGE_ITEM_CAP = 200;
 const OPPS_PAGE = 500;
 
-export const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
 
 export class PipelineNode {
   constructor(readonly pipeline: Pipeline) {}

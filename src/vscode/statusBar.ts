@@ -1,7 +1,7 @@
+import { count } from '../format';
 import * as vscode from 'vscode';
 import type { ExtensionState } from './state';
 
-const number = new Intl.NumberFormat('en-US');
 
 export function formatAgo(ms: number): string {
   const minutes = Math.floor(ms / 60_000);
@@ -40,7 +40,7 @@ export class SyncStatusBar implements vscode.Disposable {
       const what = syncing.kind === 'contacts' ? 'contacts' : 'opportunities';
       this.item.text =
         syncing.total > 0
-          ? `$(sync~spin) GHL: syncing ${number.format(syncing.synced)} / ${number.format(syncing.total)}`
+          ? `$(sync~spin) GHL: syncing ${count.format(syncing.synced)} / ${count.format(syncing.total)}`
           : '$(sync~spin) GHL: syncing…';
       this.item.tooltip = `Syncing ${what}… (click to cancel)`;
       this.item.command = 'ghl.cancelSync';

@@ -1,3 +1,4 @@
+import { count } from '../format';
 import * as vscode from 'vscode';
 import type { SyncResult } from '../protocol/responses';
 import { RequestFailed, type BackendHost } from './backendHost';
@@ -6,7 +7,6 @@ import type { ExtensionState } from './state';
 
 export type SyncKind = 'contacts' | 'opportunities';
 
-const number = new Intl.NumberFormat('en-US');
 
 /**
  * Runs syncs under a cancellable progress notification. Cancel stops after the page in
@@ -45,7 +45,7 @@ export class SyncRunner {
             const base = kinds.indexOf(p.kind) * perKind;
             const target = base + share * perKind;
             progress.report({
-              message: `Syncing ${p.kind}: ${number.format(p.synced)} / ${number.format(p.total)}`,
+              message: `Syncing ${p.kind}: ${count.format(p.synced)} / ${count.format(p.total)}`,
               increment: Math.max(0, target - lastShare),
             });
             lastShare = Math.max(lastShare, target);
@@ -55,7 +55,7 @@ export class SyncRunner {
             for (const kind of kinds) {
               if (token.isCancellationRequested) break;
               const result = await this.syncOne(kind, options.full === true);
-              results.push(`${number.format(result.synced)} ${kind} (${result.mode})`);
+              results.push(`${count.format(result.synced)} ${kind} (${result.mode})`);
             }
             if (token.isCancellationRequested) {
               void vscode.window.showInformationMessage('GHL sync cancelled. What was fetched so far is kept.');

@@ -1,7 +1,8 @@
 import { makeContact } from '../helpers/fixtures';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildDailyBriefing, md } from '../../src/briefing/dailyBriefing';
+import { buildDailyBriefing } from '../../src/briefing/dailyBriefing';
+import { md } from '../../src/format';
 import type { Contact, Opportunity } from '../../src/protocol/entities';
 
 const contact = (name: string): Contact => makeContact(name, { locationId: 'L', name, email: `${name.length}@x.io`, syncedAt: 0 });
