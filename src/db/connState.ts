@@ -81,11 +81,6 @@ export function setDerivedCache(db: Database, key: string, value: unknown): void
   st.caches.set(key, value);
 }
 
-/** Forgets all derived caches of `db` (they are rebuilt on demand). */
-export function dropDerivedCaches(db: Database): void {
-  states.delete(db);
-}
-
 /**
  * Runs a repository write atomically and keeps the derived caches coherent: when they were
  * valid before and the write committed on its own, `patch` updates them and they stay
