@@ -94,6 +94,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
         syncState: new GhlSyncStateRepo(cache.db),
       }),
     markDirty: () => cache.markDirty(),
+    recordWrite: (entry) => cache.recordWrite(entry),
     settings: options.settings,
     secrets: options.secrets,
     api: () => {
@@ -154,7 +155,9 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       return handlers.dispatch(channel, payload);
     },
     cancelSync: (kind) => handlers.syncs.cancel(kind),
-    recoveredCache: cache.recovered,
+    get recoveredCache() {
+      return cache.recovered;
+    },
     flush: () => cache.flush(),
     async diagnostics() {
       const client = api ? await api.catch(() => undefined) : undefined;

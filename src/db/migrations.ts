@@ -52,6 +52,15 @@ CREATE TABLE ghl_sync_state (
 );
 `,
   },
+  {
+    version: 3,
+    description: 'the write-journal entries already applied to this database (see writeJournal.ts)',
+    sql: `
+CREATE TABLE ghl_journal_applied (
+  name TEXT PRIMARY KEY NOT NULL, applied_at INTEGER NOT NULL
+);
+`,
+  },
 ];
 
 export const CURRENT_SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]!.version;

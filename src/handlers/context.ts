@@ -3,6 +3,7 @@ import type { GhlContactsRepo } from '../db/contactsRepo';
 import type { GhlOpportunitiesRepo } from '../db/opportunitiesRepo';
 import type { GhlPipelinesRepo } from '../db/pipelinesRepo';
 import type { GhlSyncStateRepo } from '../db/syncStateRepo';
+import type { JournalEntry } from '../db/writeJournal';
 import type { PushPayloads } from '../protocol/channels';
 
 export const SECRET_TOKEN_KEY = 'ghl.api-token';
@@ -34,6 +35,8 @@ export interface HandlerContext {
   /** The repositories over the current cache database (rebuilt if another window reloads it). */
   repos(): Repos;
   markDirty(): void;
+  /** Writes a change GHL accepted into the cache so that no window, restart or crash loses it. */
+  recordWrite(entry: JournalEntry): Promise<void>;
   settings: SettingsStore;
   secrets: SecretStore;
   /** The API client for the configured token, created on first use; NOT_CONFIGURED without one. */

@@ -70,19 +70,16 @@ export function crmHandlers(ctx: HandlerContext, syncs: SyncCoordinator<'contact
   };
 
   // Only reached once GHL accepted the change, so a failed call leaves the cache as it was.
-  const cacheContact = (contact: Contact): Contact => {
-    ctx.repos().contacts.upsert(contact);
-    ctx.markDirty();
+  const cacheContact = async (contact: Contact): Promise<Contact> => {
+    await ctx.recordWrite({ kind: 'contact', op: 'upsert', contact });
     return contact;
   };
-  const cacheOpportunity = (opportunity: Opportunity): Opportunity => {
-    ctx.repos().opportunities.upsert(opportunity);
-    ctx.markDirty();
+  const cacheOpportunity = async (opportunity: Opportunity): Promise<Opportunity> => {
+    await ctx.recordWrite({ kind: 'opportunity', op: 'upsert', opportunity });
     return opportunity;
   };
-  const uncache = (repo: { delete(id: string): boolean }, id: string): { id: string } => {
-    repo.delete(id);
-    ctx.markDirty();
+  const uncache = async (kind: 'contact' | 'opportunity', id: string): Promise<{ id: string }> => {
+    await ctx.recordWrite({ kind, op: 'delete', id });
     return { id };
   };
 
@@ -108,7 +105,7 @@ export function crmHandlers(ctx: HandlerContext, syncs: SyncCoordinator<'contact
     async [C.CONTACTS_DELETE]({ id }) {
       requireLocationId(ctx);
       await (await ctx.api()).deleteContact(id);
-      return uncache(ctx.repos().contacts, id);
+      return uncache('contact', id);
     },
     async [C.CONTACTS_SYNC]({ full }) {
       return syncs.run('contacts', async (signal) => runIncrementalSync(await syncDeps(signal), 'contacts', { full }));
@@ -150,7 +147,7 @@ export function crmHandlers(ctx: HandlerContext, syncs: SyncCoordinator<'contact
     async [C.OPPS_DELETE]({ id }) {
       requireLocationId(ctx);
       await (await ctx.api()).deleteOpportunity(id);
-      return uncache(ctx.repos().opportunities, id);
+      return uncache('opportunity', id);
     },
     async [C.OPPS_SYNC]({ full }) {
       return syncs.run('opportunities', async (signal) => {

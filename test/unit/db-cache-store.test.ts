@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { CACHE_FILE_NAME, CacheStore, LOCK_FILE_NAME, type CacheStoreOptions, type PersistInfo } from '../../src/db/cacheStore';
+import { CACHE_FILE_NAME, CacheStore, JOURNAL_DIR_NAME, LOCK_FILE_NAME, type CacheStoreOptions, type PersistInfo } from '../../src/db/cacheStore';
 import { ContactSearchIndex } from '../../src/db/contactIndex';
 import { GhlContactsRepo } from '../../src/db/contactsRepo';
 import { CURRENT_SCHEMA_VERSION } from '../../src/db/migrations';
@@ -49,6 +49,11 @@ async function open(storageDir: string, extra: Partial<CacheStoreOptions> = {}):
 
 function contact(id: string, name: string): Contact {
   return makeContact(id, { name, tags: ['t'] });
+}
+
+/** Files in the storage directory other than the cache, its lock and its journal. */
+function strayFiles(dir: string): string[] {
+  return fs.readdirSync(dir).filter((n) => ![CACHE_FILE_NAME, LOCK_FILE_NAME, JOURNAL_DIR_NAME].includes(n));
 }
 
 function sleep(ms: number): Promise<void> {
@@ -120,10 +125,7 @@ describe('CacheStore', () => {
     assert.ok(logs.some((l) => /persisted \d+ bytes in \d+ ms/.test(l.msg)));
     await store.flush();
     assert.equal(persists.length, 1, 'flush without changes writes nothing');
-    assert.deepEqual(
-      fs.readdirSync(dir).filter((n) => n.includes('.tmp-')),
-      [],
-    );
+    assert.deepEqual(strayFiles(dir), [], 'no temporary file left behind');
     // Statements and pragmas after export (which reopens the connection) still work, and
     // the contact search index is carried over rather than rebuilt.
     const builds = ContactSearchIndex.builds;
@@ -152,10 +154,7 @@ describe('CacheStore', () => {
     store.markDirty();
     await Promise.all([first, inFlight, store.flush(), store.flush()]);
     assert.ok(persists.length <= 3, `${persists.length} writes`);
-    assert.deepEqual(
-      fs.readdirSync(dir).filter((n) => n.includes('.tmp-')),
-      [],
-    );
+    assert.deepEqual(strayFiles(dir), [], 'no temporary file left behind');
     await store.dispose();
     const again = await open(dir);
     assert.equal(new GhlContactsRepo(again.store.db).get('d')?.name, 'D');
@@ -192,6 +191,22 @@ describe('CacheStore', () => {
     const again = await open(dir);
     assert.equal(again.store.recovered, null);
     assert.equal(new GhlContactsRepo(again.store.db).get('c1')?.name, 'Fresh');
+  });
+
+  it('moves a directory at the cache path aside intact and reports it like a corrupt file', async () => {
+    const dir = tempDir();
+    const squatter = path.join(dir, CACHE_FILE_NAME);
+    fs.mkdirSync(squatter);
+    fs.writeFileSync(path.join(squatter, 'inside.txt'), 'keep me');
+    const { store, logs } = await open(dir, { now: () => 777 });
+    assert.ok(store.recovered, 'recoveredCache is set');
+    assert.equal(store.recovered.corruptPath, path.join(dir, `${CACHE_FILE_NAME}.corrupt-777`));
+    assert.equal(fs.readFileSync(path.join(store.recovered.corruptPath, 'inside.txt'), 'utf8'), 'keep me');
+    assert.ok(logs.some((l) => l.level === 'warn' && /not a regular file/.test(l.msg)));
+    new GhlContactsRepo(store.db).upsert(contact('c1', 'Fresh'));
+    store.markDirty();
+    await store.flush();
+    assert.ok(fs.statSync(squatter).isFile(), 'a cache file is written where the directory was');
   });
 
   it('sets a file from a newer schema aside instead of overwriting it', async () => {
@@ -248,12 +263,21 @@ describe('CacheStore', () => {
     assert.ok(deadPid > 0);
     fs.writeFileSync(path.join(dir, LOCK_FILE_NAME), JSON.stringify({ pid: deadPid, acquiredAt: 1 }));
     fs.writeFileSync(path.join(dir, `${CACHE_FILE_NAME}.tmp-${deadPid}`), 'half a file');
+    // write-file-atomic's temporary sibling of a writer that died mid-write, and a fresh one.
+    const abandoned = path.join(dir, `${CACHE_FILE_NAME}.123456789`);
+    const inFlight = path.join(dir, `${CACHE_FILE_NAME}.987654321`);
+    fs.writeFileSync(abandoned, 'half a file');
+    fs.writeFileSync(inFlight, 'being written');
+    const old = new Date(Date.now() - 60 * 60_000);
+    fs.utimesSync(abandoned, old, old);
     const { store } = await open(dir);
     assert.equal(store.isWriter, true);
     const lock = JSON.parse(fs.readFileSync(path.join(dir, LOCK_FILE_NAME), 'utf8'));
     assert.equal(lock.pid, process.pid);
     assert.equal(typeof lock.acquiredAt, 'number');
     assert.equal(fs.existsSync(path.join(dir, `${CACHE_FILE_NAME}.tmp-${deadPid}`)), false, 'dead writer tmp file removed');
+    assert.equal(fs.existsSync(abandoned), false, 'abandoned temporary file removed');
+    assert.equal(fs.existsSync(inFlight), true, 'a recent temporary file may still be in use');
   });
 
   it('respects the lock of a live process, unless its heartbeat is long stale (pid reuse)', async () => {
