@@ -33,6 +33,8 @@ export interface BackendOptions {
   /** Where dist/sql-wasm.wasm is when the caller is not the bundle itself. */
   wasmPath?: string;
   persistDebounceMs?: number;
+  /** How often the cache looks for another window's newer file or journal entries, ms. */
+  cacheWatchIntervalMs?: number;
   now?: () => number;
 }
 
@@ -68,6 +70,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     storageDir: options.storageDir,
     wasmPath: options.wasmPath,
     debounceMs: options.persistDebounceMs,
+    watchIntervalMs: options.cacheWatchIntervalMs,
     log: (level, message) => log(level, `[cache] ${message}`),
     now,
   });

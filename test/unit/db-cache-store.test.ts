@@ -78,6 +78,14 @@ async function sqliteFileWith(sql: string): Promise<Uint8Array> {
   return bytes;
 }
 
+async function waitUntil(condition: () => boolean, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await sleep(10);
+  }
+}
+
 function waitFor<T>(register: (resolve: (v: T) => void) => void, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
@@ -337,6 +345,59 @@ describe('CacheStore', () => {
     repoBefore.upsert(contact('r1', 'Reader Local'));
     assert.equal(new GhlContactsRepo(reader.store.db).count(), 2);
     assert.ok(reader.logs.some((l) => l.msg.startsWith('reloaded')));
+  });
+
+  it("the journal: a reader's write reaches the writer's file and survives the reader's reloads", async () => {
+    const dir = tempDir();
+    const writer = await open(dir);
+    const reader = await open(dir);
+    assert.equal(reader.store.isWriter, false);
+    await reader.store.recordWrite({ kind: 'contact', op: 'upsert', contact: contact('from-reader', 'Reader Write') });
+    assert.equal(new GhlContactsRepo(reader.store.db).get('from-reader')?.name, 'Reader Write', 'visible at once in its window');
+    const journal = path.join(dir, JOURNAL_DIR_NAME);
+    const [entry] = fs.readdirSync(journal);
+    assert.ok(entry, 'durable in the journal before it was answered');
+    const entryText = fs.readFileSync(path.join(journal, entry), 'utf8');
+
+    // The writer applies it on its next journal poll, persists, and deletes the entry.
+    await waitUntil(() => new GhlContactsRepo(writer.store.db).get('from-reader') !== undefined, 2000, 'the writer applies the entry');
+    await writer.store.flush();
+    assert.deepEqual(fs.readdirSync(journal), [], 'a persisted entry is deleted');
+
+    // Another writer's newer file holds a newer value and the entry's name, while the
+    // entry is still on disk (the reader reloads between that persist and the deletion):
+    // the entry must not be applied a second time over the newer value.
+    await writer.store.dispose();
+    const file = path.join(dir, CACHE_FILE_NAME);
+    const SQL = await loadSqlJs();
+    const newer = new SQL.Database(fs.readFileSync(file));
+    assert.equal(newer.exec('SELECT count(*) FROM ghl_journal_applied WHERE name = ?', [entry])[0]!.values[0]![0], 1, 'the file records the entry');
+    newer.run("UPDATE ghl_contacts SET name = 'Synced Later' WHERE id = 'from-reader'");
+    fs.writeFileSync(`${file}.next`, newer.export());
+    newer.close();
+    fs.writeFileSync(path.join(journal, entry), entryText);
+    fs.renameSync(`${file}.next`, file);
+    await waitUntil(() => reader.logs.some((l) => l.msg.startsWith('reloaded')), 4000, 'the reader reloads');
+    assert.equal(new GhlContactsRepo(reader.store.db).get('from-reader')?.name, 'Synced Later', 'an applied entry is never applied again');
+  });
+
+  it('the journal: an entry that is not a cache write is moved aside, the others still apply', async () => {
+    const dir = tempDir();
+    const journal = path.join(dir, JOURNAL_DIR_NAME);
+    fs.mkdirSync(journal, { recursive: true });
+    const stamp = String(Date.now()).padStart(15, '0');
+    const name = (n: number) => `${stamp}-1-${String(n).padStart(9, '0')}-0000000${n}.json`;
+    fs.writeFileSync(path.join(journal, name(1)), '{"kind":"contact","op":"upsert","contact":{"name":"no id"}}');
+    fs.writeFileSync(path.join(journal, name(2)), 'not json');
+    fs.writeFileSync(path.join(journal, name(3)), JSON.stringify({ kind: 'contact', op: 'upsert', contact: contact('ok', 'Good Entry') }));
+    fs.writeFileSync(path.join(journal, name(4)), JSON.stringify({ kind: 'contact', op: 'delete', id: 'ok' }));
+    fs.writeFileSync(path.join(journal, name(5)), JSON.stringify({ kind: 'contact', op: 'upsert', contact: contact('kept', 'Kept') }));
+    const { store, logs } = await open(dir);
+    const repo = new GhlContactsRepo(store.db);
+    assert.equal(repo.get('ok'), undefined, 'entries apply in order: the delete after the upsert wins');
+    assert.equal(repo.get('kept')?.name, 'Kept');
+    assert.equal(logs.filter((l) => l.level === 'warn' && /is not a cache write/.test(l.msg)).length, 2);
+    assert.deepEqual(fs.readdirSync(journal).filter((n) => n.endsWith('.bad')).sort(), [`${name(1)}.bad`, `${name(2)}.bad`]);
   });
 
   it('a writer loads a file someone else wrote instead of overwriting it', async () => {

@@ -2,13 +2,13 @@ import { makeContact } from '../helpers/fixtures';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GhlContactsRepo } from '../../src/db/contactsRepo';
-import { MIGRATIONS, getUserVersion, migrate } from '../../src/db/migrations';
+import { CURRENT_SCHEMA_VERSION, MIGRATIONS, getUserVersion, migrate } from '../../src/db/migrations';
 import { loadSqlJs } from '../../src/db/sqljs';
 import { GhlSyncStateRepo } from '../../src/db/syncStateRepo';
 import { startHarness } from '../helpers/backendHarness';
 
 describe('incremental sync', () => {
-  it('migrates a V1 cache to V2 keeping every row', async () => {
+  it('migrates a V1 cache to the current version keeping every row', async () => {
     const SQL = await loadSqlJs();
     const db = new SQL.Database();
     migrate(db, MIGRATIONS.filter((m) => m.version === 1));
@@ -18,7 +18,7 @@ describe('incremental sync', () => {
       Array.from({ length: 30 }, (_, i) => makeContact(`c${i}`, { locationId: 'L', firstName: `F${i}`, name: `Person ${i}`, tags: ['t'] })),
     );
     assert.equal(migrate(db), 1);
-    assert.equal(getUserVersion(db), 2);
+    assert.equal(getUserVersion(db), CURRENT_SCHEMA_VERSION);
     assert.equal(new GhlContactsRepo(db).count('L'), 30);
     assert.deepEqual(new GhlContactsRepo(db).get('c7')?.tags, ['t']);
     const state = new GhlSyncStateRepo(db);
