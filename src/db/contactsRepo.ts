@@ -217,13 +217,17 @@ export class GhlContactsRepo {
     );
   }
 
-  /** Deletes the location's contacts whose id is not in `keepIds`; returns how many. */
-  pruneNotIn(locationId: string, keepIds: Iterable<string>): number {
+  /**
+   * Deletes the location's contacts whose id is not in `keepIds`; returns how many. With
+   * `syncedBefore`, only rows cached before then: a row written while a full pass ran (the
+   * user's own write, another window's) was never in the pass's view and stays.
+   */
+  pruneNotIn(locationId: string, keepIds: Iterable<string>, syncedBefore?: number): number {
     let stale: string[] = [];
     return trackedWrite(
       this.db,
       () => {
-        stale = idsNotIn(this.db, 'ghl_contacts', locationId, keepIds);
+        stale = idsNotIn(this.db, 'ghl_contacts', locationId, keepIds, syncedBefore);
         return deleteIds(this.db, 'ghl_contacts', stale);
       },
       (caches) => {

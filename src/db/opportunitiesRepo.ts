@@ -176,10 +176,14 @@ export class GhlOpportunitiesRepo {
     return trackedWrite(this.db, () => runChanges(this.db, 'DELETE FROM ghl_opportunities WHERE id = ?', [id]) > 0);
   }
 
-  /** Deletes the location's opportunities whose id is not in `keepIds`; returns how many. */
-  pruneNotIn(locationId: string, keepIds: Iterable<string>): number {
+  /**
+   * Deletes the location's opportunities whose id is not in `keepIds`; returns how many. With
+   * `syncedBefore`, only rows cached before then: a row written while a full pass ran (the
+   * user's own write, another window's) was never in the pass's view and stays.
+   */
+  pruneNotIn(locationId: string, keepIds: Iterable<string>, syncedBefore?: number): number {
     return trackedWrite(this.db, () =>
-      deleteIds(this.db, 'ghl_opportunities', idsNotIn(this.db, 'ghl_opportunities', locationId, keepIds)),
+      deleteIds(this.db, 'ghl_opportunities', idsNotIn(this.db, 'ghl_opportunities', locationId, keepIds, syncedBefore)),
     );
   }
 

@@ -109,9 +109,12 @@ export function toInt(value: unknown, fallback: number, min = 0, max = Number.MA
  * overhead) and the set difference is done in JS: ~0.1 s for 200k ids.
  * `table` must be a trusted identifier (the repositories pass constants).
  */
-export function idsNotIn(db: Database, table: string, locationId: string, keepIds: Iterable<string>): string[] {
+export function idsNotIn(db: Database, table: string, locationId: string, keepIds: Iterable<string>, syncedBefore?: number): string[] {
   const keep = keepIds instanceof Set ? (keepIds as Set<string>) : new Set(keepIds);
-  const row = firstRow(db, `SELECT json_group_array(id) FROM ${table} WHERE location_id = ?`, [locationId]);
+  const row =
+    syncedBefore === undefined
+      ? firstRow(db, `SELECT json_group_array(id) FROM ${table} WHERE location_id = ?`, [locationId])
+      : firstRow(db, `SELECT json_group_array(id) FROM ${table} WHERE location_id = ? AND synced_at < ?`, [locationId, syncedBefore]);
   const ids = parseJsonArray(row?.[0]);
   const stale: string[] = [];
   for (const id of ids) {

@@ -5,7 +5,7 @@ import type { GhlApi } from '../ghl/api';
 /** What a sync needs from the cache; the repositories in src/db satisfy it. */
 export interface UpsertPruneRepo<T> {
   upsertMany(rows: T[]): void;
-  pruneNotIn(locationId: string, keepIds: Iterable<string>): number;
+  pruneNotIn(locationId: string, keepIds: Iterable<string>, syncedBefore?: number): number;
 }
 
 export interface SyncDeps {

@@ -324,6 +324,17 @@ describe('GhlContactsRepo', () => {
     assert.equal(repo.count('loc2'), 1, 'other locations are untouched');
   });
 
+  it('pruneNotIn with syncedBefore keeps rows written while the pass ran', () => {
+    const repo = new GhlContactsRepo(freshDb());
+    repo.upsertMany([contact('old-seen', { syncedAt: 100 }), contact('old-gone', { syncedAt: 100 }), contact('written-during', { syncedAt: 500 })]);
+    assert.equal(repo.pruneNotIn('loc1', ['old-seen'], 400), 1);
+    assert.deepEqual(repo.list({ limit: 10, offset: 0 }).items.map((c) => c.id).sort(), ['old-seen', 'written-during']);
+    const opps = new GhlOpportunitiesRepo(freshDb());
+    opps.upsertMany([opp('o-gone', { syncedAt: 100 }), opp('o-during', { syncedAt: 500 })]);
+    assert.equal(opps.pruneNotIn('loc1', [], 400), 1);
+    assert.equal(opps.get('o-during')?.id, 'o-during');
+  });
+
   it('pruneNotIn handles 200k ids quickly', () => {
     const db = freshDb();
     const repo = new GhlContactsRepo(db);
