@@ -78,6 +78,7 @@ export class PageGuard {
    * The cursor to fetch next, or undefined at the end of the pass. A full page goes on; a
    * short page (or one without a cursor) ends the pass only when GHL's total says nothing
    * remains: otherwise the pass fetches on from the cursor, or fails when there is none.
+   * A few short of the total (within the margin) ends it too, but unverified: no prune.
    */
   nextCursor<C>(pageRecords: number, pageSize: number, cursor: C | undefined): C | undefined {
     const total = this.total;
@@ -93,9 +94,15 @@ export class PageGuard {
     );
   }
 
-  /** True when the pass saw what GHL says it has (within the margin): only then is pruning safe. */
+  /**
+   * True when the pass saw what GHL says it has: only then is pruning safe. The margin is
+   * for records deleted in GHL after the pass saw them; a pass that saw fewer than GHL has
+   * may have missed the very rows a prune would remove, so it never agrees.
+   */
   agreesWithTotal(): boolean {
-    return this.total !== null && Math.abs(this.accounted - this.total) <= totalMargin(this.total);
+    if (this.total === null) return false;
+    const extra = this.accounted - this.total;
+    return extra >= 0 && extra <= totalMargin(this.total);
   }
 }
 
