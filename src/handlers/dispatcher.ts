@@ -70,15 +70,32 @@ function validate(
 
 function validationFailure(channel: string, error: z.ZodError): Envelope<never> {
   const all = error.issues.map((issue) => {
-    const path = issue.path.map(String).join('.');
-    const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => cap(k, MAX_ECHO_CHARS)).join(', ') : undefined;
-    const field = keys ? [path, keys].filter(Boolean).join('.') : path || '(payload)';
-    return { field: cap(field, MAX_ECHO_CHARS), message: cap(issue.message, MAX_ECHO_CHARS) };
+    const path = cap(issue.path.map(String).join('.'), MAX_ECHO_CHARS);
+    if (issue.code === 'unrecognized_keys') {
+      // zod's message repeats the keys the field already names: say it once.
+      const message = issue.keys.length === 1 ? 'unknown key' : `${issue.keys.length} unknown keys`;
+      return { field: [path, keyList(issue.keys)].filter(Boolean).join('.'), message };
+    }
+    return { field: path || '(payload)', message: cap(issue.message, MAX_ECHO_CHARS) };
   });
   const fields = all.slice(0, MAX_ERROR_FIELDS);
   const more = all.length - fields.length;
   const summary = fields.map((f) => `${f.field}: ${f.message}`).join('; ') + (more > 0 ? `; and ${more} more` : '');
   return fail('VALIDATION', `Invalid ${channel} request: ${summary}`, more > 0 ? { fields, more } : { fields });
+}
+
+/** The unknown keys, each cut, as many as fit in about MAX_ECHO_CHARS, then a count of the rest. */
+function keyList(keys: readonly string[]): string {
+  const shown: string[] = [];
+  let length = 0;
+  for (const key of keys) {
+    if (shown.length > 0 && length + key.length > MAX_ECHO_CHARS) break;
+    const item = cap(key, MAX_ECHO_CHARS);
+    shown.push(item);
+    length += item.length + 2;
+  }
+  const rest = keys.length - shown.length;
+  return shown.join(', ') + (rest > 0 ? ` and ${rest} more` : '');
 }
 
 /** Text of the caller's (or an error's) making, cut to `max` characters. */
