@@ -14,7 +14,7 @@ export function throwIfCancelled(signal: AbortSignal | undefined): void {
  * for records created or deleted while the pass ran, far less than one page.
  */
 export function totalMargin(total: number): number {
-  return Math.max(5, Math.ceil(total * 0.001));
+  return Math.min(100, Math.max(5, Math.ceil(total * 0.001)));
 }
 
 /** A list page as data: GHL's answer without its list is an error, never an empty page. */
