@@ -231,6 +231,7 @@ describe('reliability: a pass ends, prunes and is recorded only when GHL\'s tota
 
   it('a few short of the total (within the margin) ends the pass, but unverified: no prune, a full pass still owed', async () => {
     assert.equal(totalMargin(1200), 5);
+    assert.equal(totalMargin(1_000_000), 100, 'well under one 500-contact page, however large the location');
     const ghl = pagedContacts(1197, { total: 1200 });
     const t = await depsWith(ghl, ['gone']);
     const result = await runIncrementalSync(t.deps, 'contacts');
