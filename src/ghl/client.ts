@@ -196,7 +196,8 @@ export class GhlClient {
     const body = tryParse(text) as { message?: unknown; error?: unknown } | undefined;
     const raw = body?.message ?? body?.error;
     const ghlMessage = Array.isArray(raw) ? raw.map(String).join('; ') : typeof raw === 'string' ? raw : '';
-    const message = this.scrub(ghlMessage || `HTTP ${status}`);
+    // Scrubbed before it is cut, so a cut cannot leave half a token behind.
+    const message = capText(this.scrub(ghlMessage || `HTTP ${status}`), MAX_GHL_MESSAGE_CHARS);
     const details = { status, method, path };
     const code: ErrorCode =
       status === 401 ? 'AUTH'
@@ -217,6 +218,13 @@ export class GhlClient {
   private scrub(text: string): string {
     return this.options.token ? text.split(this.options.token).join('***') : text;
   }
+}
+
+/** What an error repeats of GHL's own message: enough to read, never a megabyte. */
+const MAX_GHL_MESSAGE_CHARS = 1000;
+
+function capText(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
 }
 
 export function versionFor(path: string): string {

@@ -85,6 +85,18 @@ describe('reliability: the client never takes a broken body for data', () => {
     assert.equal(persistent.calls, 2);
   });
 
+  it('an error repeats at most 1,000 characters of GHL\'s message, token scrubbed', async () => {
+    const huge = `pit-test-token ${'bad field; '.repeat(100_000)}`;
+    const t = clientAnswering([() => Response.json({ statusCode: 422, message: [huge] }, { status: 422 })]);
+    await assert.rejects(new GhlApi(t.client).createContact({ firstName: 'A' }), (err: unknown) => {
+      assert.ok(err instanceof ExtGhlError && err.code === 'API');
+      assert.ok(err.message.length < 1200, `${err.message.length} characters`);
+      assert.ok(!err.message.includes('pit-test-token'));
+      assert.match(err.message, /characters\)$/);
+      return true;
+    });
+  });
+
   it('a write may answer with no body (a delete): that is success, sent once', async () => {
     const t = clientAnswering([() => new Response(null, { status: 200 })]);
     assert.deepEqual(await new GhlApi(t.client).deleteContact('c1'), {});
