@@ -48,6 +48,15 @@ export class GhlSyncStateRepo {
     ));
   }
 
+  /** After a full pass that failed or did not match GHL's total: the next pass must be full. */
+  requireFullPass(locationId: string, kind: SyncKind): void {
+    trackedWrite(this.db, () => runChanges(
+      this.db,
+      'UPDATE ghl_sync_state SET last_full_sync_at = NULL WHERE location_id = ? AND kind = ?',
+      [locationId, kind],
+    ));
+  }
+
   clear(): void {
     trackedWrite(this.db, () => runChanges(this.db, 'DELETE FROM ghl_sync_state'));
   }

@@ -39,14 +39,17 @@ export class GhlApi {
   }
 
   getCustomFields(locationId: string) {
-    return this.client.call<{ customFields?: unknown[] }>('GET', `/locations/${enc(locationId)}/customFields`);
+    return this.client.call<{ customFields: unknown[] }>('GET', `/locations/${enc(locationId)}/customFields`, {
+      listField: 'customFields',
+    });
   }
 
   searchContacts(body: ContactsSearchBody, signal?: AbortSignal) {
-    return this.client.call<{ contacts?: unknown[]; total?: number }>('POST', '/contacts/search', {
+    return this.client.call<{ contacts: unknown[]; total?: number }>('POST', '/contacts/search', {
       body,
       signal,
       idempotent: true,
+      listField: 'contacts',
     });
   }
 
@@ -67,16 +70,18 @@ export class GhlApi {
   }
 
   getPipelines(locationId: string, signal?: AbortSignal) {
-    return this.client.call<{ pipelines?: unknown[] }>('GET', '/opportunities/pipelines', {
+    return this.client.call<{ pipelines: unknown[] }>('GET', '/opportunities/pipelines', {
       query: { locationId },
       signal,
+      listField: 'pipelines',
     });
   }
 
   searchOpportunities(query: OpportunitiesSearchQuery, signal?: AbortSignal) {
-    return this.client.call<{ opportunities?: unknown[]; meta?: OpportunitiesSearchMeta }>('GET', '/opportunities/search', {
+    return this.client.call<{ opportunities: unknown[]; meta?: OpportunitiesSearchMeta }>('GET', '/opportunities/search', {
       query: { ...query },
       signal,
+      listField: 'opportunities',
     });
   }
 
@@ -101,7 +106,10 @@ export class GhlApi {
   }
 
   searchConversations(query: { locationId: string; limit: number; contactId?: string }) {
-    return this.client.call<{ conversations?: unknown[]; total?: number }>('GET', '/conversations/search', { query });
+    return this.client.call<{ conversations: unknown[]; total?: number }>('GET', '/conversations/search', {
+      query,
+      listField: 'conversations',
+    });
   }
 
   getConversation(id: string) {
@@ -124,15 +132,19 @@ export class GhlApi {
   }
 
   getCalendars(locationId: string) {
-    return this.client.call<{ calendars?: unknown[] }>('GET', '/calendars/', { query: { locationId } });
+    return this.client.call<{ calendars: unknown[] }>('GET', '/calendars/', { query: { locationId }, listField: 'calendars' });
   }
 
   getCalendarEvents(query: { locationId: string; calendarId: string; startTime: number; endTime: number }) {
-    return this.client.call<{ events?: unknown[] }>('GET', '/calendars/events', { query });
+    return this.client.call<{ events: unknown[] }>('GET', '/calendars/events', { query, listField: 'events' });
   }
 }
 
 function enc(id: string): string {
   if (!id) throw new ExtGhlError('VALIDATION', 'An id is required.');
+  // encodeURIComponent throws "URI malformed" on a lone surrogate; that is bad input, not a crash.
+  if (LONE_SURROGATE.test(id)) throw new ExtGhlError('VALIDATION', 'An id must be well-formed Unicode text.');
   return encodeURIComponent(id);
 }
+
+const LONE_SURROGATE = /\p{Cs}/u;

@@ -40,6 +40,9 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Reads may be retried after 5xx and network errors; writes never are. */
   idempotent?: boolean;
+  /** A list endpoint: the field of a successful answer that must be an array. An answer
+   * without it is an error (retried for reads), never an empty list. */
+  listField?: string;
 }
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -80,12 +83,20 @@ export class GhlClient {
   async call<T>(method: Method, path: string, options: CallOptions = {}): Promise<T> {
     const idempotent = options.idempotent ?? method === 'GET';
     const url = this.buildUrl(path, options.query);
-    let serverErrors = 0;
+    let transientFailures = 0;
     let rateLimited = 0;
+    /** Waits before the next attempt when the failure is transient and the call may be repeated. */
+    const mayRetry = async (): Promise<boolean> => {
+      if (!idempotent || transientFailures >= this.maxRetries) return false;
+      transientFailures++;
+      await this.sleep(backoffMs(transientFailures), options.signal);
+      return true;
+    };
     for (let attempt = 1; ; attempt++) {
       const ticket = await this.waitForSlot(options.signal);
       const started = this.now();
       let response: Response;
+      let text: string;
       try {
         response = await this.fetchImpl(url, {
           method,
@@ -98,31 +109,44 @@ export class GhlClient {
         if (options.signal?.aborted) throw new ExtGhlError('CANCELLED', 'The request was cancelled.');
         const timedOut = isTimeout(err);
         this.options.onCall?.({ method, path, status: timedOut ? 'timeout' : 'network', ms: this.now() - started, attempt });
-        if (idempotent && serverErrors < this.maxRetries) {
-          serverErrors++;
-          await this.sleep(backoffMs(serverErrors), options.signal);
-          continue;
-        }
+        if (await mayRetry()) continue;
         throw timedOut
           ? new ExtGhlError('NETWORK', `GHL did not answer within ${Math.round(this.timeoutMs / 1000)} s (${method} ${path}).`)
           : new ExtGhlError('NETWORK', `Could not reach GHL (${method} ${path}): ${this.scrub(errorText(err))}`);
       }
       this.budget.recordAnswer(ticket);
       this.budget.recordHeaders(response.headers);
-      const text = await response.text().catch(() => '');
+      try {
+        text = await response.text();
+      } catch (err) {
+        // Reset, closed before Content-Length was reached, or stalled until the timeout:
+        // a cut-off answer is a failed request, never an empty one.
+        if (options.signal?.aborted) throw new ExtGhlError('CANCELLED', 'The request was cancelled.');
+        const timedOut = isTimeout(err);
+        this.options.onCall?.({ method, path, status: timedOut ? 'timeout' : 'network', ms: this.now() - started, attempt });
+        if (await mayRetry()) continue;
+        throw new ExtGhlError(
+          'NETWORK',
+          timedOut
+            ? `GHL's answer did not arrive in full within ${Math.round(this.timeoutMs / 1000)} s (${method} ${path}).`
+            : `GHL's answer was cut off (${method} ${path}): ${this.scrub(errorText(err))}`,
+          { status: response.status, method, path },
+        );
+      }
       this.options.onCall?.({ method, path, status: response.status, ms: this.now() - started, attempt });
 
-      if (response.ok) return parseJson<T>(text, method, path);
+      if (response.ok) {
+        const body = readBody(text, { method, path, idempotent, listField: options.listField, status: response.status });
+        if (body.ok) return body.value as T;
+        if (await mayRetry()) continue;
+        throw body.error;
+      }
       if (response.status === 429 && rateLimited < this.maxRetries) {
         rateLimited++;
         await this.sleep(this.budget.backoffAfter429(response.headers, rateLimited), options.signal);
         continue;
       }
-      if (response.status >= 500 && idempotent && serverErrors < this.maxRetries) {
-        serverErrors++;
-        await this.sleep(backoffMs(serverErrors), options.signal);
-        continue;
-      }
+      if (response.status >= 500 && (await mayRetry())) continue;
       throw this.httpError(response.status, text, method, path);
     }
   }
@@ -172,7 +196,8 @@ export class GhlClient {
     const body = tryParse(text) as { message?: unknown; error?: unknown } | undefined;
     const raw = body?.message ?? body?.error;
     const ghlMessage = Array.isArray(raw) ? raw.map(String).join('; ') : typeof raw === 'string' ? raw : '';
-    const message = this.scrub(ghlMessage || `HTTP ${status}`);
+    // Scrubbed before it is cut, so a cut cannot leave half a token behind.
+    const message = capText(this.scrub(ghlMessage || `HTTP ${status}`), MAX_GHL_MESSAGE_CHARS);
     const details = { status, method, path };
     const code: ErrorCode =
       status === 401 ? 'AUTH'
@@ -193,6 +218,13 @@ export class GhlClient {
   private scrub(text: string): string {
     return this.options.token ? text.split(this.options.token).join('***') : text;
   }
+}
+
+/** What an error repeats of GHL's own message: enough to read, never a megabyte. */
+const MAX_GHL_MESSAGE_CHARS = 1000;
+
+function capText(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
 }
 
 export function versionFor(path: string): string {
@@ -226,13 +258,30 @@ function tryParse(text: string): unknown {
   }
 }
 
-function parseJson<T>(text: string, method: string, path: string): T {
-  if (text === '') return {} as T;
-  const value = tryParse(text);
-  if (value === undefined || typeof value !== 'object' || value === null) {
-    throw new ExtGhlError('API', `GHL sent a response that is not JSON (${method} ${path}).`);
+type BodyResult = { ok: true; value: object } | { ok: false; error: ExtGhlError };
+
+/**
+ * A successful answer's body as data, or why it is not: a read must carry a JSON object
+ * (with its list, for a list endpoint). Only a write may answer with no body at all.
+ */
+function readBody(
+  text: string,
+  call: { method: string; path: string; idempotent: boolean; listField?: string; status: number },
+): BodyResult {
+  const where = `${call.method} ${call.path}`;
+  const details = { status: call.status, method: call.method, path: call.path };
+  if (text.trim() === '') {
+    if (!call.idempotent && call.listField === undefined) return { ok: true, value: {} };
+    return { ok: false, error: new ExtGhlError('API', `GHL sent an empty answer (${where}).`, details) };
   }
-  return value as T;
+  const value = tryParse(text);
+  if (value === undefined || typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, error: new ExtGhlError('API', `GHL sent a response that is not a JSON object (${where}).`, details) };
+  }
+  if (call.listField !== undefined && !Array.isArray((value as Record<string, unknown>)[call.listField])) {
+    return { ok: false, error: new ExtGhlError('API', `GHL's answer has no "${call.listField}" list (${where}).`, details) };
+  }
+  return { ok: true, value };
 }
 
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -5,7 +5,10 @@ import { OPPORTUNITY_STATUSES } from './entities';
 /** Request payload schemas, one per request channel. Objects are strict: unknown keys are
  * a VALIDATION error, so a typo in a webview never silently does nothing. */
 
-const id = z.string().trim().min(1, 'must be a non-empty id').max(128);
+/** A lone surrogate is not text: it cannot be put in a URL (encodeURIComponent throws) or sent as UTF-8. */
+const wellFormed = (text: string) => !/\p{Cs}/u.test(text);
+const WELL_FORMED = 'must be well-formed Unicode text (it has a lone surrogate)';
+const id = z.string().trim().min(1, 'must be a non-empty id').max(128).refine(wellFormed, WELL_FORMED);
 const limit = (max: number, fallback: number) => z.number().int().min(1).max(max).default(fallback);
 const offset = z.number().int().min(0).default(0);
 const empty = z.strictObject({});
@@ -17,7 +20,23 @@ export const opportunityStatus = z.enum(OPPORTUNITY_STATUSES);
 /** The message types GHL's POST /conversations/messages accepts. */
 export const MESSAGE_TYPES = ['SMS', 'RCS', 'Email', 'WhatsApp', 'IG', 'FB', 'Custom', 'Live_Chat', 'TIKTOK'] as const;
 
-const customFieldValue = z.strictObject({ id, value: z.unknown() });
+const fieldText = z.string().max(10_000);
+const fieldScalar = z.union([fieldText, z.number(), z.boolean()]);
+/** Keys of a custom field's object value (a file upload's metadata, an address). */
+const MAX_FIELD_OBJECT_KEYS = 50;
+/**
+ * What a GHL custom field holds: text, a number, a checkbox, a multi-select's options, or a
+ * shallow object of scalars. Nothing nests deeper, so a cycle or deep nesting is refused
+ * here instead of failing later on the wire.
+ */
+const customFieldValue = z.union([
+  fieldScalar,
+  z.array(z.string().max(1000)).max(500),
+  z
+    .record(z.string().max(100), z.union([fieldScalar, z.null()]))
+    .refine((value) => Object.keys(value).length <= MAX_FIELD_OBJECT_KEYS, `an object value has at most ${MAX_FIELD_OBJECT_KEYS} keys`),
+]);
+const customFieldInput = z.strictObject({ id, value: customFieldValue });
 
 const contactFields = {
   firstName: shortText.optional(),
@@ -31,7 +50,7 @@ const contactFields = {
   state: shortText.optional(),
   postalCode: z.string().max(20).optional(),
   tags: z.array(z.string().min(1).max(100)).max(100).optional(),
-  customFields: z.array(customFieldValue).max(200).optional(),
+  customFields: z.array(customFieldInput).max(200).optional(),
 };
 
 export const contactInput = z
@@ -70,8 +89,8 @@ export const requestSchemas = {
   [C.SETTINGS_GET]: empty,
   [C.SETTINGS_SET]: z.strictObject({
     token: z.string().trim().min(8, 'token looks too short').max(4096).optional(),
-    locationId: z.string().trim().min(1).max(128).optional(),
-    defaultPipeline: z.string().trim().max(128).optional(),
+    locationId: z.string().trim().min(1).max(128).refine(wellFormed, WELL_FORMED).optional(),
+    defaultPipeline: z.string().trim().max(128).refine(wellFormed, WELL_FORMED).optional(),
   }),
   [C.CONNECTION_TEST]: empty,
   [C.CONTACTS_LIST]: z.strictObject({

@@ -1,7 +1,6 @@
-import type { SyncResult } from '../protocol/responses';
 import { parseRecords, toContact, wireContact, type WireContact } from '../ghl/mappers';
-import { PageGuard, pipelinedPull } from './paging';
-import type { SyncDeps } from './types';
+import { PageGuard, pipelinedPull, requireList } from './paging';
+import type { PassResult, SyncDeps } from './types';
 
 /** GHL's largest contacts page. */
 export const CONTACTS_PAGE_LIMIT = 500;
@@ -16,15 +15,15 @@ type Cursor = Array<string | number>;
 /**
  * Pulls contacts with POST /contacts/search and the `searchAfter` cursor (page numbers stop
  * at 10,000 records). Each page is upserted in its own transaction and announced as
- * progress; rows GHL no longer has are pruned only after a complete full pass.
+ * progress; rows GHL no longer has are pruned only after a full pass that saw what GHL's
+ * total says it has.
  */
-export async function syncContacts(deps: SyncDeps, options: ContactsSyncOptions = {}): Promise<SyncResult> {
+export async function syncContacts(deps: SyncDeps, options: ContactsSyncOptions = {}): Promise<PassResult> {
   const mode = options.updatedSince ? 'delta' : 'full';
   const guard = new PageGuard('contacts');
   const requestsBefore = deps.api.client.requestCount;
   const sortField = options.updatedSince ? 'dateUpdated' : 'dateAdded';
   let synced = 0;
-  let total: number | null = null;
   let skipped = 0;
 
   await pipelinedPull({
@@ -45,33 +44,34 @@ export async function syncContacts(deps: SyncDeps, options: ContactsSyncOptions 
         deps.signal,
       ),
     parse: (page) => {
-      const records = Array.isArray(page.contacts) ? page.contacts : [];
-      if (typeof page.total === 'number') total = page.total;
+      const records = requireList(page, 'contacts', 'contacts');
       const { valid, invalid } = parseRecords(wireContact, records);
       skipped += invalid;
       const last = valid.at(-1);
       const cursor = last ? cursorOf(last, sortField) : undefined;
-      guard.acceptPage(valid.map((c) => c.id), cursor, total);
-      const exhausted = records.length < CONTACTS_PAGE_LIMIT || (total !== null && guard.seen.size >= total);
-      return { parsed: valid, next: exhausted ? undefined : cursor };
+      guard.acceptPage(valid.map((c) => c.id), cursor, typeof page.total === 'number' ? page.total : null, invalid);
+      return { parsed: valid, next: guard.nextCursor(records.length, CONTACTS_PAGE_LIMIT, cursor) };
     },
     store: (valid) => {
       const syncedAt = deps.now();
       deps.contacts.upsertMany(valid.map((c) => toContact(c, deps.locationId, syncedAt)));
       deps.markDirty();
       synced += valid.length;
-      deps.onProgress({ kind: 'contacts', synced, total: Math.max(total ?? synced, synced) });
+      deps.onProgress({ kind: 'contacts', synced, total: Math.max(guard.reportedTotal ?? synced, synced) });
     },
   });
 
+  const verified = guard.agreesWithTotal();
   let pruned = 0;
-  if (mode === 'full') {
+  if (mode === 'full' && verified) {
     pruned = deps.contacts.pruneNotIn(deps.locationId, guard.seen);
     if (pruned > 0) deps.markDirty();
+  } else if (mode === 'full') {
+    deps.log('warn', `Contacts: the full pass saw ${guard.accounted} of the ${guard.reportedTotal ?? 'unreported'} GHL reports; nothing pruned, the next sync is a full pass again.`);
   }
   if (skipped > 0) deps.log('warn', `Contacts sync skipped ${skipped} record(s) without an id.`);
   deps.onProgress({ kind: 'contacts', synced, total: synced, done: true });
-  return { synced, mode, requests: deps.api.client.requestCount - requestsBefore, pruned };
+  return { synced, mode, requests: deps.api.client.requestCount - requestsBefore, pruned, verified };
 }
 
 function cursorOf(contact: WireContact, field: 'dateAdded' | 'dateUpdated'): Cursor | undefined {

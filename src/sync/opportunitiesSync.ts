@@ -1,16 +1,19 @@
-import type { SyncResult } from '../protocol/responses';
 import { parseRecords, toOpportunity, toPipeline, wireOpportunity, wirePipeline } from '../ghl/mappers';
-import { PageGuard, pipelinedPull, throwIfCancelled } from './paging';
-import type { SyncDeps } from './types';
+import { PageGuard, pipelinedPull, requireList, throwIfCancelled } from './paging';
+import type { PassResult, SyncDeps } from './types';
 
 /** GHL's largest opportunities page. */
 export const OPPORTUNITIES_PAGE_LIMIT = 100;
 
-/** Refreshes the pipelines (with their stages), then returns how many there are. */
+/**
+ * Refreshes the pipelines (with their stages), then returns how many there are. Pipelines
+ * GHL no longer lists are removed, so the answer must really carry the list: one without
+ * it fails the sync and the cached pipelines stay as they were.
+ */
 export async function syncPipelines(deps: SyncDeps): Promise<number> {
   throwIfCancelled(deps.signal);
   const response = await deps.api.getPipelines(deps.locationId, deps.signal);
-  const { valid } = parseRecords(wirePipeline, response.pipelines);
+  const { valid } = parseRecords(wirePipeline, requireList(response, 'pipelines', 'pipelines'));
   const syncedAt = deps.now();
   deps.pipelines.upsertMany(valid.map((p) => toPipeline(p, deps.locationId, syncedAt)));
   deps.pipelines.pruneNotIn(deps.locationId, valid.map((p) => p.id));
@@ -26,7 +29,7 @@ export async function syncPipelines(deps: SyncDeps): Promise<number> {
 export async function syncOpportunities(
   deps: SyncDeps,
   options: { updatedSince?: string } = {},
-): Promise<SyncResult & { pipelines: number }> {
+): Promise<PassResult & { pipelines: number }> {
   const mode = options.updatedSince ? 'delta' : 'full';
   // A delta walks the most recently updated first and stops at the first older one.
   const sinceMs = options.updatedSince ? Date.parse(options.updatedSince) : null;
@@ -34,7 +37,6 @@ export async function syncOpportunities(
   const pipelines = await syncPipelines(deps);
   const guard = new PageGuard('opportunities');
   let synced = 0;
-  let total: number | null = null;
 
   await pipelinedPull({
     signal: deps.signal,
@@ -49,9 +51,8 @@ export async function syncOpportunities(
         deps.signal,
       ),
     parse: (page) => {
-      const records = Array.isArray(page.opportunities) ? page.opportunities : [];
-      if (typeof page.meta?.total === 'number') total = page.meta.total;
-      const { valid: all } = parseRecords(wireOpportunity, records);
+      const records = requireList(page, 'opportunities', 'opportunities');
+      const { valid: all, invalid } = parseRecords(wireOpportunity, records);
       const valid = sinceMs === null ? all : all.filter((o) => updatedMs(o.updatedAt) >= sinceMs);
       const reachedOlder = valid.length < all.length;
       const meta = page.meta ?? {};
@@ -60,24 +61,30 @@ export async function syncOpportunities(
         meta.startAfterId && meta.startAfter !== undefined && meta.startAfter !== null
           ? { startAfter: meta.startAfter, startAfterId: meta.startAfterId }
           : undefined;
-      guard.acceptPage(all.map((o) => o.id), cursor, total);
-      const exhausted =
-        reachedOlder || records.length < OPPORTUNITIES_PAGE_LIMIT || (total !== null && guard.seen.size >= total);
-      return { parsed: valid, next: exhausted ? undefined : cursor };
+      guard.acceptPage(all.map((o) => o.id), cursor, typeof meta.total === 'number' ? meta.total : null, invalid);
+      // A delta ends at the first record older than its window; GHL's total counts them all.
+      const next = reachedOlder ? undefined : guard.nextCursor(records.length, OPPORTUNITIES_PAGE_LIMIT, cursor);
+      return { parsed: valid, next };
     },
     store: (valid) => {
       const syncedAt = deps.now();
       deps.opportunities.upsertMany(valid.map((o) => toOpportunity(o, deps.locationId, syncedAt)));
       deps.markDirty();
       synced += valid.length;
-      deps.onProgress({ kind: 'opportunities', synced, total: mode === 'full' ? Math.max(total ?? synced, synced) : synced });
+      deps.onProgress({ kind: 'opportunities', synced, total: mode === 'full' ? Math.max(guard.reportedTotal ?? synced, synced) : synced });
     },
   });
 
-  const pruned = mode === 'full' ? deps.opportunities.pruneNotIn(deps.locationId, guard.seen) : 0;
-  if (pruned > 0) deps.markDirty();
+  const verified = guard.agreesWithTotal();
+  let pruned = 0;
+  if (mode === 'full' && verified) {
+    pruned = deps.opportunities.pruneNotIn(deps.locationId, guard.seen);
+    if (pruned > 0) deps.markDirty();
+  } else if (mode === 'full') {
+    deps.log('warn', `Opportunities: the full pass saw ${guard.accounted} of the ${guard.reportedTotal ?? 'unreported'} GHL reports; nothing pruned, the next sync is a full pass again.`);
+  }
   deps.onProgress({ kind: 'opportunities', synced, total: synced, done: true });
-  return { synced, mode, requests: deps.api.client.requestCount - requestsBefore, pruned, pipelines };
+  return { synced, mode, requests: deps.api.client.requestCount - requestsBefore, pruned, verified, pipelines };
 }
 
 function updatedMs(value: string | number | null | undefined): number {

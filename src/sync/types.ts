@@ -1,4 +1,5 @@
 import type { SyncProgress } from '../protocol/channels';
+import type { SyncResult } from '../protocol/responses';
 import type { Contact, Opportunity, Pipeline } from '../protocol/entities';
 import type { GhlApi } from '../ghl/api';
 
@@ -20,4 +21,10 @@ export interface SyncDeps {
   now(): number;
   log(level: 'info' | 'warn' | 'error', message: string): void;
   signal?: AbortSignal;
+}
+
+/** One pass's result. `verified`: what the pass saw agrees with GHL's total, so a full pass
+ * pruned and counts as complete; otherwise a full pass is still owed. */
+export interface PassResult extends SyncResult {
+  verified: boolean;
 }
