@@ -20,6 +20,8 @@ type Cursor = Array<string | number>;
  */
 export async function syncContacts(deps: SyncDeps, options: ContactsSyncOptions = {}): Promise<PassResult> {
   const mode = options.updatedSince ? 'delta' : 'full';
+  // Rows cached after this were written while the pass ran (the user, another window): not its to prune.
+  const passStartedAt = deps.now();
   const guard = new PageGuard('contacts');
   const requestsBefore = deps.api.client.requestCount;
   const sortField = options.updatedSince ? 'dateUpdated' : 'dateAdded';
@@ -64,7 +66,7 @@ export async function syncContacts(deps: SyncDeps, options: ContactsSyncOptions 
   const verified = guard.agreesWithTotal();
   let pruned = 0;
   if (mode === 'full' && verified) {
-    pruned = deps.contacts.pruneNotIn(deps.locationId, guard.seen);
+    pruned = deps.contacts.pruneNotIn(deps.locationId, guard.seen, passStartedAt);
     if (pruned > 0) deps.markDirty();
   } else if (mode === 'full') {
     deps.log('warn', `Contacts: the full pass saw ${guard.accounted} of the ${guard.reportedTotal ?? 'unreported'} GHL reports; nothing pruned, the next sync is a full pass again.`);

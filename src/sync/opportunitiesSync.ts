@@ -31,6 +31,8 @@ export async function syncOpportunities(
   options: { updatedSince?: string } = {},
 ): Promise<PassResult & { pipelines: number }> {
   const mode = options.updatedSince ? 'delta' : 'full';
+  // Rows cached after this were written while the pass ran (the user, another window): not its to prune.
+  const passStartedAt = deps.now();
   // A delta walks the most recently updated first and stops at the first older one.
   const sinceMs = options.updatedSince ? Date.parse(options.updatedSince) : null;
   const requestsBefore = deps.api.client.requestCount;
@@ -78,7 +80,7 @@ export async function syncOpportunities(
   const verified = guard.agreesWithTotal();
   let pruned = 0;
   if (mode === 'full' && verified) {
-    pruned = deps.opportunities.pruneNotIn(deps.locationId, guard.seen);
+    pruned = deps.opportunities.pruneNotIn(deps.locationId, guard.seen, passStartedAt);
     if (pruned > 0) deps.markDirty();
   } else if (mode === 'full') {
     deps.log('warn', `Opportunities: the full pass saw ${guard.accounted} of the ${guard.reportedTotal ?? 'unreported'} GHL reports; nothing pruned, the next sync is a full pass again.`);

@@ -84,4 +84,30 @@ describe('incremental sync', () => {
       await h.close();
     }
   });
+
+  it('a full pass prunes only what it could have seen: a write made while it ran stays', async () => {
+    const h = await startHarness({ sandbox: { contacts: 3000, latencyMs: 40 } });
+    try {
+      await h.data('ext-ghl:contacts-sync');
+      // Gone from GHL before this pass: the pass must prune it.
+      const goneBefore = [...h.sandbox.store.contacts.keys()][10]!;
+      h.sandbox.store.contacts.delete(goneBefore);
+      const pass = h.data('ext-ghl:contacts-sync', { full: true });
+      while (!h.pushes.some((p) => p.channel === 'ext-ghl:sync-progress' && (p.payload as { synced: number }).synced > 0)) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      // Written while the pass runs, and never shown to it (GHL lists it nowhere this pass reads).
+      const during = await h.data('ext-ghl:contacts-create', { contact: { firstName: 'During', lastName: 'The Pass' } });
+      h.sandbox.store.contacts.delete(during.id);
+      const result = await pass;
+      assert.equal(result.mode, 'full');
+      assert.equal(result.pruned, 1, 'only the record gone before the pass');
+      assert.equal((await h.backend.request('ext-ghl:contacts-get', { id: goneBefore })).success, false);
+      assert.ok((await h.backend.request('ext-ghl:contacts-get', { id: during.id })).success, 'the write made during the pass is kept');
+      const next = await h.data('ext-ghl:contacts-sync', { full: true });
+      assert.equal(next.pruned, 1, 'the next full pass, which could see it, prunes it');
+    } finally {
+      await h.close();
+    }
+  });
 });
