@@ -1,32 +1,9 @@
 import * as vscode from 'vscode';
-import type { ErrorCode, ErrorInfo } from '../protocol/envelope';
+import type { ErrorInfo } from '../protocol/envelope';
 import { RequestFailed } from './backendHost';
 import { COMMANDS } from './commands/ids';
 import type { Logger } from './logger';
-
-export type NextStep = 'Retry' | 'Set API Token' | 'Set Location ID' | 'Show Log';
-
-/** What can fix a failure, by its code: a retry only where trying again can help. */
-export function nextSteps(code: ErrorCode, canRetry: boolean): NextStep[] {
-  switch (code) {
-    case 'AUTH':
-      return ['Set API Token', 'Show Log'];
-    case 'NOT_CONFIGURED':
-      return ['Set API Token', 'Set Location ID'];
-    case 'FORBIDDEN':
-      return ['Set Location ID', 'Show Log'];
-    case 'VALIDATION':
-    case 'NOT_FOUND':
-    case 'UNKNOWN_CHANNEL':
-    case 'CANCELLED':
-      return ['Show Log'];
-    case 'RATE_LIMITED':
-    case 'NETWORK':
-    case 'API':
-    case 'INTERNAL':
-      return canRetry ? ['Retry', 'Show Log'] : ['Show Log'];
-  }
-}
+import { nextSteps } from './nextSteps';
 
 export function errorInfo(err: unknown): ErrorInfo {
   return err instanceof RequestFailed ? err.error : { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
