@@ -1,4 +1,4 @@
-import { SECRET_TOKEN_KEY, SETTING_LOCATION_ID } from './handlers/context';
+import { SECRET_TOKEN_KEY } from './handlers/context';
 import * as vscode from 'vscode';
 import { PUSH_CHANNELS, type PushChannel } from './protocol/channels';
 import type { Envelope } from './protocol/envelope';
@@ -63,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionMainAPI {
   });
   const documents = new GhlDocuments();
   const briefing = new BriefingService(context, backendHost, documents);
+  const chat = new ChatViewProvider(context.extensionUri, backendHost, logger);
 
   context.subscriptions.push(
     dataChanged,
@@ -76,16 +77,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionMainAPI {
     contactsView,
     pipelinesView,
     new SyncStatusBar(state),
-    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, new ChatViewProvider(context.extensionUri, backendHost, logger)),
+    // The provider too, not only its registration: it owns the chat view's bridge.
+    chat,
+    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, chat),
     vscode.tasks.registerTaskProvider(TASK_TYPE, new GhlTaskProvider(briefing)),
     new BriefingScheduler(context, () => briefing.show(), () => state.configured),
     documents,
     vscode.workspace.registerTextDocumentContentProvider(GhlDocuments.scheme, documents),
     ...registerCommands({ context, host: backendHost, logger, state, contacts, pipelines, sync, documents, refreshViews, showBriefing: () => briefing.show() }),
-    // Another location shows other rows (the state follows HostSettings by itself).
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(SETTING_LOCATION_ID)) refreshViews();
-    }),
     { dispose: () => BoardPanel.disposeCurrent() },
   );
 

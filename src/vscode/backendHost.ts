@@ -3,6 +3,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { createWorkerBackend, type WorkerBackend } from '../worker/client';
 import { EXT_GHL_IPC, type PushPayloads } from '../protocol/channels';
+import type { ConnectionSettings } from '../protocol/connection';
 import type { Envelope, ErrorInfo } from '../protocol/envelope';
 import { ALL_DATA_KINDS, dataChangedBy, type DataKind } from '../protocol/mutations';
 import { isRequestChannel, type RequestChannel, type RequestInput } from '../protocol/requests';
@@ -37,6 +38,7 @@ export class RequestFailed extends Error {
  */
 export class BackendHost extends Disposable {
   private backend: Promise<WorkerBackend> | undefined;
+  private lastSent: ConnectionSettings | undefined;
   private readonly pushEmitter = this._register(new vscode.EventEmitter<PushEvent>());
   readonly onPush = this.pushEmitter.event;
 
@@ -46,7 +48,12 @@ export class BackendHost extends Disposable {
     private readonly logger: Logger,
   ) {
     super();
-    this._register(settings.onDidChange(() => void this.sendSettings()));
+    // Changed outside settings-set (settings.json, another window): views show the other location's rows once the worker has it.
+    this._register(
+      settings.onDidChange(async () => {
+        if (await this.sendSettings()) this.notifyDataChanged();
+      }),
+    );
   }
 
   /** A typed request: the channel's payload in, its envelope out. Never throws. */
@@ -110,9 +117,14 @@ export class BackendHost extends Disposable {
     await (await this.ensure()).clearCache();
   }
 
-  private async sendSettings(): Promise<void> {
+  /** Sends the current settings to the worker (if it runs); true when they show other data than before. */
+  private async sendSettings(): Promise<boolean> {
+    const connection = await this.settings.connection();
+    const previous = this.lastSent;
+    this.lastSent = connection;
     const backend = await this.backend?.catch(() => undefined);
-    if (backend?.alive) backend.updateSettings(await this.settings.connection());
+    if (backend?.alive) backend.updateSettings(connection);
+    return previous?.locationId !== connection.locationId || previous?.apiBaseUrl !== connection.apiBaseUrl;
   }
 
   private async ensure(): Promise<WorkerBackend> {
@@ -135,7 +147,7 @@ export class BackendHost extends Disposable {
       workerPath: path.join(dist, 'backend-worker.js'),
       storageDir,
       wasmPath: path.join(dist, 'sql-wasm.wasm'),
-      connection: await this.settings.connection(),
+      connection: (this.lastSent = await this.settings.connection()),
       onPush: (channel, payload) => this.pushEmitter.fire({ channel, payload }),
       log: (level, message) => this.logger.log(level, message, 'core'),
     });
