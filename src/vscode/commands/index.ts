@@ -18,5 +18,5 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     ...opportunityCommands(deps),
     ...documentCommands(deps),
   };
-  return (Object.keys(table) as CommandId[]).map((id) => vscode.commands.registerCommand(id, table[id] as (...args: unknown[]) => unknown));
+  return (Object.keys(table) as CommandId[]).map((id) => vscode.commands.registerCommand(id, table[id]));
 }
