@@ -14,7 +14,6 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ApiCallLog } from '../src/ghl/client';
 import { createWorkerBackend, type WorkerBackend } from '../src/worker/client';
-import { MemorySecrets, MemorySettings } from '../test/helpers/backendHarness';
 import { execFileSync, fork } from 'node:child_process';
 import { buildSync } from 'esbuild';
 import { SandboxProcess } from './sandboxClient';
@@ -71,11 +70,8 @@ interface SandboxInfo {
 }
 
 async function openBackend(sandbox: SandboxInfo, storageDir: string, onApiCall?: (entry: ApiCallLog) => void): Promise<WorkerBackend> {
-  const secrets = new MemorySecrets();
-  const settings = new MemorySettings();
-  secrets.values.set('ghl.api-token', sandbox.token);
-  settings.values.set('ghl.location-id', sandbox.locationId);
-  return createWorkerBackend({ workerPath, storageDir, secrets, settings, apiBaseUrl: sandbox.url, persistDebounceMs: DEBOUNCE_MS, onApiCall });
+  const connection = { token: sandbox.token, locationId: sandbox.locationId, defaultPipeline: null, apiBaseUrl: sandbox.url };
+  return createWorkerBackend({ workerPath, storageDir, connection, persistDebounceMs: DEBOUNCE_MS, onApiCall });
 }
 
 function data<T>(response: { success: boolean; data?: unknown; error?: { message: string } }): T {

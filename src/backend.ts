@@ -9,7 +9,7 @@ import { GhlPipelinesRepo } from './db/pipelinesRepo';
 import { GhlSyncStateRepo } from './db/syncStateRepo';
 import { GhlApi } from './ghl/api';
 import { GhlClient, type ApiCallLog } from './ghl/client';
-import { registerExtGhlHandlers, SECRET_TOKEN_KEY, type HandlerContext, type LogFn, type Repos, type SecretStore, type SettingsStore } from './handlers';
+import { registerExtGhlHandlers, SECRET_TOKEN_KEY, SETTING_API_BASE_URL, settingText, type HandlerContext, type LogFn, type Repos, type SecretStore, type SettingsStore } from './handlers';
 import { ExtGhlError, fail, type Envelope } from './protocol/envelope';
 
 export { protocolJsonSchema } from './protocol/requests';
@@ -21,8 +21,11 @@ export { EXT_GHL_IPC } from './protocol/channels';
  */
 export interface BackendOptions {
   storageDir: string;
+  /** Where the token is kept; a store with `onDidChange` makes the backend pick up a new token. */
   secrets: SecretStore;
+  /** Where the settings are kept (keys as VS Code's configuration spells them: ghl.locationId, ghl.apiBaseUrl, …). */
   settings: SettingsStore;
+  /** The API base URL when the settings store has no `ghl.apiBaseUrl`. */
   apiBaseUrl?: string;
   onPush?: (channel: string, payload: unknown) => void;
   log?: LogFn;
@@ -109,7 +112,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
         return new GhlApi(
           new GhlClient({
             token,
-            baseUrl: options.apiBaseUrl,
+            baseUrl: settingText(options.settings.get(SETTING_API_BASE_URL)) ?? options.apiBaseUrl,
             timeoutMs: options.requestTimeoutMs,
             maxRetries: options.maxRetries,
             now,
@@ -141,6 +144,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   };
 
   const handlers = registerExtGhlHandlers(ctx);
+  // A token or base URL changed by the host: the next call builds a client for it.
+  const storeSubscriptions = [options.secrets.onDidChange?.(ctx.resetApi), options.settings.onDidChange?.(ctx.resetApi)];
   // Build the contact search index while nobody waits, so the first search is as fast as the rest.
   const warmUp = setTimeout(() => {
     try {
@@ -192,6 +197,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       if (disposed) return;
       disposed = true;
       clearTimeout(warmUp);
+      for (const subscription of storeSubscriptions) subscription?.dispose();
       handlers.syncs.cancel();
       await handlers.syncs.idle();
       await cache.dispose();

@@ -1,7 +1,9 @@
 import { SECRET_TOKEN_KEY } from './handlers/context';
 import * as vscode from 'vscode';
+import { PUSH_CHANNELS, type PushChannel } from './protocol/channels';
 import type { Envelope } from './protocol/envelope';
 import { BackendHost } from './vscode/backendHost';
+import { HostSettings } from './vscode/hostSettings';
 import { BoardPanel } from './vscode/boardPanel';
 import { ChatViewProvider } from './vscode/chatView';
 import { registerCommands } from './vscode/commands';
@@ -27,9 +29,10 @@ let host: BackendHost | undefined;
 export function activate(context: vscode.ExtensionContext): ExtensionMainAPI {
   const started = performance.now();
   const logger = new Logger();
-  host = new BackendHost(context, logger);
+  const settings = new HostSettings(context.secrets, logger);
+  host = new BackendHost(context, settings, logger);
   const backendHost = host;
-  const state = new ExtensionState(context, backendHost);
+  const state = new ExtensionState(context, backendHost, settings);
 
   const contacts = new ContactsTreeProvider(backendHost, (total) => void state.setCacheCounts(total, pipelinesCount));
   let pipelinesCount = 0;
@@ -60,11 +63,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionMainAPI {
   });
   const documents = new GhlDocuments();
   const briefing = new BriefingService(context, backendHost, documents);
+  const chat = new ChatViewProvider(context.extensionUri, backendHost, logger);
 
   context.subscriptions.push(
     dataChanged,
     { dispose: () => clearTimeout(refreshTimer) },
     logger,
+    settings,
     backendHost,
     state,
     contacts,
@@ -72,21 +77,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionMainAPI {
     contactsView,
     pipelinesView,
     new SyncStatusBar(state),
-    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, new ChatViewProvider(context.extensionUri, backendHost, logger)),
+    // The provider too, not only its registration: it owns the chat view's bridge.
+    chat,
+    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, chat),
     vscode.tasks.registerTaskProvider(TASK_TYPE, new GhlTaskProvider(briefing)),
     new BriefingScheduler(context, () => briefing.show(), () => state.configured),
     documents,
     vscode.workspace.registerTextDocumentContentProvider(GhlDocuments.scheme, documents),
     ...registerCommands({ context, host: backendHost, logger, state, contacts, pipelines, sync, documents, refreshViews, showBriefing: () => briefing.show() }),
-    context.secrets.onDidChange((e) => {
-      if (e.key === SECRET_TOKEN_KEY) void state.refreshConfiguration();
-    }),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('ghl.locationId')) {
-        void state.refreshConfiguration();
-        refreshViews();
-      }
-    }),
     { dispose: () => BoardPanel.disposeCurrent() },
   );
 
@@ -96,13 +94,17 @@ export function activate(context: vscode.ExtensionContext): ExtensionMainAPI {
   const activationMs = performance.now() - started;
   logger.info(`Activated in ${activationMs.toFixed(1)} ms.`);
   return {
-    request: (channel, payload) => backendHost.request(channel, payload),
+    request: (channel, payload) => backendHost.forward(channel, payload),
     onPush: (listener) =>
       backendHost.onPush((event) => {
-        if (event.channel.startsWith('ext-ghl:')) listener(event.channel, event.payload);
+        if (isPushChannel(event.channel)) listener(event.channel, event.payload);
       }),
     activationMs,
   };
+}
+
+function isPushChannel(channel: string): channel is PushChannel {
+  return (PUSH_CHANNELS as readonly string[]).includes(channel);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Dispatcher, HandlerContext } from '../handlers';
-import { SETTING_LOCATION_ID } from '../handlers';
-import type { CalendarEvent } from '../protocol/responses';
+import { SETTING_LOCATION_ID, settingText } from '../handlers';
+import { EXT_GHL_IPC } from '../protocol/channels';
+import { typedRequest } from '../protocol/typedRequest';
 import type { BriefingQueries } from './briefingQueries';
 import { buildDailyBriefing, type BriefingInput } from './dailyBriefing';
 
@@ -17,14 +18,15 @@ export async function collectDailyBriefing(
   options: { since: number | null; timeZone?: string },
 ): Promise<string> {
   const now = new Date(ctx.now());
-  const locationId = String(ctx.settings.get(SETTING_LOCATION_ID) ?? '');
+  const locationId = settingText(ctx.settings.get(SETTING_LOCATION_ID)) ?? '';
   const since = options.since ? new Date(options.since) : null;
   const sinceIso = new Date(since ? since.getTime() : now.getTime() - DAY_MS).toISOString();
   const repos = ctx.repos();
 
   const startOfDay = new Date(now.getFullYear(), now.getMonth(), now.getDate()).getTime();
-  const events = await dispatcher.dispatch('ext-ghl:cal-events-list', { startTime: startOfDay, endTime: startOfDay + DAY_MS });
-  const location = await dispatcher.dispatch('ext-ghl:connection-test', {});
+  const request = typedRequest((channel, payload) => dispatcher.dispatch(channel, payload));
+  const events = await request(EXT_GHL_IPC.CAL_EVENTS_LIST, { startTime: startOfDay, endTime: startOfDay + DAY_MS });
+  const location = await request(EXT_GHL_IPC.CONNECTION_TEST, {});
 
   const input: BriefingInput = {
     now,
@@ -35,9 +37,9 @@ export async function collectDailyBriefing(
       stages: repos.opportunities.stageSummary(pipeline.id, { status: 'open' }),
     })),
     openOpportunities: queries.openOpportunities(locationId, 5),
-    events: events.success ? (events.data as { items: CalendarEvent[] }).items : [],
+    events: events.success ? events.data.items : [],
     ...(events.success ? {} : { eventsError: events.error.message }),
-    ...(location.success ? { locationName: (location.data as { locationName: string }).locationName } : {}),
+    ...(location.success ? { locationName: location.data.locationName } : {}),
   };
   return buildDailyBriefing(input, options.timeZone);
 }

@@ -9,7 +9,7 @@ import { readSettings, requireLocationId, writeSettings } from './settings';
 
 export * from './context';
 export { createDispatcher, type Dispatcher, type HandlerTable } from './dispatcher';
-export { maskToken } from './settings';
+export { createSettingsDispatcher, maskToken, readSettings, settingText } from './settings';
 
 /** Placeholder answers for features that arrive in later versions: honest, never faked. */
 const CHAT_NOT_AVAILABLE = 'AI chat arrives in a later version. Your message was not sent anywhere.';
@@ -24,7 +24,11 @@ export function registerExtGhlHandlers(ctx: HandlerContext): RegisteredHandlers 
   const syncs = new SyncCoordinator<'contacts' | 'opportunities'>();
   const table: HandlerTable = {
     [C.SETTINGS_GET]: async () => readSettings(ctx),
-    [C.SETTINGS_SET]: async (changes) => writeSettings(ctx, changes),
+    async [C.SETTINGS_SET](changes) {
+      const view = await writeSettings(ctx, changes);
+      ctx.resetApi();
+      return view;
+    },
     async [C.CONNECTION_TEST]() {
       const locationId = requireLocationId(ctx);
       const response = await (await ctx.api()).getLocation(locationId);

@@ -1,6 +1,9 @@
+import { EXT_GHL_IPC as C } from '../protocol/channels';
 import { ExtGhlError } from '../protocol/envelope';
+import { REQUEST_CHANNELS, type RequestChannel, type RequestPayload } from '../protocol/requests';
 import type { SettingsView } from '../protocol/responses';
-import { SECRET_TOKEN_KEY, SETTING_DEFAULT_PIPELINE, SETTING_LOCATION_ID, type HandlerContext } from './context';
+import { SECRET_TOKEN_KEY, SETTING_DEFAULT_PIPELINE, SETTING_LOCATION_ID, type HandlerContext, type LogFn, type SettingsStores } from './context';
+import { createDispatcher, type Dispatcher, type HandlerTable } from './dispatcher';
 
 /** Shows enough of a token to recognise it, never enough to use it: "pit-…a1b2". */
 export function maskToken(token: string | undefined | null): string | null {
@@ -9,41 +12,54 @@ export function maskToken(token: string | undefined | null): string | null {
   return `${token.slice(0, 4)}…${token.slice(-4)}`;
 }
 
-function text(value: unknown): string | null {
+export function settingText(value: unknown): string | null {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
 }
 
-export async function readSettings(ctx: HandlerContext): Promise<SettingsView> {
-  const token = await ctx.secrets.get(SECRET_TOKEN_KEY);
-  const locationId = text(ctx.settings.get(SETTING_LOCATION_ID));
+export async function readSettings(stores: SettingsStores): Promise<SettingsView> {
+  const token = await stores.secrets.get(SECRET_TOKEN_KEY);
+  const locationId = settingText(stores.settings.get(SETTING_LOCATION_ID));
   return {
     token: maskToken(token),
     locationId,
-    defaultPipeline: text(ctx.settings.get(SETTING_DEFAULT_PIPELINE)),
+    defaultPipeline: settingText(stores.settings.get(SETTING_DEFAULT_PIPELINE)),
     configured: Boolean(token) && locationId !== null,
   };
 }
 
-export async function writeSettings(
-  ctx: HandlerContext,
-  changes: { token?: string; locationId?: string; defaultPipeline?: string },
-): Promise<SettingsView> {
-  if (changes.token !== undefined) await ctx.secrets.store(SECRET_TOKEN_KEY, changes.token);
-  if (changes.locationId !== undefined) await ctx.settings.update(SETTING_LOCATION_ID, changes.locationId);
+export async function writeSettings(stores: SettingsStores, changes: RequestPayload<typeof C.SETTINGS_SET>): Promise<SettingsView> {
+  if (changes.token !== undefined) await stores.secrets.store(SECRET_TOKEN_KEY, changes.token);
+  if (changes.locationId !== undefined) await stores.settings.update(SETTING_LOCATION_ID, changes.locationId);
   if (changes.defaultPipeline !== undefined) {
-    await ctx.settings.update(SETTING_DEFAULT_PIPELINE, changes.defaultPipeline === '' ? undefined : changes.defaultPipeline);
+    await stores.settings.update(SETTING_DEFAULT_PIPELINE, changes.defaultPipeline === '' ? undefined : changes.defaultPipeline);
   }
-  ctx.resetApi();
-  return readSettings(ctx);
+  return readSettings(stores);
+}
+
+/**
+ * settings-get and settings-set for a host that owns the stores (the VS Code host, while
+ * the core runs in a worker), validated exactly as the core validates them. Any other
+ * channel is not answered here.
+ */
+export function createSettingsDispatcher(stores: SettingsStores, log?: LogFn): Dispatcher {
+  const elsewhere = async () => {
+    throw new ExtGhlError('UNKNOWN_CHANNEL', 'Only settings-get and settings-set are answered by the settings owner.');
+  };
+  const table: HandlerTable = {
+    ...(Object.fromEntries(REQUEST_CHANNELS.map((channel) => [channel, elsewhere])) as { [K in RequestChannel]: typeof elsewhere }),
+    [C.SETTINGS_GET]: async () => readSettings(stores),
+    [C.SETTINGS_SET]: async (changes) => writeSettings(stores, changes),
+  };
+  return createDispatcher(table, log);
 }
 
 export function requireLocationId(ctx: HandlerContext): string {
-  const locationId = text(ctx.settings.get(SETTING_LOCATION_ID));
+  const locationId = settingText(ctx.settings.get(SETTING_LOCATION_ID));
   if (!locationId) throw new ExtGhlError('NOT_CONFIGURED', 'No GHL location is set. Run "GHL: Set Location ID" first.');
   return locationId;
 }
 
 /** The location whose cached rows the lists show; null lists everything cached. */
 export function currentLocationId(ctx: HandlerContext): string | undefined {
-  return text(ctx.settings.get(SETTING_LOCATION_ID)) ?? undefined;
+  return settingText(ctx.settings.get(SETTING_LOCATION_ID)) ?? undefined;
 }

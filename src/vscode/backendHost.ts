@@ -1,41 +1,27 @@
-import { SETTING_DEFAULT_PIPELINE, SETTING_LOCATION_ID } from '../handlers/context';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { BackendOptions } from '../backend';
 import { createWorkerBackend, type WorkerBackend } from '../worker/client';
-import type { PushPayloads } from '../protocol/channels';
+import { EXT_GHL_IPC, type PushPayloads } from '../protocol/channels';
+import type { ConnectionSettings } from '../protocol/connection';
 import type { Envelope, ErrorInfo } from '../protocol/envelope';
-import type { RequestChannel, RequestInput } from '../protocol/requests';
+import { ALL_DATA_KINDS, dataChangedBy, type DataKind } from '../protocol/mutations';
+import { isRequestChannel, type RequestChannel, type RequestInput } from '../protocol/requests';
 import type { ResponseData } from '../protocol/responses';
+import type { ResponseEnvelope } from '../protocol/typedRequest';
+import type { HostSettings } from './hostSettings';
+import { Disposable } from './lifecycle';
 import type { Logger } from './logger';
-
-/** Protocol setting keys → VS Code configuration keys (the token is never a setting). */
-const SETTING_KEYS: Record<string, string> = {
-  [SETTING_LOCATION_ID]: 'locationId',
-  [SETTING_DEFAULT_PIPELINE]: 'defaultPipeline',
-};
+import { COMMANDS } from './commands/ids';
 
 export interface PushEvent {
   channel: string;
   payload: unknown;
 }
 
-type DataKind = 'contacts' | 'opportunities' | 'pipelines';
-
-/** Channels whose success changes cached data, and what they change. */
-const MUTATIONS: Record<string, DataKind[]> = {
-  'ext-ghl:contacts-create': ['contacts'],
-  'ext-ghl:contacts-update': ['contacts'],
-  'ext-ghl:contacts-delete': ['contacts'],
-  'ext-ghl:contacts-sync': ['contacts'],
-  'ext-ghl:opps-create': ['opportunities'],
-  'ext-ghl:opps-update': ['opportunities'],
-  'ext-ghl:opps-update-status': ['opportunities'],
-  'ext-ghl:opps-delete': ['opportunities'],
-  'ext-ghl:opps-sync': ['opportunities', 'pipelines'],
-  'ext-ghl:settings-set': ['contacts', 'opportunities', 'pipelines'],
-};
+/** Answered in this thread: the host owns the secret and the configuration. */
+const HOST_CHANNELS: ReadonlySet<string> = new Set([EXT_GHL_IPC.SETTINGS_GET, EXT_GHL_IPC.SETTINGS_SET]);
+const DATA_CHANGED = 'host:data-changed';
 
 /** A failed request, thrown by `call` so command code can `try/catch` and show it. */
 export class RequestFailed extends Error {
@@ -46,36 +32,71 @@ export class RequestFailed extends Error {
 }
 
 /**
- * Owns the core backend for this window: created on first use (so activation never pays
- * for sql.js or the cache file), recreated when the API base URL changes, disposed on
- * deactivation. Everything in the VS Code layer talks to the core through this.
+ * Owns the core backend for this window: a worker started on first use (so activation
+ * never pays for sql.js or the cache file), started again if it died, stopped on
+ * deactivation. Settings are answered here and sent to the worker whenever they change.
+ * Everything in the VS Code layer talks to the core through this.
  */
-export class BackendHost implements vscode.Disposable {
+export class BackendHost extends Disposable {
   private backend: Promise<WorkerBackend> | undefined;
-  private readonly pushEmitter = new vscode.EventEmitter<PushEvent>();
+  private lastSent: ConnectionSettings | undefined;
+  private readonly pushEmitter = this._register(new vscode.EventEmitter<PushEvent>());
   readonly onPush = this.pushEmitter.event;
-  private readonly disposables: vscode.Disposable[] = [this.pushEmitter];
 
   constructor(
     private readonly context: vscode.ExtensionContext,
+    private readonly settings: HostSettings,
     private readonly logger: Logger,
   ) {
-    this.disposables.push(
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('ghl.apiBaseUrl')) void this.restart();
-        else if (e.affectsConfiguration('ghl')) void this.backend?.then((b) => b.refreshSettings(), () => undefined);
+    super();
+    // Changed outside settings-set (settings.json, another window): views show the other location's rows once the worker has it.
+    this._register(
+      settings.onDidChange(async () => {
+        if (await this.sendSettings()) this.notifyDataChanged();
       }),
     );
   }
 
-  /** Sends a request; never throws — any failure is an error envelope. */
-  async request(channel: string, payload?: unknown): Promise<Envelope> {
-    try {
-      const response = await (await this.ensure()).request(channel, payload ?? {});
-      // Whoever changed the data (a command, a webview, another extension), every view hears of it.
-      const kinds = MUTATIONS[channel];
-      if (response.success && kinds) this.notifyDataChanged(kinds);
+  /** A typed request: the channel's payload in, its envelope out. Never throws. */
+  request<K extends RequestChannel>(channel: K, payload: RequestInput<K>, token?: vscode.CancellationToken): Promise<ResponseEnvelope<K>> {
+    // The only narrowing of an envelope in the host: the worker's handler table is typed per channel.
+    return this.send(channel, payload, token) as Promise<ResponseEnvelope<K>>;
+  }
+
+  /** A typed request that returns the data or throws RequestFailed. */
+  async call<K extends RequestChannel>(channel: K, payload: RequestInput<K>, token?: vscode.CancellationToken): Promise<ResponseData[K]> {
+    const response = await this.request(channel, payload, token);
+    if (!response.success) throw new RequestFailed(response.error);
+    return response.data;
+  }
+
+  /**
+   * Passes on a message from outside the extension's own code (a webview, another
+   * extension): anything may arrive, the channel's schema decides. Never throws.
+   */
+  forward(channel: unknown, payload: unknown): Promise<Envelope> {
+    return this.send(channel, payload);
+  }
+
+  private async send(channel: unknown, payload: unknown, token?: vscode.CancellationToken): Promise<Envelope> {
+    const response = await this.answer(channel, payload ?? {}, token);
+    // Whoever changed the data (a command, a webview, another extension), every view hears of it.
+    if (response.success && isRequestChannel(channel)) {
+      const kinds = dataChangedBy(channel);
+      if (kinds.length > 0) this.notifyDataChanged(kinds);
+    }
+    return response;
+  }
+
+  private async answer(channel: unknown, payload: unknown, token?: vscode.CancellationToken): Promise<Envelope> {
+    if (typeof channel === 'string' && HOST_CHANNELS.has(channel)) {
+      const response = await this.settings.request(channel, payload);
+      // Before the answer: the caller's next request must already see the new settings.
+      if (response.success && channel === EXT_GHL_IPC.SETTINGS_SET) await this.sendSettings();
       return response;
+    }
+    try {
+      return await (await this.ensure()).request(String(channel), payload, token);
     } catch (err) {
       this.backend = undefined;
       const message = err instanceof Error ? err.message : String(err);
@@ -84,15 +105,8 @@ export class BackendHost implements vscode.Disposable {
     }
   }
 
-  /** Typed request that returns the data or throws RequestFailed. */
-  async call<K extends RequestChannel>(channel: K, payload: RequestInput<K>): Promise<ResponseData[K]> {
-    const response = await this.request(channel, payload);
-    if (!response.success) throw new RequestFailed(response.error);
-    return response.data as ResponseData[K];
-  }
-
   async cancelSync(): Promise<void> {
-    if (this.backend) (await this.backend).cancelSync();
+    if (this.backend) (await this.backend.catch(() => undefined))?.cancelSync();
   }
 
   /** The daily briefing as Markdown (cache + today's calendar). */
@@ -102,6 +116,16 @@ export class BackendHost implements vscode.Disposable {
 
   async clearCache(): Promise<void> {
     await (await this.ensure()).clearCache();
+  }
+
+  /** Sends the current settings to the worker (if it runs); true when they show other data than before. */
+  private async sendSettings(): Promise<boolean> {
+    const connection = await this.settings.connection();
+    const previous = this.lastSent;
+    this.lastSent = connection;
+    const backend = await this.backend?.catch(() => undefined);
+    if (backend?.alive) backend.updateSettings(connection);
+    return previous?.locationId !== connection.locationId || previous?.apiBaseUrl !== connection.apiBaseUrl;
   }
 
   private async ensure(): Promise<WorkerBackend> {
@@ -119,63 +143,52 @@ export class BackendHost implements vscode.Disposable {
     const dist = path.join(this.context.extensionPath, 'dist');
     const storageDir = this.context.globalStorageUri.fsPath;
     await mkdir(storageDir, { recursive: true });
-    const config = () => vscode.workspace.getConfiguration('ghl');
-    const options: BackendOptions & { workerPath: string } = {
+    const backend = await createWorkerBackend({
       // The core runs in a worker thread: sql.js, page parsing and cache writes never block this host.
       workerPath: path.join(dist, 'backend-worker.js'),
       storageDir,
       wasmPath: path.join(dist, 'sql-wasm.wasm'),
-      apiBaseUrl: config().get<string>('apiBaseUrl') || undefined,
-      secrets: {
-        get: async (key) => this.context.secrets.get(key),
-        store: async (key, value) => this.context.secrets.store(key, value),
-        delete: async (key) => this.context.secrets.delete(key),
-      },
-      settings: {
-        get: (key) => {
-          const mapped = SETTING_KEYS[key];
-          return mapped ? config().get(mapped) : undefined;
-        },
-        update: async (key, value) => {
-          const mapped = SETTING_KEYS[key];
-          if (!mapped) throw new Error(`Unknown setting ${key}`);
-          await config().update(mapped, value, vscode.ConfigurationTarget.Global);
-        },
-      },
+      connection: (this.lastSent = await this.settings.connection()),
       onPush: (channel, payload) => this.pushEmitter.fire({ channel, payload }),
       log: (level, message) => this.logger.log(level, message, 'core'),
-    };
-    const backend = await createWorkerBackend(options);
+    });
     this.logger.info(`Backend ready in ${Math.round(performance.now() - started)} ms (cache: ${storageDir}).`);
+    if (backend.recoveredCache) this.tellCacheRecovered(backend.recoveredCache.corruptPath);
     return backend;
   }
 
-  private async restart(): Promise<void> {
-    const previous = this.backend;
-    this.backend = undefined;
-    if (previous) await (await previous.catch(() => undefined))?.dispose();
-    this.notifyDataChanged();
+  /** The cache file could not be read and was moved aside: say so once, with the way back. */
+  private tellCacheRecovered(corruptPath: string): void {
+    this.logger.warn(`The local cache could not be read and was moved to ${corruptPath}; a sync fills a fresh one.`);
+    const syncNow = 'Sync Now';
+    const showLog = 'Show Log';
+    void vscode.window
+      .showWarningMessage('GHL: the local cache could not be read, so it was set aside and a fresh one started. Sync to fill it again.', syncNow, showLog)
+      .then((choice) => {
+        if (choice === syncNow) void vscode.commands.executeCommand(COMMANDS.syncAll);
+        else if (choice === showLog) void vscode.commands.executeCommand(COMMANDS.showLog);
+      });
   }
 
-  /** Tells open webviews that cached data changed outside them. */
-  notifyDataChanged(kinds: DataKind[] = ['contacts', 'opportunities', 'pipelines']): void {
-    this.pushEmitter.fire({ channel: 'host:data-changed', payload: { kinds } });
+  /** Tells open webviews and the trees that cached data changed outside them. */
+  notifyDataChanged(kinds: readonly DataKind[] = ALL_DATA_KINDS): void {
+    this.pushEmitter.fire({ channel: DATA_CHANGED, payload: { kinds: [...kinds] } });
   }
 
   onDataChanged(listener: (kinds: DataKind[]) => void): vscode.Disposable {
     return this.onPush((event) => {
-      if (event.channel === 'host:data-changed') listener((event.payload as { kinds: DataKind[] }).kinds);
+      if (event.channel === DATA_CHANGED) listener((event.payload as { kinds: DataKind[] }).kinds);
     });
   }
 
-  onSyncProgress(listener: (progress: PushPayloads['ext-ghl:sync-progress']) => void): vscode.Disposable {
+  onSyncProgress(listener: (progress: PushPayloads[typeof EXT_GHL_IPC.SYNC_PROGRESS]) => void): vscode.Disposable {
     return this.onPush((event) => {
-      if (event.channel === 'ext-ghl:sync-progress') listener(event.payload as PushPayloads['ext-ghl:sync-progress']);
+      if (event.channel === EXT_GHL_IPC.SYNC_PROGRESS) listener(event.payload as PushPayloads[typeof EXT_GHL_IPC.SYNC_PROGRESS]);
     });
   }
 
-  async dispose(): Promise<void> {
-    for (const d of this.disposables) d.dispose();
+  override async dispose(): Promise<void> {
+    super.dispose();
     const backend = this.backend;
     this.backend = undefined;
     if (backend) await (await backend.catch(() => undefined))?.dispose();

@@ -1,7 +1,9 @@
 import { count } from '../format';
 import * as vscode from 'vscode';
 import type { Contact } from '../protocol/entities';
+import { EXT_GHL_IPC } from '../protocol/channels';
 import type { BackendHost } from './backendHost';
+import { Disposable } from './lifecycle';
 
 /** Contacts fetched per "Load more…"; the cache answers a page in a few ms even at 50k. */
 export const CONTACTS_PAGE_SIZE = 200;
@@ -22,8 +24,8 @@ export function contactLabel(contact: Contact): string {
 }
 
 /** The Contacts view: the cache, sorted by name, paged, optionally filtered. */
-export class ContactsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+export class ContactsTreeProvider extends Disposable implements vscode.TreeDataProvider<Node> {
+  private readonly changed = this._register(new vscode.EventEmitter<Node | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
   private loaded: Contact[] = [];
   private total = 0;
@@ -39,7 +41,9 @@ export class ContactsTreeProvider implements vscode.TreeDataProvider<Node>, vsco
   constructor(
     private readonly host: BackendHost,
     private readonly onCount: (total: number) => void,
-  ) {}
+  ) {
+    super();
+  }
 
   attach(view: vscode.TreeView<Node>): void {
     this.view = view;
@@ -114,7 +118,7 @@ export class ContactsTreeProvider implements vscode.TreeDataProvider<Node>, vsco
     const generation = this.generation;
     while (this.loaded.length < this.wanted && !this.complete) {
       const offset = this.loaded.length;
-      const response = await this.host.request('ext-ghl:contacts-list', {
+      const response = await this.host.request(EXT_GHL_IPC.CONTACTS_LIST, {
         limit: Math.min(500, this.wanted - offset),
         offset,
         ...(this.query ? { query: this.query } : {}),
@@ -124,7 +128,7 @@ export class ContactsTreeProvider implements vscode.TreeDataProvider<Node>, vsco
         if (this.view) this.view.message = response.error.code === 'NOT_CONFIGURED' ? undefined : `Could not read the cache: ${response.error.message}`;
         return;
       }
-      const data = response.data as { items: Contact[]; total: number };
+      const { data } = response;
       this.loaded.push(...data.items);
       this.total = data.total;
       this.complete = data.items.length === 0 || this.loaded.length >= data.total;
@@ -136,9 +140,6 @@ export class ContactsTreeProvider implements vscode.TreeDataProvider<Node>, vsco
     }
   }
 
-  dispose(): void {
-    this.changed.dispose();
-  }
 }
 
 /** CRM text as a Markdown code span: shown literally, never turned into a link or HTML. */

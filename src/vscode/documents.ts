@@ -1,14 +1,15 @@
 import * as vscode from 'vscode';
+import { Disposable } from './lifecycle';
 
 /**
  * Read-only Markdown documents for the briefing, the calendar, conversations and contact
  * details (`ghl:` URIs): no "Untitled" tabs asking to be saved, and showing one again
  * updates it in place.
  */
-export class GhlDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
+export class GhlDocuments extends Disposable implements vscode.TextDocumentContentProvider {
   static readonly scheme = 'ghl';
   private readonly contents = new Map<string, string>();
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  private readonly changed = this._register(new vscode.EventEmitter<vscode.Uri>());
   readonly onDidChange = this.changed.event;
 
   provideTextDocumentContent(uri: vscode.Uri): string {
@@ -36,8 +37,8 @@ export class GhlDocuments implements vscode.TextDocumentContentProvider, vscode.
     return document;
   }
 
-  dispose(): void {
-    this.changed.dispose();
+  override dispose(): void {
+    super.dispose();
     this.contents.clear();
   }
 }

@@ -1,7 +1,9 @@
 import { money } from '../format';
 import * as vscode from 'vscode';
 import type { Opportunity, OpportunityStatus, Pipeline, PipelineStage } from '../protocol/entities';
+import { EXT_GHL_IPC } from '../protocol/channels';
 import type { BackendHost } from './backendHost';
+import { Disposable } from './lifecycle';
 
 /** Cards listed under one stage before the tree points to the board instead. */
 const STAGE_ITEM_CAP = 200;
@@ -40,15 +42,17 @@ const STATUS_ICONS: Record<OpportunityStatus, vscode.ThemeIcon> = {
 };
 
 /** The Pipelines view: pipelines → stages (count, total value) → opportunities. */
-export class PipelinesTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+export class PipelinesTreeProvider extends Disposable implements vscode.TreeDataProvider<Node> {
+  private readonly changed = this._register(new vscode.EventEmitter<Node | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
   private readonly byPipeline = new Map<string, Promise<Opportunity[]>>();
 
   constructor(
     private readonly host: BackendHost,
     private readonly onCount: (pipelines: number) => void,
-  ) {}
+  ) {
+    super();
+  }
 
   refresh(): void {
     this.byPipeline.clear();
@@ -102,8 +106,8 @@ export class PipelinesTreeProvider implements vscode.TreeDataProvider<Node>, vsc
 
   async getChildren(node?: Node): Promise<Node[]> {
     if (!node) {
-      const response = await this.host.request('ext-ghl:pipelines-list', {});
-      const pipelines = response.success ? (response.data as { items: Pipeline[] }).items : [];
+      const response = await this.host.request(EXT_GHL_IPC.PIPELINES_LIST, {});
+      const pipelines = response.success ? response.data.items : [];
       this.onCount(pipelines.length);
       return pipelines.map((p) => new PipelineNode(p));
     }
@@ -141,16 +145,13 @@ export class PipelinesTreeProvider implements vscode.TreeDataProvider<Node>, vsc
   private async loadAll(pipelineId: string): Promise<Opportunity[]> {
     const all: Opportunity[] = [];
     for (let offset = 0; ; offset += OPPS_PAGE) {
-      const response = await this.host.request('ext-ghl:opps-list', { pipelineId, limit: OPPS_PAGE, offset });
+      const response = await this.host.request(EXT_GHL_IPC.OPPS_LIST, { pipelineId, limit: OPPS_PAGE, offset });
       if (!response.success) break;
-      const { items, total } = response.data as { items: Opportunity[]; total: number };
+      const { items, total } = response.data;
       all.push(...items);
       if (items.length < OPPS_PAGE || all.length >= total) break;
     }
     return all;
   }
 
-  dispose(): void {
-    this.changed.dispose();
-  }
 }

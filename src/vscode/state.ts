@@ -1,7 +1,8 @@
-import { SECRET_TOKEN_KEY } from '../handlers/context';
 import * as vscode from 'vscode';
 import type { SyncProgress } from '../protocol/channels';
 import type { BackendHost } from './backendHost';
+import type { HostSettings } from './hostSettings';
+import { Disposable } from './lifecycle';
 
 const LAST_SYNC_KEY = 'ghl.lastSyncAt';
 
@@ -15,26 +16,29 @@ export interface SyncActivity {
  * What the UI shows about the account and the cache, mirrored into context keys for
  * `when` clauses: ghl.configured, ghl.syncing, ghl.cacheEmpty, ghl.pipelinesEmpty.
  */
-export class ExtensionState implements vscode.Disposable {
+export class ExtensionState extends Disposable {
   configured = false;
   locationId: string | null = null;
   syncing: SyncActivity | null = null;
   lastError: string | null = null;
-  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
-  private readonly disposables: vscode.Disposable[] = [this.changed];
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     host: BackendHost,
+    private readonly settings: HostSettings,
   ) {
-    this.disposables.push(
+    super();
+    this._register(
       host.onSyncProgress((progress) => {
         this.syncing = progress.done ? null : { kind: progress.kind, synced: progress.synced, total: progress.total };
         void vscode.commands.executeCommand('setContext', 'ghl.syncing', this.syncing !== null);
         this.changed.fire();
       }),
     );
+    // However the token or location changed (a command, settings.json, another window).
+    this._register(settings.onDidChange(() => void this.refreshConfiguration()));
   }
 
   get lastSyncAt(): number | null {
@@ -61,9 +65,7 @@ export class ExtensionState implements vscode.Disposable {
 
   /** Re-reads whether a token and a location are set (cheap: no cache, no network). */
   async refreshConfiguration(): Promise<void> {
-    const token = await this.context.secrets.get(SECRET_TOKEN_KEY);
-    const locationId = vscode.workspace.getConfiguration('ghl').get<string>('locationId')?.trim() || null;
-    const configured = Boolean(token) && locationId !== null;
+    const { configured, locationId } = await this.settings.view();
     const changed = configured !== this.configured || locationId !== this.locationId;
     this.configured = configured;
     this.locationId = locationId;
@@ -74,9 +76,5 @@ export class ExtensionState implements vscode.Disposable {
   async setCacheCounts(contacts: number, pipelines: number): Promise<void> {
     await vscode.commands.executeCommand('setContext', 'ghl.cacheEmpty', contacts === 0);
     await vscode.commands.executeCommand('setContext', 'ghl.pipelinesEmpty', pipelines === 0);
-  }
-
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
   }
 }

@@ -1,7 +1,7 @@
 import { count } from '../format';
 import * as vscode from 'vscode';
+import { Disposable } from './lifecycle';
 import type { ExtensionState } from './state';
-
 
 export function formatAgo(ms: number): string {
   const minutes = Math.floor(ms / 60_000);
@@ -13,18 +13,17 @@ export function formatAgo(ms: number): string {
 }
 
 /** The `ghl-sync-status` item: not configured / syncing n / N / synced x ago / failed. */
-export class SyncStatusBar implements vscode.Disposable {
-  private readonly item: vscode.StatusBarItem;
-  private readonly timer: NodeJS.Timeout;
-  private readonly subscription: vscode.Disposable;
+export class SyncStatusBar extends Disposable {
+  private readonly item = this._register(vscode.window.createStatusBarItem('ghl-sync-status', vscode.StatusBarAlignment.Left, 50));
 
   constructor(private readonly state: ExtensionState) {
-    this.item = vscode.window.createStatusBarItem('ghl-sync-status', vscode.StatusBarAlignment.Left, 50);
+    super();
     this.item.name = 'GoHighLevel Sync';
-    this.subscription = state.onDidChange(() => this.render());
+    this._register(state.onDidChange(() => this.render()));
     // Keeps "synced 5 min ago" honest without waking the host more than once a minute.
-    this.timer = setInterval(() => this.render(), 60_000);
-    this.timer.unref?.();
+    const timer = setInterval(() => this.render(), 60_000);
+    timer.unref?.();
+    this._register({ dispose: () => clearInterval(timer) });
     this.render();
     this.item.show();
   }
@@ -58,11 +57,5 @@ export class SyncStatusBar implements vscode.Disposable {
       this.item.tooltip = 'Click to sync contacts and opportunities.';
       this.item.command = 'ghl.syncAll';
     }
-  }
-
-  dispose(): void {
-    clearInterval(this.timer);
-    this.subscription.dispose();
-    this.item.dispose();
   }
 }

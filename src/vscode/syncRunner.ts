@@ -1,7 +1,9 @@
 import { count } from '../format';
 import * as vscode from 'vscode';
+import { EXT_GHL_IPC } from '../protocol/channels';
 import type { SyncResult } from '../protocol/responses';
-import { RequestFailed, type BackendHost } from './backendHost';
+import type { BackendHost } from './backendHost';
+import { errorInfo, reportError } from './errorReporter';
 import type { Logger } from './logger';
 import type { ExtensionState } from './state';
 
@@ -37,7 +39,6 @@ export class SyncRunner {
       return await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: 'GHL', cancellable: true },
         async (progress, token) => {
-          const cancel = token.onCancellationRequested(() => void this.host.cancelSync());
           let lastShare = 0;
           const listener = this.host.onSyncProgress((p) => {
             const share = p.total > 0 ? Math.min(1, p.synced / p.total) : 0;
@@ -54,7 +55,8 @@ export class SyncRunner {
             const results: string[] = [];
             for (const kind of kinds) {
               if (token.isCancellationRequested) break;
-              const result = await this.syncOne(kind, options.full === true);
+              // Cancelling the notification cancels the request: the worker stops after the page in flight.
+              const result = await this.syncOne(kind, options.full === true, token);
               results.push(`${count.format(result.synced)} ${kind} (${result.mode})`);
             }
             if (token.isCancellationRequested) {
@@ -66,19 +68,17 @@ export class SyncRunner {
             return true;
           } finally {
             listener.dispose();
-            cancel.dispose();
           }
         },
       );
     } catch (err) {
-      const error = err instanceof RequestFailed ? err.error : { code: 'INTERNAL', message: String(err) };
+      const error = errorInfo(err);
       if (error.code === 'CANCELLED') {
         void vscode.window.showInformationMessage('GHL sync cancelled. What was fetched so far is kept.');
         return false;
       }
       this.state.markFailed(error.message);
-      this.logger.error(`Sync failed: ${error.code} ${error.message}`, 'sync');
-      void this.offerRetry(error.code, error.message, kinds, options);
+      reportError(err, 'GHL sync', this.logger, () => this.run(kinds, options));
       return false;
     } finally {
       this.state.setSyncing(false);
@@ -86,18 +86,8 @@ export class SyncRunner {
     }
   }
 
-  private async syncOne(kind: SyncKind, full: boolean): Promise<SyncResult> {
-    return kind === 'contacts'
-      ? this.host.call('ext-ghl:contacts-sync', full ? { full } : {})
-      : this.host.call('ext-ghl:opps-sync', full ? { full } : {});
-  }
-
-  private async offerRetry(code: string, message: string, kinds: SyncKind[], options: { full?: boolean }): Promise<void> {
-    const actions = code === 'AUTH' ? ['Set API Token', 'Show Log'] : code === 'NOT_CONFIGURED' ? ['Set API Token', 'Set Location ID'] : ['Retry', 'Show Log'];
-    const choice = await vscode.window.showErrorMessage(`GHL sync failed: ${message}`, ...actions);
-    if (choice === 'Retry') void this.run(kinds, options);
-    else if (choice === 'Show Log') this.logger.show();
-    else if (choice === 'Set API Token') void vscode.commands.executeCommand('ghl.setApiToken');
-    else if (choice === 'Set Location ID') void vscode.commands.executeCommand('ghl.setLocationId');
+  private async syncOne(kind: SyncKind, full: boolean, token: vscode.CancellationToken): Promise<SyncResult> {
+    const payload = full ? { full } : {};
+    return kind === 'contacts' ? this.host.call(EXT_GHL_IPC.CONTACTS_SYNC, payload, token) : this.host.call(EXT_GHL_IPC.OPPS_SYNC, payload, token);
   }
 }

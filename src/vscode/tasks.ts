@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { BackendHost } from './backendHost';
 import type { GhlDocuments } from './documents';
+import { Disposable } from './lifecycle';
 
 export const TASK_TYPE = 'ghl';
 export const BRIEFING_TASK = 'ghl-daily-briefing';
@@ -108,18 +109,21 @@ export class GhlTaskProvider implements vscode.TaskProvider {
  * Runs the briefing once a day at `ghl.dailyBriefing.time` (HH:MM, local) while VS Code is
  * open. Checks once a minute with an unref'd timer; off when the setting is empty.
  */
-export class BriefingScheduler implements vscode.Disposable {
+export class BriefingScheduler extends Disposable {
   private timer: NodeJS.Timeout | undefined;
-  private readonly subscription: vscode.Disposable;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly run: () => Promise<void>,
     private readonly isConfigured: () => boolean,
   ) {
-    this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('ghl.dailyBriefing.time')) this.schedule();
-    });
+    super();
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('ghl.dailyBriefing.time')) this.schedule();
+      }),
+    );
+    this._register({ dispose: () => clearInterval(this.timer) });
     this.schedule();
   }
 
@@ -141,10 +145,5 @@ export class BriefingScheduler implements vscode.Disposable {
     if (now < due || this.context.globalState.get<string>('ghl.briefingShownOn') === today || !this.isConfigured()) return;
     await this.context.globalState.update('ghl.briefingShownOn', today);
     await this.run().catch(() => undefined);
-  }
-
-  dispose(): void {
-    clearInterval(this.timer);
-    this.subscription.dispose();
   }
 }

@@ -69,7 +69,7 @@ export function bridgeWebview(webview: vscode.Webview, host: BackendHost, logger
         logger.warn(`Ignored a malformed message from the ${name} webview.`, 'webview');
         return;
       }
-      const response = await host.request(message.channel, message.payload);
+      const response = await host.forward(message.channel, message.payload);
       if (!response.success && response.error.code !== 'VALIDATION') {
         logger.warn(`${name}: ${message.channel} failed: ${response.error.code} ${response.error.message}`, 'webview');
       }

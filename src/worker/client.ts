@@ -1,142 +1,105 @@
-import { SETTING_DEFAULT_PIPELINE, SETTING_LOCATION_ID } from '../handlers/context';
 import { Worker } from 'node:worker_threads';
-import type { Backend, BackendDiagnostics, BackendOptions } from '../backend';
+import { createMessageConnection, PortMessageReader, PortMessageWriter, type CancellationToken, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { Backend, BackendOptions } from '../backend';
+import type { ConnectionSettings } from '../protocol/connection';
 import type { Envelope } from '../protocol/envelope';
-import type { BackendMethod, FromWorker, ToWorker, WorkerInit } from './messages';
+import { HostNotifications, WorkerNotifications, WorkerRequests, type WorkerInit } from './messages';
 
-/** Settings the backend reads; mirrored into the worker because reads there are synchronous. */
-export const MIRRORED_SETTINGS = [SETTING_LOCATION_ID, SETTING_DEFAULT_PIPELINE];
+export type WorkerBackendOptions = Omit<BackendOptions, 'secrets' | 'settings' | 'apiBaseUrl' | 'now'> & {
+  workerPath: string;
+  execArgv?: string[];
+  /** The host's token and settings at start; `updateSettings` sends later changes. */
+  connection: ConnectionSettings;
+};
 
-export interface WorkerBackend extends Backend {
+export interface WorkerBackend extends Omit<Backend, 'request'> {
+  /** Like `Backend.request`; a cancelled `token` stops a sync after the page in flight. */
+  request(channel: string, payload?: unknown, token?: CancellationToken): Promise<Envelope>;
   /** False once the worker thread has stopped (disposed or crashed). */
   readonly alive: boolean;
-  /** Re-sends the mirrored settings (call it when the host's configuration changed). */
-  refreshSettings(): void;
+  /** Sends the host's token and settings to the worker, one way. */
+  updateSettings(settings: ConnectionSettings): void;
 }
 
 /**
- * Runs the backend in a worker thread and gives the host the same `Backend` interface.
- * The host keeps the secrets and the settings; the worker asks for them by RPC.
+ * Runs the backend in a worker thread and gives the host the `Backend` interface over
+ * JSON-RPC (vscode-jsonrpc on the worker's MessagePort). The host keeps the secret and
+ * the settings and sends them whenever they change; the worker never asks for them.
  */
-export async function createWorkerBackend(
-  options: BackendOptions & { workerPath: string; execArgv?: string[] },
-): Promise<WorkerBackend> {
-  const snapshot = () => Object.fromEntries(MIRRORED_SETTINGS.map((key) => [key, options.settings.get(key)]));
+export async function createWorkerBackend(options: WorkerBackendOptions): Promise<WorkerBackend> {
   const init: WorkerInit = {
     storageDir: options.storageDir,
-    apiBaseUrl: options.apiBaseUrl,
     wasmPath: options.wasmPath,
     requestTimeoutMs: options.requestTimeoutMs,
     maxRetries: options.maxRetries,
     persistDebounceMs: options.persistDebounceMs,
-    settings: snapshot(),
+    connection: options.connection,
   };
   const worker = new Worker(options.workerPath, { workerData: init, execArgv: options.execArgv ?? [] });
   const log = options.log ?? (() => undefined);
-  let nextId = 1;
+  const connection: MessageConnection = createMessageConnection(new PortMessageReader(worker), new PortMessageWriter(worker));
   let exited = false;
-  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
-  const post = (message: ToWorker) => worker.postMessage(message);
-
-  const ready = new Promise<{ corruptPath: string } | null>((resolve, reject) => {
-    worker.on('message', (message: FromWorker) => {
-      switch (message.type) {
-        case 'ready':
-          resolve(message.recoveredCache);
-          break;
-        case 'failed':
-          reject(new Error(message.message));
-          break;
-        case 'result': {
-          const call = pending.get(message.id);
-          pending.delete(message.id);
-          if (message.ok) call?.resolve(message.value);
-          else call?.reject(new Error(message.error.message));
-          break;
-        }
-        case 'push':
-          options.onPush?.(message.channel, message.payload);
-          break;
-        case 'log':
-          log(message.level, message.message);
-          break;
-        case 'api-call':
-          options.onApiCall?.(message.entry);
-          break;
-        case 'rpc':
-          void answerRpc(message.id, message.target, message.method, message.args);
-          break;
-      }
-    });
-    worker.on('error', (err) => {
-      log('error', `The backend worker failed: ${err.message}`);
-      reject(err);
-    });
-    worker.on('exit', (code) => {
+  const stopped = new Promise<number>((resolve) => {
+    worker.once('exit', (code) => {
       exited = true;
-      for (const call of pending.values()) call.reject(new Error(`The backend worker stopped (exit code ${code}).`));
-      pending.clear();
-      reject(new Error(`The backend worker stopped (exit code ${code}).`));
+      // Rejects every pending request, so callers get an envelope instead of waiting forever.
+      connection.dispose();
+      resolve(code);
     });
   });
+  worker.on('error', (err) => log('error', `The backend worker failed: ${err.message}`));
 
-  async function answerRpc(id: number, target: 'secrets' | 'settings', method: string, args: unknown[]): Promise<void> {
-    try {
-      let value: unknown;
-      if (target === 'secrets' && (method === 'get' || method === 'store' || method === 'delete')) {
-        value = await (options.secrets[method] as (...a: unknown[]) => Promise<unknown>)(...args);
-      } else if (target === 'settings' && method === 'update') {
-        value = await options.settings.update(args[0] as string, args[1]);
-      } else {
-        throw new Error(`Unknown RPC ${target}.${method}`);
-      }
-      post({ type: 'rpc-result', id, ok: true, value });
-    } catch (err) {
-      post({ type: 'rpc-result', id, ok: false, message: err instanceof Error ? err.message : String(err) });
-    }
-  }
-
-  function call<T>(method: BackendMethod, ...args: unknown[]): Promise<T> {
-    if (exited) return Promise.reject(new Error('The backend worker has stopped.'));
-    const id = nextId++;
-    return new Promise<T>((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      post({ type: 'call', id, method, args });
-    });
-  }
+  connection.onNotification(WorkerNotifications.push, ({ channel, payload }) => options.onPush?.(channel, payload));
+  connection.onNotification(WorkerNotifications.log, ({ level, message }) => log(level, message));
+  connection.onNotification(WorkerNotifications.apiCall, (entry) => options.onApiCall?.(entry));
+  // Nothing is answered for the worker: it is given what it needs, it never asks.
+  connection.onRequest((method) => {
+    log('error', `The backend worker sent a request (${method}); the host answers none.`);
+    throw new Error(`The host answers no requests from the worker (${method}).`);
+  });
+  connection.listen();
 
   let recoveredCache: { corruptPath: string } | null;
   try {
-    recoveredCache = await ready;
+    recoveredCache = (
+      await Promise.race([
+        connection.sendRequest(WorkerRequests.ready),
+        stopped.then((code) => Promise.reject(new Error(`The backend worker stopped (exit code ${code}).`))),
+      ])
+    ).recoveredCache;
   } catch (err) {
     await worker.terminate();
-    throw err;
+    throw err instanceof Error ? err : new Error(String(err));
   }
+
+  const stoppedError = () => Promise.reject(new Error('The backend worker has stopped.'));
+  const send = <R>(run: () => Promise<R>): Promise<R> => (exited ? stoppedError() : run());
 
   return {
     get alive() {
       return !exited;
     },
     recoveredCache,
-    async request(channel, payload) {
+    async request(channel, payload, token) {
       try {
-        return await call<Envelope>('request', channel, payload);
+        return await send(() => connection.sendRequest(WorkerRequests.request, { channel, payload: payload ?? {} }, token));
       } catch (err) {
         return { success: false, error: { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) } };
       }
     },
-    cancelSync: (kind) => void call('cancelSync', kind).catch(() => undefined),
-    flush: () => call('flush'),
-    clearCache: () => call('clearCache'),
-    dailyBriefing: (briefingOptions) => call<string>('dailyBriefing', briefingOptions),
-    diagnostics: () => call<BackendDiagnostics>('diagnostics'),
-    refreshSettings: () => {
-      if (!exited) post({ type: 'settings', values: snapshot() });
+    cancelSync: (kind) => {
+      if (!exited) void connection.sendNotification(HostNotifications.cancelSync, { kind }).catch(() => undefined);
     },
+    updateSettings: (settings) => {
+      if (!exited) void connection.sendNotification(HostNotifications.settingsChanged, settings).catch(() => undefined);
+    },
+    flush: () => send(() => connection.sendRequest(WorkerRequests.flush)),
+    clearCache: () => send(() => connection.sendRequest(WorkerRequests.clearCache)),
+    dailyBriefing: (briefingOptions) => send(() => connection.sendRequest(WorkerRequests.dailyBriefing, briefingOptions)),
+    diagnostics: () => send(() => connection.sendRequest(WorkerRequests.diagnostics)),
     async dispose() {
       if (exited) return;
-      const stopped = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-      await call('dispose').catch(() => undefined);
+      await connection.sendRequest(WorkerRequests.dispose).catch(() => undefined);
       const timeout = setTimeout(() => void worker.terminate(), 5000);
       await stopped;
       clearTimeout(timeout);

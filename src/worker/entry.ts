@@ -1,94 +1,73 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { createMessageConnection, PortMessageReader, PortMessageWriter, ResponseError, ErrorCodes } from 'vscode-jsonrpc/node';
 import { createBackend, type Backend } from '../backend';
-import type { BackendMethod, FromWorker, ToWorker, WorkerInit } from './messages';
+import { EXT_GHL_IPC } from '../protocol/channels';
+import { HostNotifications, WorkerNotifications, WorkerRequests, type SyncKind, type WorkerInit } from './messages';
+import { SettingsMirror } from './settingsMirror';
 
 /**
  * The backend in its own thread: sql.js, JSON parsing of GHL pages, upserts and the cache
- * export all run here, so the extension host's event loop never waits on them. Secrets
- * and settings stay with the host and are reached by RPC.
+ * export all run here, so the extension host's event loop never waits on them. The host
+ * sends the token and settings whenever they change; this side never calls back.
  */
 if (!parentPort) throw new Error('backend-worker must run in a worker thread');
 const port = parentPort;
 const init = workerData as WorkerInit;
-let settings: Record<string, unknown> = { ...init.settings };
-let nextRpc = 1;
-const pendingRpc = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+const connection = createMessageConnection(new PortMessageReader(port), new PortMessageWriter(port));
+const mirror = new SettingsMirror(init.connection);
 
-const send = (message: FromWorker) => port.postMessage(message);
-
-function rpc(target: 'secrets' | 'settings', method: string, args: unknown[]): Promise<unknown> {
-  const id = nextRpc++;
-  return new Promise((resolve, reject) => {
-    pendingRpc.set(id, { resolve, reject });
-    send({ type: 'rpc', id, target, method, args });
-  });
-}
+const SYNC_KINDS: Partial<Record<string, SyncKind>> = {
+  [EXT_GHL_IPC.CONTACTS_SYNC]: 'contacts',
+  [EXT_GHL_IPC.OPPS_SYNC]: 'opportunities',
+};
 
 const backendReady: Promise<Backend> = createBackend({
   storageDir: init.storageDir,
-  apiBaseUrl: init.apiBaseUrl,
   wasmPath: init.wasmPath,
   requestTimeoutMs: init.requestTimeoutMs,
   maxRetries: init.maxRetries,
   persistDebounceMs: init.persistDebounceMs,
-  secrets: {
-    get: (key) => rpc('secrets', 'get', [key]) as Promise<string | undefined>,
-    store: async (key, value) => void (await rpc('secrets', 'store', [key, value])),
-    delete: async (key) => void (await rpc('secrets', 'delete', [key])),
-  },
-  settings: {
-    get: (key) => settings[key],
-    update: async (key, value) => {
-      settings = { ...settings, [key]: value };
-      await rpc('settings', 'update', [key, value]);
-    },
-  },
-  onPush: (channel, payload) => send({ type: 'push', channel, payload }),
-  log: (level, message) => send({ type: 'log', level, message }),
-  onApiCall: (entry) => send({ type: 'api-call', entry }),
+  secrets: mirror.secrets,
+  settings: mirror.settings,
+  onPush: (channel, payload) => void connection.sendNotification(WorkerNotifications.push, { channel, payload }),
+  log: (level, message) => void connection.sendNotification(WorkerNotifications.log, { level, message }),
+  onApiCall: (entry) => void connection.sendNotification(WorkerNotifications.apiCall, entry),
 });
+// Observed here so a failed start is reported by `ready`, not as an unhandled rejection.
+backendReady.catch(() => undefined);
 
-backendReady.then(
-  (backend) => send({ type: 'ready', recoveredCache: backend.recoveredCache }),
-  (err: unknown) => send({ type: 'failed', message: err instanceof Error ? err.message : String(err) }),
-);
+connection.onNotification(HostNotifications.settingsChanged, (settings) => mirror.apply(settings));
+connection.onNotification(HostNotifications.cancelSync, ({ kind }) => void backendReady.then((b) => b.cancelSync(kind), () => undefined));
 
-async function call(backend: Backend, method: BackendMethod, args: unknown[]): Promise<unknown> {
-  switch (method) {
-    case 'request':
-      return backend.request(args[0] as string, args[1]);
-    case 'cancelSync':
-      return backend.cancelSync(args[0] as 'contacts' | 'opportunities' | undefined);
-    case 'flush':
-      return backend.flush();
-    case 'clearCache':
-      return backend.clearCache();
-    case 'dailyBriefing':
-      return backend.dailyBriefing(args[0] as { since: number | null; timeZone?: string });
-    case 'diagnostics':
-      return backend.diagnostics();
-    case 'dispose':
-      await backend.dispose();
-      setImmediate(() => port.close());
-      return undefined;
-  }
-}
-
-port.on('message', (message: ToWorker) => {
-  if (message.type === 'settings') {
-    settings = { ...message.values };
-  } else if (message.type === 'rpc-result') {
-    const pending = pendingRpc.get(message.id);
-    pendingRpc.delete(message.id);
-    if (message.ok) pending?.resolve(message.value);
-    else pending?.reject(new Error(message.message));
-  } else if (message.type === 'call') {
-    backendReady
-      .then((backend) => call(backend, message.method, message.args))
-      .then(
-        (value) => send({ type: 'result', id: message.id, ok: true, value }),
-        (err: unknown) =>
-          send({ type: 'result', id: message.id, ok: false, error: { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) } }),
-      );
+connection.onRequest(WorkerRequests.ready, async () => {
+  try {
+    return { recoveredCache: (await backendReady).recoveredCache };
+  } catch (err) {
+    throw new ResponseError(ErrorCodes.InternalError, err instanceof Error ? err.message : String(err));
   }
 });
+connection.onRequest(WorkerRequests.request, async ({ channel, payload }, token) => {
+  const backend = await backendReady;
+  const kind = SYNC_KINDS[String(channel)];
+  // A cancelled sync stops after the page in flight and answers CANCELLED; other requests are short.
+  const cancellation = kind ? token.onCancellationRequested(() => backend.cancelSync(kind)) : undefined;
+  try {
+    return await backend.request(channel, payload);
+  } finally {
+    cancellation?.dispose();
+  }
+});
+connection.onRequest(WorkerRequests.flush, async () => (await backendReady).flush());
+connection.onRequest(WorkerRequests.clearCache, async () => (await backendReady).clearCache());
+connection.onRequest(WorkerRequests.dailyBriefing, async (options) => (await backendReady).dailyBriefing(options));
+connection.onRequest(WorkerRequests.diagnostics, async () => (await backendReady).diagnostics());
+connection.onRequest(WorkerRequests.dispose, async () => {
+  await (await backendReady.catch(() => undefined))?.dispose();
+  // Once the reply is written, let the thread end.
+  setImmediate(() => {
+    connection.dispose();
+    port.close();
+  });
+});
+
+connection.listen();

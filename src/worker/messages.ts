@@ -1,33 +1,50 @@
+import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc/node';
+import type { BackendDiagnostics } from '../backend';
 import type { ApiCallLog } from '../ghl/client';
-import type { ErrorInfo } from '../protocol/envelope';
+import type { ConnectionSettings } from '../protocol/connection';
+import type { Envelope } from '../protocol/envelope';
 
-/** Messages between the extension host thread and the backend's worker thread. */
+/**
+ * Everything that crosses between the extension host thread and the backend's worker
+ * thread, declared once (JSON-RPC over the worker's MessagePort, vscode-jsonrpc).
+ * Requests go host → worker only: the worker never asks the host for anything.
+ */
 
 export interface WorkerInit {
   storageDir: string;
-  apiBaseUrl?: string;
   wasmPath?: string;
   requestTimeoutMs?: number;
   maxRetries?: number;
   persistDebounceMs?: number;
-  /** Settings the backend reads synchronously; refreshed by `settings` messages. */
-  settings: Record<string, unknown>;
+  /** The connection settings at start; later changes come as `settingsChanged`. */
+  connection: ConnectionSettings;
 }
 
-export type BackendMethod = 'request' | 'cancelSync' | 'flush' | 'clearCache' | 'dailyBriefing' | 'diagnostics' | 'dispose';
+export type SyncKind = 'contacts' | 'opportunities';
 
-export type ToWorker =
-  | { type: 'call'; id: number; method: BackendMethod; args: unknown[] }
-  | { type: 'settings'; values: Record<string, unknown> }
-  | { type: 'rpc-result'; id: number; ok: true; value: unknown }
-  | { type: 'rpc-result'; id: number; ok: false; message: string };
+/** Host → worker requests. */
+export const WorkerRequests = {
+  /** Answers once the backend has opened its cache (or fails with why it could not). */
+  ready: new RequestType0<{ recoveredCache: { corruptPath: string } | null }, void>('backend/ready'),
+  /** One protocol request; the worker's dispatcher validates it. A cancelled token stops a sync. */
+  request: new RequestType<{ channel: string; payload: unknown }, Envelope, void>('backend/request'),
+  flush: new RequestType0<void, void>('backend/flush'),
+  clearCache: new RequestType0<void, void>('backend/clearCache'),
+  dailyBriefing: new RequestType<{ since: number | null; timeZone?: string }, string, void>('backend/dailyBriefing'),
+  diagnostics: new RequestType0<BackendDiagnostics, void>('backend/diagnostics'),
+  dispose: new RequestType0<void, void>('backend/dispose'),
+} as const;
 
-export type FromWorker =
-  | { type: 'ready'; recoveredCache: { corruptPath: string } | null }
-  | { type: 'failed'; message: string }
-  | { type: 'result'; id: number; ok: true; value: unknown }
-  | { type: 'result'; id: number; ok: false; error: ErrorInfo }
-  | { type: 'push'; channel: string; payload: unknown }
-  | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string }
-  | { type: 'api-call'; entry: ApiCallLog }
-  | { type: 'rpc'; id: number; target: 'secrets' | 'settings'; method: string; args: unknown[] };
+/** Host → worker notifications. */
+export const HostNotifications = {
+  /** The host's token or settings changed; sent one way, never asked for. */
+  settingsChanged: new NotificationType<ConnectionSettings>('host/settingsChanged'),
+  cancelSync: new NotificationType<{ kind?: SyncKind }>('host/cancelSync'),
+} as const;
+
+/** Worker → host notifications (the only traffic in that direction). */
+export const WorkerNotifications = {
+  push: new NotificationType<{ channel: string; payload: unknown }>('worker/push'),
+  log: new NotificationType<{ level: 'debug' | 'info' | 'warn' | 'error'; message: string }>('worker/log'),
+  apiCall: new NotificationType<ApiCallLog>('worker/apiCall'),
+} as const;

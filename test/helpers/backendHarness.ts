@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createBackend, type Backend, type BackendOptions } from '../../src/backend';
+import { SETTING_LOCATION_ID } from '../../src/handlers/context';
 import type { Envelope } from '../../src/protocol/envelope';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/server';
 
@@ -53,7 +54,7 @@ export async function startHarness(
   const settings = new MemorySettings();
   if (options.configured !== false) {
     secrets.values.set('ghl.api-token', sandbox.token);
-    settings.values.set('ghl.location-id', sandbox.locationId);
+    settings.values.set(SETTING_LOCATION_ID, sandbox.locationId);
   }
   const pushes: Harness['pushes'] = [];
   const logs: string[] = [];

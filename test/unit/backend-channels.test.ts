@@ -168,7 +168,7 @@ describe('backend channels against the sandbox', () => {
   it('settings-set stores the token in secrets only and resets the client', async () => {
     const view = await h.data('ext-ghl:settings-set', { defaultPipeline: 'Sales Pipeline' });
     assert.equal(view.defaultPipeline, 'Sales Pipeline');
-    assert.equal(h.settings.get('ghl.default-pipeline'), 'Sales Pipeline');
+    assert.equal(h.settings.get('ghl.defaultPipeline'), 'Sales Pipeline');
     for (const value of h.settings.values.values()) assert.notEqual(value, h.sandbox.token);
     await h.data('ext-ghl:settings-set', { token: 'pit-wrong-token-0000' });
     const denied = await h.backend.request('ext-ghl:connection-test', {});

@@ -4,44 +4,66 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
+import { Worker } from 'node:worker_threads';
+import { CancellationTokenSource } from 'vscode-jsonrpc/node';
+import type { ConnectionSettings } from '../../src/protocol/connection';
 import { createWorkerBackend, type WorkerBackend } from '../../src/worker/client';
-import { MemorySecrets, MemorySettings } from '../helpers/backendHarness';
 import { startSandbox, type Sandbox } from '../sandbox/server';
+
+const workerPath = path.join(__dirname, '../helpers/worker-bootstrap.cjs');
+
+/** Every message the host receives from any worker thread while the test runs. */
+const fromWorker: unknown[] = [];
+let lastWorker: Worker | undefined;
+const originalEmit = Worker.prototype.emit;
 
 describe('backend in a worker thread', () => {
   let sandbox: Sandbox;
   let backend: WorkerBackend;
   let storageDir: string;
-  const secrets = new MemorySecrets();
-  const settings = new MemorySettings();
+  let connection: ConnectionSettings;
   const pushes: Array<{ channel: string; payload: any }> = [];
 
   before(async () => {
+    Worker.prototype.emit = function (this: Worker, event: string | symbol, ...args: unknown[]) {
+      if (event === 'message') {
+        fromWorker.push(args[0]);
+        lastWorker = this;
+      }
+      return originalEmit.call(this, event, ...args);
+    } as typeof Worker.prototype.emit;
     sandbox = await startSandbox({ contacts: 3000, opportunities: 120 });
     storageDir = mkdtempSync(path.join(tmpdir(), 'ghl-worker-'));
+    connection = { token: sandbox.token, locationId: sandbox.locationId, defaultPipeline: null, apiBaseUrl: sandbox.url };
     backend = await createWorkerBackend({
-      workerPath: path.join(__dirname, '../helpers/worker-bootstrap.cjs'),
+      workerPath,
       storageDir,
-      secrets,
-      settings,
-      apiBaseUrl: sandbox.url,
+      connection,
       persistDebounceMs: 50,
       onPush: (channel, payload) => pushes.push({ channel, payload }),
     });
   });
   after(async () => {
+    Worker.prototype.emit = originalEmit;
     await backend.dispose();
     await sandbox.close();
     rmSync(storageDir, { recursive: true, force: true });
   });
 
-  it('reads and writes secrets and settings on the host side', async () => {
-    const view = await backend.request('ext-ghl:settings-set', { token: sandbox.token, locationId: sandbox.locationId });
-    assert.equal(view.success, true);
-    assert.equal(secrets.values.get('ghl.api-token'), sandbox.token);
-    assert.equal(settings.get('ghl.location-id'), sandbox.locationId);
+  it('reaches GHL with the settings the host gave it, and shows the token masked', async () => {
     const test = await backend.request('ext-ghl:connection-test', {});
     assert.equal(test.success && (test.data as any).locationName, 'Sandbox Realty');
+    const view = await backend.request('ext-ghl:settings-get', {});
+    assert.ok(view.success);
+    assert.deepEqual(view.data, { token: `${sandbox.token.slice(0, 4)}…${sandbox.token.slice(-4)}`, locationId: sandbox.locationId, defaultPipeline: null, configured: true });
+  });
+
+  it('leaves the settings to the host: settings-set in the worker is refused, nothing changes', async () => {
+    const response = await backend.request('ext-ghl:settings-set', { locationId: 'elsewhere' });
+    assert.equal(!response.success && response.error.code, 'INTERNAL');
+    assert.match(!response.success ? response.error.message : '', /kept by the extension host/);
+    const view = await backend.request('ext-ghl:settings-get', {});
+    assert.equal(view.success && (view.data as any).locationId, sandbox.locationId);
   });
 
   it('syncs with progress pushes while the host event loop stays free', async () => {
@@ -61,30 +83,75 @@ describe('backend in a worker thread', () => {
     assert.ok(delay.max / 1e6 < 100, `host stall ${delay.max / 1e6} ms`);
   });
 
-  it('picks up settings changed on the host', async () => {
-    settings.values.set('ghl.location-id', 'someone-else');
-    backend.refreshSettings();
+  it('receives changed settings one way and never sends the host a request', async () => {
+    const before = fromWorker.length;
+    backend.updateSettings({ ...connection, locationId: 'someone-else' });
     const denied = await backend.request('ext-ghl:connection-test', {});
     assert.equal(!denied.success && denied.error.code, 'FORBIDDEN');
-    settings.values.set('ghl.location-id', sandbox.locationId);
-    backend.refreshSettings();
+    backend.updateSettings({ ...connection, token: 'pit-not-the-right-token' });
+    const rejected = await backend.request('ext-ghl:connection-test', {});
+    assert.equal(!rejected.success && rejected.error.code, 'AUTH');
+    backend.updateSettings(connection);
     assert.equal((await backend.request('ext-ghl:connection-test', {})).success, true);
+
+    const received = fromWorker.slice(before) as Array<Record<string, unknown>>;
+    assert.ok(received.length >= 3, 'the worker answered');
+    // JSON-RPC: a request has a method and an id; the worker only answers (id) and notifies (method).
+    const requests = fromWorker.filter((m) => typeof m === 'object' && m !== null && 'method' in m && 'id' in m);
+    assert.deepEqual(requests, []);
+  });
+
+  it('stops a sync when its request is cancelled, keeping what was fetched', async () => {
+    const slow = await startSandbox({ contacts: 3000, opportunities: 0, latencyMs: 40 });
+    const dir = mkdtempSync(path.join(tmpdir(), 'ghl-worker-'));
+    const source = new CancellationTokenSource();
+    let progress = 0;
+    const other = await createWorkerBackend({
+      workerPath,
+      storageDir: dir,
+      connection: { token: slow.token, locationId: slow.locationId, defaultPipeline: null, apiBaseUrl: slow.url },
+      onPush: (channel) => {
+        if (channel === 'ext-ghl:sync-progress' && ++progress === 1) source.cancel();
+      },
+    });
+    try {
+      const response = await other.request('ext-ghl:contacts-sync', {}, source.token);
+      assert.equal(!response.success && response.error.code, 'CANCELLED');
+      const list = await other.request('ext-ghl:contacts-list', { limit: 1 });
+      const total = list.success ? (list.data as any).total : -1;
+      assert.ok(total > 0 && total < 3000, `kept ${total} of 3000`);
+    } finally {
+      await other.dispose();
+      await slow.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('says when its worker has stopped, and still answers with an envelope', async () => {
     const otherDir = mkdtempSync(path.join(tmpdir(), 'ghl-worker-'));
-    const other = await createWorkerBackend({
-      workerPath: path.join(__dirname, '../helpers/worker-bootstrap.cjs'),
-      storageDir: otherDir,
-      secrets,
-      settings,
-      apiBaseUrl: sandbox.url,
-    });
+    const other = await createWorkerBackend({ workerPath, storageDir: otherDir, connection });
     assert.equal(other.alive, true);
     await other.dispose();
     assert.equal(other.alive, false);
     const response = await other.request('ext-ghl:settings-get', {});
     assert.equal(!response.success && response.error.code, 'INTERNAL');
+    rmSync(otherDir, { recursive: true, force: true });
+  });
+
+  it('answers INTERNAL envelopes for requests in flight when the worker dies', async () => {
+    const otherDir = mkdtempSync(path.join(tmpdir(), 'ghl-worker-'));
+    const other = await createWorkerBackend({ workerPath, storageDir: otherDir, connection });
+    // The thread that answered `ready` last is this backend's.
+    const thread = lastWorker!;
+    const inFlight = other.request('ext-ghl:contacts-sync', { full: true });
+    // What an out-of-memory kill or a native crash looks like from the host.
+    await thread.terminate();
+    const response = await inFlight;
+    assert.equal(!response.success && response.error.code, 'INTERNAL');
+    assert.equal(other.alive, false);
+    const later = await other.request('ext-ghl:contacts-list', {});
+    assert.equal(!later.success && later.error.code, 'INTERNAL');
+    await other.dispose();
     rmSync(otherDir, { recursive: true, force: true });
   });
 

@@ -65,6 +65,22 @@ describe('GHL: configure and sync', () => {
     assert.equal(state.location.name, 'Sandbox Realty');
   });
 
+  it('a location changed in the settings (not through the protocol) reaches the backend', async () => {
+    const ghl = await api();
+    const connectionTest = () => ghl.request('ext-ghl:connection-test', {});
+    const config = () => vscode.workspace.getConfiguration('ghl');
+    await config().update('locationId', 'someone-else', vscode.ConfigurationTarget.Global);
+    try {
+      // The host sends the change to the worker on its own: nobody called settings-set.
+      const denied = await poll('connection-test with the other location', connectionTest, (r) => !r.success);
+      assert.equal(!denied.success && denied.error.code, 'FORBIDDEN');
+      assert.equal((await call('ext-ghl:settings-get', {})).locationId, 'someone-else');
+    } finally {
+      await config().update('locationId', sandbox.locationId, vscode.ConfigurationTarget.Global);
+    }
+    await poll('connection-test with the sandbox location again', connectionTest, (r) => r.success);
+  });
+
   it('Test Connection reports a rejected token, and the command still returns', async () => {
     await clearNotifications();
     await control.fault({ method: 'GET', path: '/locations/{locationId}', status: 401 });

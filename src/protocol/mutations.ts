@@ -1,0 +1,26 @@
+import { EXT_GHL_IPC as C } from './channels';
+import type { RequestChannel } from './requests';
+
+/** The kinds of cached data a view can show, and so be told have changed. */
+export type DataKind = 'contacts' | 'opportunities' | 'pipelines';
+
+export const ALL_DATA_KINDS: readonly DataKind[] = ['contacts', 'opportunities', 'pipelines'];
+
+/** Channels whose success changes cached data, and what they change; every other channel only reads. */
+export const CHANNEL_MUTATIONS: { readonly [K in RequestChannel]?: readonly DataKind[] } = {
+  [C.CONTACTS_CREATE]: ['contacts'],
+  [C.CONTACTS_UPDATE]: ['contacts'],
+  [C.CONTACTS_DELETE]: ['contacts'],
+  [C.CONTACTS_SYNC]: ['contacts'],
+  [C.OPPS_CREATE]: ['opportunities'],
+  [C.OPPS_UPDATE]: ['opportunities'],
+  [C.OPPS_UPDATE_STATUS]: ['opportunities'],
+  [C.OPPS_DELETE]: ['opportunities'],
+  [C.OPPS_SYNC]: ['opportunities', 'pipelines'],
+  // Another location shows other rows.
+  [C.SETTINGS_SET]: ALL_DATA_KINDS,
+};
+
+export function dataChangedBy(channel: RequestChannel): readonly DataKind[] {
+  return CHANNEL_MUTATIONS[channel] ?? [];
+}

@@ -1,0 +1,35 @@
+import type * as vscode from 'vscode';
+import type { BackendHost } from '../backendHost';
+import type { ContactsTreeProvider } from '../contactsTree';
+import type { GhlDocuments } from '../documents';
+import { reportError } from '../errorReporter';
+import type { Logger } from '../logger';
+import type { PipelinesTreeProvider } from '../pipelinesTree';
+import type { ExtensionState } from '../state';
+import type { SyncRunner } from '../syncRunner';
+
+/** What the command handlers work with. */
+export interface CommandDeps {
+  context: vscode.ExtensionContext;
+  host: BackendHost;
+  logger: Logger;
+  state: ExtensionState;
+  contacts: ContactsTreeProvider;
+  pipelines: PipelinesTreeProvider;
+  sync: SyncRunner;
+  documents: GhlDocuments;
+  refreshViews(): void;
+  showBriefing(): Promise<void>;
+}
+
+/** Runs a command body; a failure is reported with its next steps, Retry running the body again. */
+export function guarded<A extends unknown[]>(what: string, logger: Logger, body: (...args: A) => Promise<unknown>): (...args: A) => Promise<void> {
+  const run = async (...args: A): Promise<void> => {
+    try {
+      await body(...args);
+    } catch (err) {
+      reportError(err, what, logger, () => run(...args));
+    }
+  };
+  return run;
+}

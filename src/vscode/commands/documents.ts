@@ -1,0 +1,21 @@
+import * as vscode from 'vscode';
+import { EXT_GHL_IPC } from '../../protocol/channels';
+import { guarded, type CommandDeps } from './deps';
+import { COMMANDS, type CommandTable } from './ids';
+import { renderAgenda } from './renderers';
+
+type DocumentCommands = Pick<CommandTable, 'ghl.showDailyBriefing' | 'ghl.showCalendar' | 'ghl.openChat'>;
+
+/** The briefing, the calendar and the chat: views of the CRM beside the code. */
+export function documentCommands({ host, logger, documents, showBriefing }: CommandDeps): DocumentCommands {
+  return {
+    [COMMANDS.showDailyBriefing]: guarded('Building the daily briefing', logger, () => showBriefing()),
+    [COMMANDS.showCalendar]: guarded('Loading the calendar', logger, async () => {
+      const [events, calendars] = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Loading GHL calendars…' }, () =>
+        Promise.all([host.call(EXT_GHL_IPC.CAL_EVENTS_LIST, {}), host.call(EXT_GHL_IPC.CALS_LIST, {})]),
+      );
+      await documents.show('calendar', 'Calendar', renderAgenda(events.items, new Map(calendars.items.map((c) => [c.id, c.name]))));
+    }),
+    [COMMANDS.openChat]: () => vscode.commands.executeCommand('ghl-chat.focus'),
+  };
+}

@@ -1,0 +1,86 @@
+import type { OpportunityStatus } from '../../protocol/entities';
+import type { ContactNode } from '../contactsTree';
+import type { OpportunityNode, PipelineNode, StageNode } from '../pipelinesTree';
+
+/**
+ * Every command the extension contributes (package.json `contributes.commands`, checked
+ * both ways by test/unit/command-ids.test.ts). Nothing here imports `vscode` at run time.
+ */
+export const COMMANDS = {
+  setApiToken: 'ghl.setApiToken',
+  setLocationId: 'ghl.setLocationId',
+  testConnection: 'ghl.testConnection',
+  syncContacts: 'ghl.syncContacts',
+  syncOpportunities: 'ghl.syncOpportunities',
+  syncAll: 'ghl.syncAll',
+  fullResync: 'ghl.fullResync',
+  cancelSync: 'ghl.cancelSync',
+  refreshViews: 'ghl.refreshViews',
+  searchContacts: 'ghl.searchContacts',
+  filterContacts: 'ghl.filterContacts',
+  clearContactsFilter: 'ghl.clearContactsFilter',
+  newContact: 'ghl.newContact',
+  showContact: 'ghl.showContact',
+  editContact: 'ghl.editContact',
+  deleteContact: 'ghl.deleteContact',
+  copyEmail: 'ghl.copyEmail',
+  copyPhone: 'ghl.copyPhone',
+  openInGhl: 'ghl.openInGhl',
+  showConversations: 'ghl.showConversations',
+  newOpportunity: 'ghl.newOpportunity',
+  setOpportunityStatus: 'ghl.setOpportunityStatus',
+  moveOpportunityStage: 'ghl.moveOpportunityStage',
+  openBoard: 'ghl.openBoard',
+  openChat: 'ghl.openChat',
+  showDailyBriefing: 'ghl.showDailyBriefing',
+  showCalendar: 'ghl.showCalendar',
+  showLog: 'ghl.showLog',
+  clearCache: 'ghl.clearCache',
+  loadMoreContacts: 'ghl.contacts.loadMore',
+} as const;
+
+export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
+
+/**
+ * The arguments each command is given: a tree node from a view's menu, a value from a
+ * keybinding, a task or another extension — or nothing from the Command Palette. They come
+ * from outside, so the handlers still check what they got.
+ */
+export interface CommandArgs {
+  'ghl.setApiToken': [token?: string];
+  'ghl.setLocationId': [locationId?: string];
+  'ghl.testConnection': [];
+  'ghl.syncContacts': [];
+  'ghl.syncOpportunities': [];
+  'ghl.syncAll': [];
+  'ghl.fullResync': [];
+  'ghl.cancelSync': [];
+  'ghl.refreshViews': [];
+  'ghl.searchContacts': [];
+  'ghl.filterContacts': [];
+  'ghl.clearContactsFilter': [];
+  'ghl.newContact': [];
+  'ghl.showContact': [node?: ContactNode];
+  'ghl.editContact': [node?: ContactNode];
+  'ghl.deleteContact': [node?: ContactNode];
+  'ghl.copyEmail': [node?: ContactNode];
+  'ghl.copyPhone': [node?: ContactNode];
+  'ghl.openInGhl': [node?: ContactNode];
+  'ghl.showConversations': [node?: ContactNode];
+  'ghl.newOpportunity': [node?: PipelineNode | StageNode];
+  'ghl.setOpportunityStatus': [node?: OpportunityNode, status?: OpportunityStatus];
+  'ghl.moveOpportunityStage': [node?: OpportunityNode, stageId?: string];
+  /** A node of the Pipelines view, or a pipeline id. */
+  'ghl.openBoard': [target?: PipelineNode | StageNode | OpportunityNode | string];
+  'ghl.openChat': [];
+  'ghl.showDailyBriefing': [];
+  'ghl.showCalendar': [];
+  'ghl.showLog': [];
+  'ghl.clearCache': [];
+  'ghl.contacts.loadMore': [];
+}
+
+export type CommandHandler<K extends CommandId> = (...args: CommandArgs[K]) => unknown;
+
+/** One handler per command: a missing or unknown id is a compile error. */
+export type CommandTable = { [K in CommandId]: CommandHandler<K> };

@@ -1,0 +1,22 @@
+import * as vscode from 'vscode';
+import { contactCommands } from './contacts';
+import type { CommandDeps } from './deps';
+import { documentCommands } from './documents';
+import type { CommandId, CommandTable } from './ids';
+import { opportunityCommands } from './opportunities';
+import { setupCommands } from './setup';
+import { syncCommands } from './sync';
+
+export type { CommandDeps } from './deps';
+
+/** Registers every contributed command; the table's type makes a missing one a compile error. */
+export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  const table: CommandTable = {
+    ...setupCommands(deps),
+    ...syncCommands(deps),
+    ...contactCommands(deps),
+    ...opportunityCommands(deps),
+    ...documentCommands(deps),
+  };
+  return (Object.keys(table) as CommandId[]).map((id) => vscode.commands.registerCommand(id, table[id]));
+}

@@ -1,0 +1,66 @@
+import { md, money } from '../../format';
+import type { Contact, Opportunity, Pipeline } from '../../protocol/entities';
+import type { CalendarEvent, Message } from '../../protocol/responses';
+import { contactLabel } from '../contactsTree';
+
+/** The Markdown documents the commands open; CRM text is always escaped (md). */
+
+/** A contact's details, tags, custom fields and opportunities. */
+export function renderContact(contact: Contact, opportunities: Opportunity[], pipelines: Pipeline[], fieldNames: Map<string, string>): string {
+  const lines = [`# ${md(contactLabel(contact))}`, ''];
+  const rows: Array<[string, string | null]> = [
+    ['Email', contact.email],
+    ['Phone', contact.phone],
+    ['Company', contact.companyName],
+    ['Address', [contact.address1, contact.city, contact.state, contact.postalCode].filter(Boolean).join(', ') || null],
+    ['Tags', contact.tags.join(', ') || null],
+    ['Added', contact.createdAt ? new Date(contact.createdAt).toLocaleString() : null],
+  ];
+  for (const [label, value] of rows) if (value) lines.push(`- **${label}:** ${md(value)}`);
+  const custom = contact.customFields.filter((f) => f.value !== null && f.value !== undefined && f.value !== '');
+  if (custom.length > 0) {
+    lines.push('', '## Custom fields', '');
+    for (const f of custom) lines.push(`- **${md(fieldNames.get(f.id) ?? f.id)}:** ${md(typeof f.value === 'string' ? f.value : JSON.stringify(f.value))}`);
+  }
+  lines.push('', '## Opportunities', '');
+  if (opportunities.length === 0) lines.push('None in the local cache.');
+  for (const o of opportunities) {
+    const pipeline = pipelines.find((p) => p.id === o.pipelineId);
+    const stage = pipeline?.stages.find((s) => s.id === o.pipelineStageId);
+    lines.push(`- ${md(o.name)} — ${money.format(o.monetaryValue)} · ${o.status}${pipeline ? ` · ${md(pipeline.name)} › ${md(stage?.name ?? '?')}` : ''}`);
+  }
+  lines.push('', `_From the local cache, synced ${new Date(contact.syncedAt).toLocaleString()}._`, '');
+  return lines.join('\n');
+}
+
+/** The next seven days of appointments, grouped by day. */
+export function renderAgenda(events: CalendarEvent[], calendarNames: Map<string, string>): string {
+  const lines = ['# Calendar — the next 7 days', ''];
+  if (events.length === 0) lines.push('No appointments in the next 7 days.');
+  let day = '';
+  for (const event of events) {
+    const start = new Date(event.startTime);
+    const end = new Date(event.endTime);
+    const heading = start.toLocaleDateString(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
+    if (heading !== day) {
+      day = heading;
+      lines.push(`## ${day}`, '', '| Time | Appointment | Calendar | Status |', '| --- | --- | --- | --- |');
+    }
+    const time = (d: Date) => d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+    lines.push(
+      `| ${time(start)}–${time(end)} | ${md(event.title ?? '(untitled)')} | ${md(calendarNames.get(event.calendarId) ?? '')} | ${md(event.appointmentStatus ?? '')} |`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** A conversation's messages, oldest first (GHL lists the newest first). */
+export function renderConversation(contact: Contact, newestFirst: Message[]): string {
+  const lines = [`# Conversation with ${md(contactLabel(contact))}`, ''];
+  for (const message of [...newestFirst].reverse()) {
+    const who = message.direction === 'outbound' ? 'You' : md(contactLabel(contact));
+    const when = message.dateAdded ? new Date(message.dateAdded).toLocaleString() : '';
+    lines.push(`**${who}** · ${when} · ${md(message.messageType ?? '')}`, '', `> ${(message.body ?? '').split('\n').map(md).join('  \n> ')}`, '');
+  }
+  return lines.join('\n');
+}
