@@ -94,6 +94,7 @@ async function assertValidRequests(app: OpenedPage): Promise<void> {
 }
 
 async function assertClean(app: OpenedPage): Promise<void> {
+  assert.deepEqual(await app.handshake(), { readyCount: 1, errors: [] }, 'one ready, before any request');
   assert.deepEqual(await app.violations(), [], 'no CSP violations');
   assert.deepEqual(app.errors, [], 'no console errors');
   assert.equal(await app.page.evaluate('window.__xss'), undefined, 'no injected script ran');
@@ -132,7 +133,8 @@ describe('board', () => {
       assert.equal(await hostile.locator('.card-title').textContent(), XSS_NAME);
       assert.equal(await hostile.locator('.card-contact').textContent(), XSS_CONTACT);
       assert.equal(await app.page.locator('#app img, #app script').count(), 0);
-      assert.match((await hostile.getAttribute('aria-label')) ?? '', /\$123,456\.78/);
+      // Whole dollars, as in the Pipelines tree and the briefing (src/format.ts).
+      assert.match((await hostile.getAttribute('aria-label')) ?? '', /\$123,457/);
       // Pipeline picker and the summary.
       assert.equal(await app.page.locator('[data-testid=board-pipeline-select]').evaluate((el) => (el as HTMLSelectElement).value), SALES.id);
       const sum = salesOpps.reduce((s, o) => s + o.monetaryValue, 0);
