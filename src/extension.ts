@@ -2,7 +2,7 @@ import { SECRET_TOKEN_KEY } from './handlers/context';
 import * as vscode from 'vscode';
 import type { Envelope } from './protocol/envelope';
 import { BackendHost } from './vscode/backendHost';
-import { BoardPanel } from './vscode/boardPanel';
+import { BoardPanel, registerBoardPanelSerializer } from './vscode/boardPanel';
 import { ChatViewProvider } from './vscode/chatView';
 import { registerCommands } from './vscode/commands';
 import { ContactsTreeProvider } from './vscode/contactsTree';
@@ -73,6 +73,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionMainAPI {
     pipelinesView,
     new SyncStatusBar(state),
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, new ChatViewProvider(context.extensionUri, backendHost, logger)),
+    registerBoardPanelSerializer(context, backendHost, logger),
     vscode.tasks.registerTaskProvider(TASK_TYPE, new GhlTaskProvider(briefing)),
     new BriefingScheduler(context, () => briefing.show(), () => state.configured),
     documents,

@@ -50,6 +50,8 @@ export interface BoardSummary {
 export interface BoardModelOptions {
   /** The pipeline the host opened the board on. */
   initialPipelineId?: string;
+  /** The filter of a restored board, when its page state is missing. */
+  initialFilter?: string;
   /** The webview state of an earlier page (a reload, a restored panel). */
   saved?: Partial<SavedBoardState>;
   persist?(state: SavedBoardState): void;
@@ -100,8 +102,8 @@ export class BoardModel {
     private readonly ipc: BoardIpc,
     private readonly options: BoardModelOptions = {},
   ) {
-    const savedFilter = options.saved?.filter;
-    this.filter = isStatusFilter(savedFilter) ? savedFilter : 'all';
+    const { saved, initialFilter } = options;
+    this.filter = isStatusFilter(saved?.filter) ? saved.filter : isStatusFilter(initialFilter) ? initialFilter : 'all';
     this.scheduleReload = debounce(() => {
       const pipelines = this.pendingPipelineReload;
       this.pendingPipelineReload = false;

@@ -15,15 +15,18 @@ import { getIpc, loadState, readInitialState, saveState } from '../shared/ipc';
 import './boardElement';
 import { BoardModel, type SavedBoardState } from './boardModel';
 
+/** From the host: the pipeline asked for, or the state of a board VS Code restored. */
 interface InitialState {
   pipelineId?: unknown;
+  filter?: unknown;
 }
 
 // The client posts `ready` when created; the model subscribes to pushes in this same task,
 // before the host's first message can arrive.
-const { pipelineId } = readInitialState<InitialState>();
+const { pipelineId, filter } = readInitialState<InitialState>();
 const model = new BoardModel(getIpc(), {
   initialPipelineId: typeof pipelineId === 'string' ? pipelineId : undefined,
+  initialFilter: typeof filter === 'string' ? filter : undefined,
   saved: loadState<SavedBoardState>(),
   persist: (state) => saveState(state),
 });
