@@ -99,19 +99,16 @@ export class WebviewBridge implements vscode.Disposable {
         }
         // Only a page that listens sends requests (its client says ready first).
         this.pageReady();
+        const page = this.page;
         const response = await host.request(message.channel, message.payload);
         if (!response.success && response.error.code !== 'VALIDATION') {
           logger.warn(`${name}: ${message.channel} failed: ${response.error.code} ${response.error.message}`, 'webview');
         }
-        if (this.ready) this.send({ id: message.id, response });
+        // The page that asked is gone: nobody is left to read the reply.
+        if (this.ready && page === this.page) this.send({ id: message.id, response });
       }),
       host.onPush((event) => this.push({ push: event.channel, payload: event.payload } as PushMessage)),
     ];
-  }
-
-  /** Whether the current page has said it listens. */
-  get isReady(): boolean {
-    return this.ready;
   }
 
   /** Posts a push now, or once the page is ready. */

@@ -1,5 +1,7 @@
-// An open Opportunities board comes back through its WebviewPanelSerializer, on the pipeline
-// and with the status filter its page saved (webview setState), connected to the backend.
+// The board across page reloads. (1) A hidden board's page is thrown away (no
+// retainContextWhenHidden): what the host sends meanwhile waits for the next page's `ready`.
+// (2) An open board comes back through its WebviewPanelSerializer, on the pipeline and with
+// the status filter its page saved (webview setState), connected to the backend.
 //
 // "Developer: Reload Window" cannot be run from inside this suite: the reload ends the
 // extension host the suite runs in, and the reloaded window would start the whole suite again
@@ -47,8 +49,9 @@ function tabLabels(): string[] {
   return vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
 }
 
-describe('GHL: the board comes back through its serializer', () => {
+describe('GHL: the board across page reloads', () => {
   let pipeline: Pipeline;
+  let first: Pipeline;
   let openCount: number;
 
   before(async function () {
@@ -57,9 +60,30 @@ describe('GHL: the board comes back through its serializer', () => {
     assert.ok(items.length >= 2, 'the sandbox has two pipelines');
     // Not the first: a board without saved state opens on that one.
     pipeline = items[1]!;
+    first = items[0]!;
     const open = await call<{ total: number }>('ext-ghl:opps-list', { pipelineId: pipeline.id, status: 'open', limit: 1 });
     openCount = open.total;
     assert.ok(openCount > 0, `${pipeline.name} has open opportunities`);
+  });
+
+  it('a hidden board, shown again on another pipeline, gets the message the host held for its new page', async function () {
+    this.timeout(40_000);
+    await vscode.commands.executeCommand('ghl.openBoard', first.id);
+    await poll('the board on the first pipeline', readBoard, (b) => b.pipeline === first.id && b.cards > 0);
+    // Another editor in the same group hides the board: VS Code throws its page away.
+    const doc = await vscode.workspace.openTextDocument({ content: 'hides the board' });
+    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Active, preview: false });
+    await poll('the board to be hidden', () => bridge.count('[data-testid="board-card"]', { webview: BOARD, timeout: 300 }).catch(() => 0), (n) => n === 0);
+    try {
+      // Reveals the board (its page starts loading) and sends "show this pipeline" at once.
+      await vscode.commands.executeCommand('ghl.openBoard', pipeline.id);
+      const shown = await poll('the board on the pipeline asked for', readBoard, (b) => b.pipeline === pipeline.id && b.cards > 0, 15_000);
+      const stageNames = [...pipeline.stages].sort((a, b) => a.position - b.position).map((s) => s.name);
+      assert.deepEqual(shown.columns, stageNames);
+    } finally {
+      await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Active });
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
   });
 
   it('reopens on the saved pipeline and filter, shows its cards and talks to the backend', async function () {
