@@ -194,6 +194,8 @@ describe('board', () => {
       assert.equal(await stageOfCard(page, card.id), 'st-appt', 'rolled back');
       assert.equal((await column(page, 'st-offer')).count, String(expected.get('st-offer')!.count));
       assert.equal((await column(page, 'st-offer')).total, usd(expected.get('st-offer')!.total));
+      await page.mouse.move(0, 0);
+      await screenshot(page, 'webview-board-error.png');
       await page.locator('[data-testid=board-error-dismiss]').click();
       assert.ok(await banner.isHidden());
       await assertValidRequests(app);
