@@ -4,7 +4,7 @@ import { PUSH_CHANNELS, type PushChannel } from './protocol/channels';
 import type { Envelope } from './protocol/envelope';
 import { BackendHost } from './vscode/backendHost';
 import { HostSettings } from './vscode/hostSettings';
-import { BoardPanel } from './vscode/boardPanel';
+import { BoardPanel, registerBoardPanelSerializer } from './vscode/boardPanel';
 import { ChatViewProvider } from './vscode/chatView';
 import { registerCommands } from './vscode/commands';
 import { ContactsTreeProvider } from './vscode/contactsTree';
@@ -80,6 +80,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionMainAPI {
     // The provider too, not only its registration: it owns the chat view's bridge.
     chat,
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, chat),
+    registerBoardPanelSerializer(context, backendHost, logger),
     vscode.tasks.registerTaskProvider(TASK_TYPE, new GhlTaskProvider(briefing)),
     new BriefingScheduler(context, () => briefing.show(), () => state.configured),
     documents,

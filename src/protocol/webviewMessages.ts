@@ -15,6 +15,16 @@ export interface WebviewRequest {
   payload: unknown;
 }
 
+/**
+ * Webview → host, once per page, as soon as the page listens for messages. The host posts
+ * nothing to a page before it (it queues instead): a message posted earlier would be lost.
+ */
+export interface WebviewReady {
+  type: 'ready';
+}
+
+export type WebviewToHost = WebviewRequest | WebviewReady;
+
 /** Host → webview: the answer to one request. */
 export interface WebviewReply {
   id: string;

@@ -1,18 +1,38 @@
 import * as vscode from 'vscode';
+import { OPPORTUNITY_STATUSES } from '../protocol/entities';
 import type { BackendHost } from './backendHost';
 import type { Logger } from './logger';
-import { bridgeWebview, renderWebviewHtml, webviewOptions } from './webviewBridge';
+import { WebviewBridge, renderWebviewHtml, webviewOptions } from './webviewBridge';
+
+/** What the board's page keeps in its webview state (SavedBoardState in the webview). */
+export interface RestoredBoardState {
+  pipelineId?: string;
+  filter?: string;
+}
+
+const FILTERS: readonly string[] = ['all', ...OPPORTUNITY_STATUSES];
+
+/** Reads a restored panel's saved state, which comes from the webview: never trusted as is. */
+export function restoredBoardState(state: unknown): RestoredBoardState {
+  if (typeof state !== 'object' || state === null) return {};
+  const { pipelineId, filter } = state as Record<string, unknown>;
+  const restored: RestoredBoardState = {};
+  if (typeof pipelineId === 'string' && pipelineId.length > 0 && pipelineId.length <= 200) restored.pipelineId = pipelineId;
+  if (typeof filter === 'string' && FILTERS.includes(filter)) restored.filter = filter;
+  return restored;
+}
 
 /** The Opportunities board: one panel per window, revealed and pointed at a pipeline. */
 export class BoardPanel implements vscode.Disposable {
   static readonly viewType = 'ghl-workspace';
   private static current: BoardPanel | undefined;
+  private readonly bridge: WebviewBridge;
   private readonly disposables: vscode.Disposable[] = [];
 
   static show(extensionUri: vscode.Uri, host: BackendHost, logger: Logger, pipelineId?: string): BoardPanel {
     if (BoardPanel.current) {
       BoardPanel.current.panel.reveal();
-      if (pipelineId) void BoardPanel.current.panel.webview.postMessage({ push: 'host:show-pipeline', payload: { pipelineId } });
+      if (pipelineId) BoardPanel.current.bridge.push({ push: 'host:show-pipeline', payload: { pipelineId } });
       return BoardPanel.current;
     }
     const panel = vscode.window.createWebviewPanel(
@@ -22,7 +42,23 @@ export class BoardPanel implements vscode.Disposable {
       // No retainContextWhenHidden: the board reloads from the cache in milliseconds.
       webviewOptions(extensionUri),
     );
-    BoardPanel.current = new BoardPanel(panel, extensionUri, host, logger, pipelineId);
+    BoardPanel.current = new BoardPanel(panel, extensionUri, host, logger, pipelineId ? { pipelineId } : {});
+    return BoardPanel.current;
+  }
+
+  /**
+   * A board VS Code brings back (after a window reload) with the state its page saved. The
+   * page gets that state back from getState() too; it also goes into the page's initial
+   * state, so the board comes back on the same pipeline and filter either way.
+   */
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, host: BackendHost, logger: Logger, state: unknown): BoardPanel {
+    if (BoardPanel.current) {
+      // One board per window: keep the one already open.
+      panel.dispose();
+      return BoardPanel.current;
+    }
+    panel.webview.options = webviewOptions(extensionUri);
+    BoardPanel.current = new BoardPanel(panel, extensionUri, host, logger, restoredBoardState(state));
     return BoardPanel.current;
   }
 
@@ -31,16 +67,23 @@ export class BoardPanel implements vscode.Disposable {
     extensionUri: vscode.Uri,
     host: BackendHost,
     logger: Logger,
-    pipelineId?: string,
+    initialState: RestoredBoardState,
   ) {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'ghl.svg');
-    panel.webview.html = renderWebviewHtml(panel.webview, extensionUri, 'board', 'Opportunities', pipelineId ? { pipelineId } : {});
-    this.disposables.push(bridgeWebview(panel.webview, host, logger, 'board'));
+    this.bridge = new WebviewBridge(panel.webview, host, logger, 'board');
+    this.disposables.push(
+      this.bridge,
+      // Hidden without retainContextWhenHidden, the page is thrown away; the next one says ready.
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.bridge.pageDiscarded();
+      }),
+    );
+    panel.webview.html = renderWebviewHtml(panel.webview, extensionUri, 'board', 'Opportunities', initialState);
     panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
   }
 
   dispose(): void {
-    BoardPanel.current = undefined;
+    if (BoardPanel.current === this) BoardPanel.current = undefined;
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }
@@ -48,4 +91,38 @@ export class BoardPanel implements vscode.Disposable {
   static disposeCurrent(): void {
     BoardPanel.current?.dispose();
   }
+}
+
+/** Test-only command (registered in ExtensionMode.Test): runs the registered serializer's revive. */
+export const REVIVE_BOARD_TEST_COMMAND = 'ghl.test.reviveBoard';
+
+/**
+ * Lets VS Code bring an open board back after "Developer: Reload Window": register at
+ * activation, with `onWebviewPanel:ghl-workspace` in package.json so VS Code activates the
+ * extension for it. Under the extension tests a window cannot be reloaded without ending the
+ * test run, so there a command hands the same serializer a new panel and a saved state, as
+ * VS Code does after a reload.
+ */
+export function registerBoardPanelSerializer(context: vscode.ExtensionContext, host: BackendHost, logger: Logger): vscode.Disposable {
+  const serializer: vscode.WebviewPanelSerializer = {
+    async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+      BoardPanel.revive(panel, context.extensionUri, host, logger, state);
+    },
+  };
+  const registrations = [vscode.window.registerWebviewPanelSerializer(BoardPanel.viewType, serializer)];
+  if (context.extensionMode === vscode.ExtensionMode.Test) {
+    registrations.push(
+      vscode.commands.registerCommand(REVIVE_BOARD_TEST_COMMAND, async (state: unknown) => {
+        // What VS Code does: a panel of the view type with the options it kept, then deserialize.
+        const panel = vscode.window.createWebviewPanel(
+          BoardPanel.viewType,
+          'Opportunities',
+          vscode.ViewColumn.Active,
+          webviewOptions(context.extensionUri),
+        );
+        await serializer.deserializeWebviewPanel(panel, state);
+      }),
+    );
+  }
+  return vscode.Disposable.from(...registrations);
 }

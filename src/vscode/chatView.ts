@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 import type { BackendHost } from './backendHost';
 import type { Logger } from './logger';
-import { bridgeWebview, renderWebviewHtml, webviewOptions } from './webviewBridge';
+import { WebviewBridge, renderWebviewHtml, webviewOptions } from './webviewBridge';
 
 /** The Chat view in the panel area. Its history lives in the webview's own state. */
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewType = 'ghl-chat';
-  private bridge: vscode.Disposable | undefined;
+  private view: vscode.Disposable | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -15,17 +15,27 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   ) {}
 
   resolveWebviewView(view: vscode.WebviewView): void {
+    this.view?.dispose();
     view.webview.options = webviewOptions(this.extensionUri);
-    view.webview.html = renderWebviewHtml(view.webview, this.extensionUri, 'chat', 'Chat');
-    this.bridge?.dispose();
-    this.bridge = bridgeWebview(view.webview, this.host, this.logger, 'chat');
+    // Before the page exists, so its `ready` is not missed.
+    const bridge = new WebviewBridge(view.webview, this.host, this.logger, 'chat');
+    const subscriptions = vscode.Disposable.from(
+      bridge,
+      // Hidden without retainContextWhenHidden, the page is thrown away; the next one says ready.
+      view.onDidChangeVisibility(() => {
+        if (!view.visible) bridge.pageDiscarded();
+      }),
+    );
+    this.view = subscriptions;
     view.onDidDispose(() => {
-      this.bridge?.dispose();
-      this.bridge = undefined;
+      subscriptions.dispose();
+      if (this.view === subscriptions) this.view = undefined;
     });
+    view.webview.html = renderWebviewHtml(view.webview, this.extensionUri, 'chat', 'Chat');
   }
 
   dispose(): void {
-    this.bridge?.dispose();
+    this.view?.dispose();
+    this.view = undefined;
   }
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { HostToWebview, WebviewRequest } from '../protocol/webviewMessages';
+import type { HostToWebview, PushMessage, WebviewReady, WebviewRequest } from '../protocol/webviewMessages';
 import type { BackendHost } from './backendHost';
 import type { Logger } from './logger';
 
@@ -56,25 +56,109 @@ function isRequest(message: unknown): message is WebviewRequest {
   return typeof m.id === 'string' && m.id.length <= 100 && typeof m.channel === 'string';
 }
 
+function isReady(message: unknown): message is WebviewReady {
+  return typeof message === 'object' && message !== null && (message as Record<string, unknown>).type === 'ready';
+}
+
 /**
  * Connects one webview to the backend: requests in, one reply per id out, protocol pushes
  * forwarded. Payloads are validated by the backend against the channel's schema, so the
  * webview can do nothing the protocol does not allow.
+ *
+ * Nothing is posted to a page before it said `ready` (a message posted earlier is lost).
+ * A page that is thrown away (hidden without retainContextWhenHidden, or a post VS Code
+ * could not deliver) is not ready again until its next page says so. Meanwhile pushes wait,
+ * only the latest of each kind: the new page loads its data afresh anyway, and only the
+ * last "show this pipeline" or progress still means anything. Replies to a page that is
+ * gone are dropped.
  */
-export function bridgeWebview(webview: vscode.Webview, host: BackendHost, logger: Logger, name: string): vscode.Disposable {
-  const post = (message: HostToWebview) => void webview.postMessage(message);
-  return vscode.Disposable.from(
-    webview.onDidReceiveMessage(async (message: unknown) => {
-      if (!isRequest(message)) {
-        logger.warn(`Ignored a malformed message from the ${name} webview.`, 'webview');
-        return;
+export class WebviewBridge implements vscode.Disposable {
+  private ready = false;
+  /** Counts pages (each says ready once), so a late "not delivered" of an old page is ignored. */
+  private page = 0;
+  private readonly waiting = new Map<PushMessage['push'], PushMessage>();
+  private readonly disposables: vscode.Disposable[];
+
+  constructor(
+    private readonly webview: vscode.Webview,
+    host: BackendHost,
+    private readonly logger: Logger,
+    private readonly name: string,
+  ) {
+    this.disposables = [
+      webview.onDidReceiveMessage(async (message: unknown) => {
+        if (isReady(message)) {
+          this.page++;
+          this.ready = false;
+          this.pageReady();
+          return;
+        }
+        if (!isRequest(message)) {
+          logger.warn(`Ignored a malformed message from the ${name} webview.`, 'webview');
+          return;
+        }
+        // Only a page that listens sends requests (its client says ready first).
+        this.pageReady();
+        const page = this.page;
+        const response = await host.forward(message.channel, message.payload);
+        if (!response.success && response.error.code !== 'VALIDATION') {
+          logger.warn(`${name}: ${message.channel} failed: ${response.error.code} ${response.error.message}`, 'webview');
+        }
+        // The page that asked is gone: nobody is left to read the reply.
+        if (this.ready && page === this.page) this.send({ id: message.id, response });
+      }),
+      host.onPush((event) => this.push({ push: event.channel, payload: event.payload } as PushMessage)),
+    ];
+  }
+
+  /** Posts a push now, or once the page is ready. */
+  push(message: PushMessage): void {
+    if (this.ready) this.send(message);
+    else this.hold(message);
+  }
+
+  /** The page is gone (e.g. its panel was hidden): hold everything for the next one. */
+  pageDiscarded(): void {
+    this.page++;
+    this.ready = false;
+  }
+
+  dispose(): void {
+    this.ready = false;
+    this.waiting.clear();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+
+  private pageReady(): void {
+    if (this.ready) return;
+    this.ready = true;
+    const held = [...this.waiting.values()];
+    this.waiting.clear();
+    for (const message of held) this.send(message);
+  }
+
+  private hold(message: PushMessage): void {
+    if (message.push === 'host:data-changed') {
+      const earlier = this.waiting.get('host:data-changed');
+      if (earlier?.push === 'host:data-changed') {
+        const kinds = [...new Set([...earlier.payload.kinds, ...message.payload.kinds])];
+        message = { push: 'host:data-changed', payload: { kinds } };
       }
-      const response = await host.forward(message.channel, message.payload);
-      if (!response.success && response.error.code !== 'VALIDATION') {
-        logger.warn(`${name}: ${message.channel} failed: ${response.error.code} ${response.error.message}`, 'webview');
-      }
-      post({ id: message.id, response });
-    }),
-    host.onPush((event) => post({ push: event.channel, payload: event.payload } as HostToWebview)),
-  );
+    }
+    this.waiting.delete(message.push); // keeps the order of arrival of the latest ones
+    this.waiting.set(message.push, message);
+  }
+
+  private send(message: HostToWebview): void {
+    const page = this.page;
+    this.webview.postMessage(message).then(
+      (delivered) => {
+        if (delivered || page !== this.page) return;
+        // VS Code dropped it: the page is not alive. A push waits for the next page.
+        this.ready = false;
+        if ('push' in message) this.hold(message);
+      },
+      (err: unknown) => this.logger.warn(`${this.name}: could not post to the webview: ${String(err)}`, 'webview'),
+    );
+  }
 }

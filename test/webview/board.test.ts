@@ -94,6 +94,7 @@ async function assertValidRequests(app: OpenedPage): Promise<void> {
 }
 
 async function assertClean(app: OpenedPage): Promise<void> {
+  assert.deepEqual(await app.handshake(), { readyCount: 1, errors: [] }, 'one ready, before any request');
   assert.deepEqual(await app.violations(), [], 'no CSP violations');
   assert.deepEqual(app.errors, [], 'no console errors');
   assert.equal(await app.page.evaluate('window.__xss'), undefined, 'no injected script ran');
@@ -132,7 +133,8 @@ describe('board', () => {
       assert.equal(await hostile.locator('.card-title').textContent(), XSS_NAME);
       assert.equal(await hostile.locator('.card-contact').textContent(), XSS_CONTACT);
       assert.equal(await app.page.locator('#app img, #app script').count(), 0);
-      assert.match((await hostile.getAttribute('aria-label')) ?? '', /\$123,456\.78/);
+      // Whole dollars, as in the Pipelines tree and the briefing (src/format.ts).
+      assert.match((await hostile.getAttribute('aria-label')) ?? '', /\$123,457/);
       // Pipeline picker and the summary.
       assert.equal(await app.page.locator('[data-testid=board-pipeline-select]').evaluate((el) => (el as HTMLSelectElement).value), SALES.id);
       const sum = salesOpps.reduce((s, o) => s + o.monetaryValue, 0);
@@ -192,6 +194,8 @@ describe('board', () => {
       assert.equal(await stageOfCard(page, card.id), 'st-appt', 'rolled back');
       assert.equal((await column(page, 'st-offer')).count, String(expected.get('st-offer')!.count));
       assert.equal((await column(page, 'st-offer')).total, usd(expected.get('st-offer')!.total));
+      await page.mouse.move(0, 0);
+      await screenshot(page, 'webview-board-error.png');
       await page.locator('[data-testid=board-error-dismiss]').click();
       assert.ok(await banner.isHidden());
       await assertValidRequests(app);
@@ -369,6 +373,54 @@ describe('board', () => {
       await assertClean(app);
     } finally {
       await app.close();
+    }
+  });
+
+  it('saves the pipeline and the filter in the webview state, and a new page (a restored panel) starts from them', async () => {
+    const app = await openApp(browser, built, { app: 'board', fixtures: withBulk });
+    const { page } = app;
+    const saved = () => page.evaluate(() => JSON.parse(sessionStorage.getItem('vscode-state') ?? 'null'));
+    const picker = () => page.locator('[data-testid=board-pipeline-select]').evaluate((el) => (el as HTMLSelectElement).value);
+    const filter = () => page.locator('[data-testid=board-status-filter]').evaluate((el) => (el as HTMLSelectElement).value);
+    try {
+      await waitForCards(page, salesOpps.length);
+      assert.deepEqual(await saved(), { pipelineId: SALES.id, filter: 'all' });
+      await pickOption(page, 'board-status-filter', 'Won');
+      const won = salesOpps.filter((o) => o.status === 'won').length;
+      await waitForCards(page, won);
+      assert.deepEqual(await saved(), { pipelineId: SALES.id, filter: 'won' });
+      await pickOption(page, 'board-pipeline-select', XSS_PIPELINE);
+      await page.waitForFunction(() => document.querySelector('[data-testid=board-column]')?.getAttribute('data-stage-id') === 'bk-a');
+      assert.deepEqual(await saved(), { pipelineId: BULK.id, filter: 'won' });
+
+      // The page is thrown away and a new one starts with that state (getState()).
+      await page.reload({ waitUntil: 'domcontentloaded' });
+      const wonBulk = totalsByStage(bulkOpportunities(), 'won');
+      await page.waitForFunction(() => document.querySelector('[data-testid=board-column]')?.getAttribute('data-stage-id') === 'bk-a');
+      await waitForCards(page, [...wonBulk.values()].reduce((sum, t) => sum + Math.min(200, t.count), 0));
+      assert.equal(await picker(), BULK.id);
+      assert.equal(await filter(), 'won');
+      for (const col of await columns(page)) assert.equal(col.count, wonBulk.get(col.stageId)!.count.toLocaleString('en-US'));
+      // The new page asked only for the saved pipeline's opportunities.
+      const lists = await waitForPosted(app, 'ext-ghl:opps-list', 3);
+      assert.deepEqual([...new Set(lists.map((m) => (m.payload as { pipelineId: string }).pipelineId))], [BULK.id]);
+      await assertClean(app);
+    } finally {
+      await app.close();
+    }
+
+    // A panel VS Code restores may come with the state in its initial state only.
+    const restored = await openApp(browser, built, { app: 'board', fixtures, initialState: { pipelineId: SALES.id, filter: 'lost' } });
+    try {
+      const lost = salesOpps.filter((o) => o.status === 'lost');
+      await waitForCards(restored.page, lost.length);
+      assert.ok(lost.length > 0);
+      assert.equal(await restored.page.locator('[data-testid=board-status-filter]').evaluate((el) => (el as HTMLSelectElement).value), 'lost');
+      const statuses = await restored.page.$$eval('[data-testid=card-status-select]', (els) => els.map((el) => (el as HTMLSelectElement).value));
+      assert.deepEqual([...new Set(statuses)], ['lost']);
+      await assertClean(restored);
+    } finally {
+      await restored.close();
     }
   });
 

@@ -40,6 +40,7 @@ async function type(page: Page, text: string): Promise<void> {
 }
 
 async function assertClean(app: OpenedPage): Promise<void> {
+  assert.deepEqual(await app.handshake(), { readyCount: 1, errors: [] }, 'one ready, before any request');
   assert.deepEqual(await app.violations(), [], 'no CSP violations');
   assert.deepEqual(app.errors, [], 'no console errors');
   assert.equal(await app.page.evaluate('window.__xss'), undefined, 'no injected script ran');

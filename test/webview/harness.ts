@@ -122,6 +122,10 @@ function fakeHost(fixtures: HostFixtures): void {
   const opps = (fixtures.opportunities ?? []).map((o) => ({ ...o }));
   const host = {
     posted: [] as Msg[],
+    /** `ready` messages the page posted (the real host waits for the first). */
+    readyCount: 0,
+    /** Breaches of the page's side of the handshake (a request before `ready`). */
+    handshakeErrors: [] as string[],
     failNext: {} as Record<string, unknown>,
     silent: [] as string[],
     violations,
@@ -209,8 +213,14 @@ function fakeHost(fixtures: HostFixtures): void {
     if (acquired) throw new Error('An instance of the VS Code API has already been acquired');
     acquired = true;
     return {
-      postMessage(message: Msg) {
-        const copy = JSON.parse(JSON.stringify(message)) as Msg;
+      postMessage(message: Msg | { type: 'ready' }) {
+        const copy = JSON.parse(JSON.stringify(message)) as Msg | { type: 'ready' };
+        if ('type' in copy && copy.type === 'ready') {
+          host.readyCount++;
+          return;
+        }
+        if (!('channel' in copy)) return;
+        if (host.readyCount === 0) host.handshakeErrors.push(`${copy.channel} before ready`);
         host.posted.push(copy);
         handle(copy);
       },
@@ -239,6 +249,8 @@ export interface OpenedPage {
   errors: string[];
   posted(channel?: string): Promise<Posted[]>;
   violations(): Promise<unknown[]>;
+  /** How often the page posted `ready`, and any request it sent before. */
+  handshake(): Promise<{ readyCount: number; errors: string[] }>;
   close(): Promise<void>;
 }
 
@@ -283,6 +295,11 @@ export async function openApp(browser: Browser, built: Built, options: OpenOptio
       return channel ? all.filter((m) => m.channel === channel) : all;
     },
     violations: () => page.evaluate('window.__host.violations') as Promise<unknown[]>,
+    handshake: () =>
+      page.evaluate('({ readyCount: window.__host.readyCount, errors: window.__host.handshakeErrors })') as Promise<{
+        readyCount: number;
+        errors: string[];
+      }>,
     close: () => context.close(),
   };
 }

@@ -1,4 +1,4 @@
-// src/webview/shared/ipc.ts and dom.ts in a real page (fixtures/ipcHarness.ts exposes them
+// src/webview/shared/ipc.ts, the error banner and src/format.ts in a real page (fixtures/ipcHarness.ts exposes them
 // as window.__ipc with a 300 ms request timeout).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -86,38 +86,45 @@ describe('ipc', () => {
     assert.deepEqual(result.seen, [{ kind: 'contacts', synced: 1, total: 2 }]);
   });
 
-  it('readInitialState reads the escaped meta tag; h() only ever makes text', async () => {
-    const result = await app.page.evaluate(() => {
-      const { h, readInitialState, formatCurrency } = (window as unknown as { __ipc: any }).__ipc;
-      const el = h('div', { class: ['a', false, 'b'], dataset: { oppId: 'x"1' }, title: '<b>' }, '<img src=x onerror="window.__xss=1">', 3, null, [
-        h('span', null, '<script>window.__xss=2</script>'),
-      ]);
-      document.body.appendChild(el);
-      let refused = 0;
-      for (const bad of [{ onclick: 'x' }, { style: 'color:red' }, { innerHTML: '<b>' }]) {
-        try {
-          h('div', bad);
-        } catch {
-          refused++;
-        }
-      }
+  it('posts ready once, as soon as it listens, and before any request', async () => {
+    const handshake = await app.handshake();
+    assert.deepEqual(handshake, { readyCount: 1, errors: [] });
+  });
+
+  it('readInitialState reads the escaped meta tag; the error banner only ever shows text; money is format.ts\'s', async () => {
+    const result = await app.page.evaluate(async () => {
+      const { readInitialState, formatMoney, formatCount } = (window as unknown as { __ipc: any }).__ipc;
+      const banner = document.createElement('ghl-error-banner');
+      banner.dataset.testid = 'probe-error';
+      document.body.appendChild(banner);
+      await (banner as unknown as { updateComplete: Promise<unknown> }).updateComplete;
+      const hiddenWhenEmpty = banner.hidden;
+      (banner as unknown as { message: string }).message = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>';
+      await (banner as unknown as { updateComplete: Promise<unknown> }).updateComplete;
+      let dismissed = 0;
+      banner.addEventListener('dismiss', () => dismissed++);
+      banner.querySelector<HTMLButtonElement>('[data-testid=probe-error-dismiss]')?.click();
       return {
         state: readInitialState(),
-        text: el.textContent,
-        elements: el.querySelectorAll('*').length,
-        className: el.className,
-        oppId: el.dataset.oppId,
-        refused,
-        money: [formatCurrency(1234), formatCurrency(99.5), formatCurrency(Number.NaN)],
+        hiddenWhenEmpty,
+        hiddenWithMessage: banner.hidden,
+        role: banner.getAttribute('role'),
+        text: banner.querySelector('.error-text')?.textContent,
+        elementsInText: banner.querySelectorAll('.error-text *').length,
+        dismissed,
+        money: [formatMoney(1234), formatMoney(99.5), formatMoney(Number.NaN)],
+        counts: [formatCount(1234567), formatCount(Number.POSITIVE_INFINITY)],
       };
     });
     assert.deepEqual(result.state, { pipelineId: 'p-1', note: '"quoted" & <tagged>' });
-    assert.equal(result.text, '<img src=x onerror="window.__xss=1">3<script>window.__xss=2</script>');
-    assert.equal(result.elements, 1, 'only the span is an element');
-    assert.equal(result.className, 'a b');
-    assert.equal(result.oppId, 'x"1');
-    assert.equal(result.refused, 3);
-    assert.deepEqual(result.money, ['$1,234', '$99.50', '$0']);
+    assert.equal(result.hiddenWhenEmpty, true);
+    assert.equal(result.hiddenWithMessage, false);
+    assert.equal(result.role, 'alert');
+    assert.equal(result.text, '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>');
+    assert.equal(result.elementsInText, 0, 'the message made no element');
+    assert.equal(result.dismissed, 1);
+    assert.deepEqual(result.money, ['$1,234', '$100', '$0']);
+    assert.deepEqual(result.counts, ['1,234,567', '0']);
     assert.equal(await app.page.evaluate('window.__xss'), undefined);
     assert.deepEqual(await app.violations(), []);
     assert.deepEqual(app.errors, []);

@@ -1,8 +1,11 @@
 /**
  * The one typed client between a webview app and the extension host (contract:
- * src/protocol/webviewMessages.ts). Requests carry an id and resolve with the host's
- * reply envelope; they never reject — a missing reply becomes a NETWORK error envelope
- * after a timeout. Pushes (protocol notifications and host events) go to listeners.
+ * src/protocol/webviewMessages.ts), and the only place that matches replies to requests.
+ * `request(EXT_GHL_IPC.X, payload)` takes the channel's `RequestInput` and resolves with an
+ * envelope of its `ResponseData`; it never rejects — a missing reply becomes a NETWORK
+ * error envelope after a timeout. Pushes (protocol notifications and host events) go to
+ * listeners. The client posts `ready` as soon as it listens: the host holds everything
+ * for the page until then.
  *
  * Only type imports from the protocol: zod and node modules stay out of the bundle.
  */
@@ -10,12 +13,9 @@ import type { EXT_GHL_IPC } from '../../protocol/channels';
 import type { Envelope, ErrorCode, ErrorInfo } from '../../protocol/envelope';
 import type { RequestChannel, RequestInput } from '../../protocol/requests';
 import type { ResponseData } from '../../protocol/responses';
-import type { PushMessage, WebviewRequest } from '../../protocol/webviewMessages';
+import type { PushMessage, WebviewReady, WebviewRequest } from '../../protocol/webviewMessages';
 
 export type { RequestChannel, RequestInput, ResponseData, Envelope, ErrorInfo, ErrorCode };
-// The small DOM helpers live in dom.ts; re-exported so an app needs one import.
-export { codicon, debounce, formatCurrency, formatNumber, h, setChildren } from './dom';
-export type { Child, Props } from './dom';
 export type Channels = typeof EXT_GHL_IPC;
 
 /** Every push name the host may send (ext-ghl:sync-progress, host:* events, …). */
@@ -96,6 +96,11 @@ export class HostIpc {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.target = options.target ?? window;
     this.target.addEventListener('message', this.onMessage as EventListener);
+    this.post({ type: 'ready' } satisfies WebviewReady);
+  }
+
+  private post(message: WebviewRequest | WebviewReady): void {
+    this.api.postMessage(message);
   }
 
   /** Sends one request; resolves with the host's envelope (or a NETWORK error on timeout). */
@@ -112,9 +117,8 @@ export class HostIpc {
         }
       }, options.timeoutMs ?? this.timeoutMs);
       this.pending.set(id, { resolve: resolve as (envelope: Envelope) => void, timer });
-      const message: WebviewRequest = { id, channel, payload };
       try {
-        this.api.postMessage(message);
+        this.post({ id, channel, payload });
       } catch (err) {
         clearTimeout(timer);
         this.pending.delete(id);

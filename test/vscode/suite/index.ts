@@ -25,6 +25,7 @@ const testFiles: Record<string, () => Promise<unknown>> = {
   'ghl-hostile.test': () => import('./ghl-hostile.test'),
   'ghl-tasks.test': () => import('./ghl-tasks.test'),
   'ghl-channels.test': () => import('./ghl-channels.test'),
+  'ghl-board-restore.test': () => import('./ghl-board-restore.test'),
 };
 
 /** Line the runners parse for the counts: `__RESULT__ {"passed":N,"failed":N,"skipped":N}`. */

@@ -1,0 +1,106 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { live } from 'lit/directives/live.js';
+import { formatMoney } from '../../format';
+import { OPPORTUNITY_STATUSES, type Opportunity } from '../../protocol/entities';
+import { codicon } from '../shared/codicon';
+import { LightElement } from '../shared/lightElement';
+import { STATUS_ICON, STATUS_LABEL } from './status';
+
+/** The drag payload type: only our cards can be dropped on a column. */
+export const DRAG_TYPE = 'application/x-ghl-opportunity';
+
+export interface CardStatusChange {
+  id: string;
+  status: string;
+}
+
+/**
+ * One opportunity: name, value, contact and a status badge that is also the status menu.
+ * Fires `card-status-change` ({ id, status }); dragging carries the id as DRAG_TYPE.
+ */
+export class BoardCard extends LightElement {
+  static override properties = {
+    opportunity: { attribute: false },
+    dragging: { state: true },
+  };
+  declare opportunity: Opportunity | undefined;
+  declare dragging: boolean;
+
+  constructor() {
+    super();
+    this.dragging = false;
+  }
+
+  protected override shouldUpdate(changed: PropertyValues<this>): boolean {
+    return super.shouldUpdate(changed) && this.opportunity !== undefined;
+  }
+
+  protected override render() {
+    const opp = this.opportunity!;
+    const status = opp.status;
+    const label = [opp.name, formatMoney(opp.monetaryValue), opp.contactName, STATUS_LABEL[status]].filter(Boolean).join(', ');
+    return html`<article
+      class="card card-${status} ${this.dragging ? 'dragging' : ''}"
+      data-testid="board-card"
+      data-opp-id=${opp.id}
+      tabindex="0"
+      draggable="true"
+      aria-label=${label}
+      aria-keyshortcuts="Alt+ArrowLeft Alt+ArrowRight"
+      @dragstart=${this.onDragStart}
+      @dragend=${this.onDragEnd}
+    >
+      <div class="card-title" title=${opp.name}>${opp.name}</div>
+      <div class="card-meta">
+        <span class="card-value ${opp.monetaryValue ? '' : 'muted'}" data-testid="card-value">${formatMoney(opp.monetaryValue)}</span>
+        ${opp.contactName
+          ? html`<span class="card-contact" title=${opp.contactName}>${codicon('person')}<span>${opp.contactName}</span></span>`
+          : nothing}
+      </div>
+      <div class="card-footer">
+        <label class="badge status-${status}" data-testid="card-status" title="Change status">
+          ${codicon(STATUS_ICON[status])}
+          <select
+            class="card-status"
+            data-testid="card-status-select"
+            aria-label="Status of ${opp.name}"
+            title="Set status"
+            .value=${live(status)}
+            @change=${this.onStatusChange}
+          >
+            ${OPPORTUNITY_STATUSES.map((s) => html`<option value=${s} ?selected=${s === status}>${STATUS_LABEL[s]}</option>`)}
+          </select>
+          ${codicon('chevron-down', 'badge-chevron')}
+        </label>
+      </div>
+    </article>`;
+  }
+
+  private readonly onStatusChange = (event: Event) => {
+    const select = event.currentTarget;
+    if (!(select instanceof HTMLSelectElement) || !this.opportunity) return;
+    const detail: CardStatusChange = { id: this.opportunity.id, status: select.value };
+    this.dispatchEvent(new CustomEvent('card-status-change', { detail, bubbles: true }));
+  };
+
+  private readonly onDragStart = (event: DragEvent) => {
+    const opp = this.opportunity;
+    if (!opp || !event.dataTransfer) return;
+    event.dataTransfer.effectAllowed = 'move';
+    event.dataTransfer.setData(DRAG_TYPE, opp.id);
+    event.dataTransfer.setData('text/plain', opp.name);
+    this.dragging = true;
+  };
+
+  private readonly onDragEnd = () => {
+    this.dragging = false;
+  };
+}
+
+customElements.define('ghl-board-card', BoardCard);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ghl-board-card': BoardCard;
+  }
+}
