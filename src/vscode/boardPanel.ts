@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Disposable } from './lifecycle';
 import { OPPORTUNITY_STATUSES } from '../protocol/entities';
 import type { BackendHost } from './backendHost';
 import type { Logger } from './logger';
@@ -23,11 +24,10 @@ export function restoredBoardState(state: unknown): RestoredBoardState {
 }
 
 /** The Opportunities board: one panel per window, revealed and pointed at a pipeline. */
-export class BoardPanel implements vscode.Disposable {
+export class BoardPanel extends Disposable {
   static readonly viewType = 'ghl-workspace';
   private static current: BoardPanel | undefined;
   private readonly bridge: WebviewBridge;
-  private readonly disposables: vscode.Disposable[] = [];
 
   static show(extensionUri: vscode.Uri, host: BackendHost, logger: Logger, pipelineId?: string): BoardPanel {
     if (BoardPanel.current) {
@@ -69,22 +69,23 @@ export class BoardPanel implements vscode.Disposable {
     logger: Logger,
     initialState: RestoredBoardState,
   ) {
+    super();
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'ghl.svg');
-    this.bridge = new WebviewBridge(panel.webview, host, logger, 'board');
-    this.disposables.push(
-      this.bridge,
-      // Hidden without retainContextWhenHidden, the page is thrown away; the next one says ready.
+    this.bridge = this._register(new WebviewBridge(panel.webview, host, logger, 'board'));
+    // Hidden without retainContextWhenHidden, the page is thrown away; the next one says ready.
+    this._register(
       panel.onDidChangeViewState(() => {
         if (!panel.visible) this.bridge.pageDiscarded();
       }),
     );
     panel.webview.html = renderWebviewHtml(panel.webview, extensionUri, 'board', 'Opportunities', initialState);
-    panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
+    this._register(panel.onDidDispose(() => this.dispose()));
   }
 
-  dispose(): void {
+  override dispose(): void {
+    if (this.isDisposed) return;
     if (BoardPanel.current === this) BoardPanel.current = undefined;
-    for (const d of this.disposables.splice(0)) d.dispose();
+    super.dispose();
     this.panel.dispose();
   }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { Disposable } from './lifecycle';
 import type { HostToWebview, PushMessage, WebviewReady, WebviewRequest } from '../protocol/webviewMessages';
 import type { BackendHost } from './backendHost';
 import type { Logger } from './logger';
@@ -72,12 +73,11 @@ function isReady(message: unknown): message is WebviewReady {
  * last "show this pipeline" or progress still means anything. Replies to a page that is
  * gone are dropped.
  */
-export class WebviewBridge implements vscode.Disposable {
+export class WebviewBridge extends Disposable {
   private ready = false;
   /** Counts pages (each says ready once), so a late "not delivered" of an old page is ignored. */
   private page = 0;
   private readonly waiting = new Map<PushMessage['push'], PushMessage>();
-  private readonly disposables: vscode.Disposable[];
 
   constructor(
     private readonly webview: vscode.Webview,
@@ -85,7 +85,8 @@ export class WebviewBridge implements vscode.Disposable {
     private readonly logger: Logger,
     private readonly name: string,
   ) {
-    this.disposables = [
+    super();
+    this._register(
       webview.onDidReceiveMessage(async (message: unknown) => {
         if (isReady(message)) {
           this.page++;
@@ -107,8 +108,8 @@ export class WebviewBridge implements vscode.Disposable {
         // The page that asked is gone: nobody is left to read the reply.
         if (this.ready && page === this.page) this.send({ id: message.id, response });
       }),
-      host.onPush((event) => this.push({ push: event.channel, payload: event.payload } as PushMessage)),
-    ];
+    );
+    this._register(host.onPush((event) => this.push({ push: event.channel, payload: event.payload } as PushMessage)));
   }
 
   /** Posts a push now, or once the page is ready. */
@@ -123,10 +124,10 @@ export class WebviewBridge implements vscode.Disposable {
     this.ready = false;
   }
 
-  dispose(): void {
+  override dispose(): void {
     this.ready = false;
     this.waiting.clear();
-    for (const d of this.disposables.splice(0)) d.dispose();
+    super.dispose();
   }
 
   private pageReady(): void {
