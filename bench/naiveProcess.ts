@@ -8,7 +8,7 @@ let peak = process.memoryUsage.rss();
 const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
 delay.enable();
 const started = performance.now();
-naiveContactsSync(url, token, locationId).then((result) => {
+void naiveContactsSync(url, token, locationId).then((result) => {
   const wallMs = performance.now() - started;
   delay.disable();
   clearInterval(timer);

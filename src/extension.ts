@@ -15,6 +15,7 @@ import { ExtensionState } from './vscode/state';
 import { SyncStatusBar } from './vscode/statusBar';
 import { SyncRunner } from './vscode/syncRunner';
 import { BriefingScheduler, BriefingService, GhlTaskProvider, TASK_TYPE } from './vscode/tasks';
+import { openWalkthroughOnFirstRun } from './vscode/walkthrough';
 
 /** What `activate` returns: every protocol channel for other extensions and for tests. */
 export interface ExtensionMainAPI {
@@ -91,6 +92,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionMainAPI {
 
   // Reading a secret is cheap and needs neither the cache nor the network.
   void seedTokenFromEnvironment(context, logger).then(() => state.refreshConfiguration());
+  if (context.extensionMode !== vscode.ExtensionMode.Test) void openWalkthroughOnFirstRun(context.globalState, vscode.commands.executeCommand);
 
   const activationMs = performance.now() - started;
   logger.info(`Activated in ${activationMs.toFixed(1)} ms.`);

@@ -33,7 +33,6 @@ export interface IndexedFields {
 
 /** ASCII-only case folding, as SQLite's NOCASE collation does. */
 export function foldNoCase(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return /[^\x00-\x7f]/.test(s) ? s.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : s.toLowerCase();
 }
 
