@@ -14,7 +14,7 @@ export abstract class Disposable implements vscode.Disposable {
   private disposed = false;
   private readonly disposables: vscode.Disposable[] = [];
 
-  dispose(): void | Promise<void> {
+  dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
     disposeAll(this.disposables);

@@ -28,6 +28,7 @@ describe('backend in a worker thread', () => {
     Worker.prototype.emit = function (this: Worker, event: string | symbol, ...args: unknown[]) {
       if (event === 'message') {
         fromWorker.push(args[0]);
+        // eslint-disable-next-line @typescript-eslint/no-this-alias -- records which Worker emitted, not an alias
         lastWorker = this;
       }
       return originalEmit.call(this, event, ...args);

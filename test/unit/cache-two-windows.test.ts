@@ -27,7 +27,7 @@ class Window {
 
   private constructor(private readonly child: ChildProcessWithoutNullStreams) {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-    this.exited.then(() => {
+    void this.exited.then(() => {
       for (const resolve of this.pending.values()) resolve({ gone: true });
       this.pending.clear();
     });
