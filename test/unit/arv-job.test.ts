@@ -336,15 +336,16 @@ describe('ARV job end to end: RentCast stand-in + sql.js store', () => {
     SQL = await loadSqlJs();
   });
 
-  it('enriches 40 sandbox deals at 20/s with zero 429s; the key appears nowhere', async () => {
+  it('enriches 100 sandbox deals at 20/s with zero 429s; the key appears nowhere', async () => {
     const key = 'rc_live_e2e_SECRET_4242';
-    const store = generateStore({ contacts: 200, opportunities: 60, seed: 3 });
+    const store = generateStore({ contacts: 400, opportunities: 200, seed: 3 });
     const rc = await startRentcastSandbox({ apiKey: key, addresses: contactAddresses(store.contacts.values()) });
     const db = new SQL.Database();
     try {
       migrate(db, [...MIGRATIONS, { version: MIGRATIONS.at(-1)!.version + 1, ...ARV_ESTIMATES_MIGRATION }]);
       const repo = new ArvEstimatesRepo(db);
-      const opps = [...store.opportunities.values()].filter((o) => o.status === 'open').slice(0, 40);
+      const opps = [...store.opportunities.values()].filter((o) => o.status === 'open').slice(0, 100);
+      assert.equal(opps.length, 100);
       const deals: ArvDeal[] = opps.map((o) => ({ id: o.id, name: o.name, contactId: o.contactId, status: o.status, customFields: [] }));
       const progress: ArvProgress[] = [];
       const writes: [string, number][] = [];
@@ -365,7 +366,8 @@ describe('ARV job end to end: RentCast stand-in + sql.js store', () => {
       assert.equal(rc.stats.rateLimited, 0);
       assert.equal(rc.stats.ok, s.lookups);
       assert.equal(writes.length, s.enriched);
-      assert.ok(s.lookups >= 20, `${s.lookups} lookups`);
+      assert.ok(s.lookups >= 80, `${s.lookups} lookups`);
+      assert.ok(seconds >= 3, `${s.lookups} lookups at 20/s need at least 3 full windows, took ${seconds} s`);
       const rows = repo.listForLocation('loc1');
       assert.equal(rows.length, s.lookups);
       assert.ok(rows.every((r) => r.arv! > 0 && r.arv! % 1000 === 0 && r.writtenValue === r.arv));

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { estimateArv } from '../../src/arv/estimate';
 import { ValuationError } from '../../src/arv/provider';
 import { RentcastProvider, type RentcastCallLog } from '../../src/arv/rentcast';
+import { parseRentcastAnswer } from '../../src/arv/rentcastAnswer';
+import { DEFAULT_ESTIMATE_SETTINGS } from '../../src/arv/types';
 import { generateStore } from '../sandbox/data';
 import { contactAddresses, RENTCAST_FIXED_ADDRESSES, startRentcastSandbox, type RentcastSandbox } from '../sandbox/rentcast';
 
@@ -173,5 +176,52 @@ describe('RentCast provider against the stand-in', () => {
     assert.ok(seconds >= 4, `100 at 20/s needs 4 full windows, took ${seconds} s`);
     assert.ok(seconds < 10, `took ${seconds} s`);
     console.log(`figure: 100 sequential lookups: ${seconds.toFixed(2)} s (${(100 / seconds).toFixed(1)}/s), ${rc.stats.requests} requests, ${rc.stats.rateLimited} × 429, peak ${rc.stats.peakPerSecond}/s`);
+  });
+});
+
+describe('RentCast stand-in', () => {
+  it('answers errors in RentCast’s shape, 429 with Retry-After, and counts requests', async () => {
+    const rc = await startRentcastSandbox({ apiKey: KEY, ratePerSecond: 2 });
+    try {
+      const get = (address: string, key = KEY) => fetch(`${rc.url}/v1/avm/value?address=${encodeURIComponent(address)}`, { headers: { 'X-Api-Key': key } });
+      assert.equal((await get(RENTCAST_FIXED_ADDRESSES.tight)).status, 200);
+      const notFound = await get('1 Unknown Rd, Nowhere, ZZ 00000');
+      assert.deepEqual(await notFound.json(), { status: 404, error: 'resource/not-found', message: 'No property data found for the specified address' });
+      const limited = await get(RENTCAST_FIXED_ADDRESSES.tight);
+      assert.equal(limited.status, 429);
+      assert.equal(limited.headers.get('retry-after'), '1');
+      assert.equal(((await limited.json()) as { error: string }).error, 'auth/rate-limit-exceeded');
+      const unauthorized = await get(RENTCAST_FIXED_ADDRESSES.tight, 'nope');
+      assert.equal(unauthorized.status, 401);
+      assert.deepEqual([rc.stats.requests, rc.stats.ok, rc.stats.notFound, rc.stats.rateLimited, rc.stats.unauthorized], [4, 1, 1, 1, 1]);
+      assert.equal((await fetch(`${rc.url}/v1/avm/rent`, { headers: { 'X-Api-Key': KEY } })).status, 404);
+    } finally {
+      await rc.close();
+    }
+  });
+
+  it('is deterministic per address and seed, and the fixed addresses behave as named', async () => {
+    const a = await startRentcastSandbox({ seed: 5 });
+    const b = await startRentcastSandbox({ seed: 5 });
+    const c = await startRentcastSandbox({ seed: 6 });
+    try {
+      const address = RENTCAST_FIXED_ADDRESSES.spread;
+      assert.deepEqual(a.valuationFor(address), b.valuationFor(address));
+      assert.notDeepEqual(a.valuationFor(address), c.valuationFor(address));
+      assert.equal(a.valuationFor('1 Unknown Rd'), undefined);
+      const estimateOf = (addr: string) => {
+        const parsed = parseRentcastAnswer(a.valuationFor(addr, 10));
+        assert.ok(parsed.ok, addr);
+        return estimateArv(parsed.valuation, { subjectSquareFootage: null, repairs: 0 }, DEFAULT_ESTIMATE_SETTINGS);
+      };
+      assert.deepEqual([estimateOf(RENTCAST_FIXED_ADDRESSES.tight).method, estimateOf(RENTCAST_FIXED_ADDRESSES.tight).confidence], ['comps', 'high']);
+      assert.deepEqual([estimateOf(RENTCAST_FIXED_ADDRESSES.spread).method, estimateOf(RENTCAST_FIXED_ADDRESSES.spread).confidence], ['comps', 'medium']);
+      assert.deepEqual([estimateOf(RENTCAST_FIXED_ADDRESSES.fewComps).method, estimateOf(RENTCAST_FIXED_ADDRESSES.fewComps).confidence], ['avm', 'low']);
+      assert.equal(estimateOf(RENTCAST_FIXED_ADDRESSES.noSqft).method, 'avm');
+      assert.equal(parseRentcastAnswer(a.valuationFor(RENTCAST_FIXED_ADDRESSES.broken)).ok, false);
+      assert.equal(parseRentcastAnswer(a.valuationFor(RENTCAST_FIXED_ADDRESSES.partial)).ok, false);
+    } finally {
+      await Promise.all([a.close(), b.close(), c.close()]);
+    }
   });
 });
