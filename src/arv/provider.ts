@@ -2,7 +2,7 @@
  * The seam between the ARV job and a valuation service (RentCast today; ATTOM or HouseCanary
  * could be added behind the same interface).
  */
-import type { ErrorCode } from '../protocol/envelope';
+import { ExtGhlError, type ErrorCode } from '../protocol/envelope';
 import type { Valuation } from './types';
 
 /** What the deal itself tells about the property; a provider may use it to sharpen the AVM. */
@@ -35,20 +35,16 @@ const ENVELOPE_CODE: Record<ValuationErrorKind, ErrorCode> = {
   cancelled: 'CANCELLED',
 };
 
-export class ValuationError extends Error {
+/** An ExtGhlError, so the dispatcher answers it as an envelope with the matching code. */
+export class ValuationError extends ExtGhlError {
   constructor(
     readonly kind: ValuationErrorKind,
     message: string,
     /** HTTP status when there was an answer. */
     readonly status?: number,
   ) {
-    super(message);
+    super(ENVELOPE_CODE[kind], message, status === undefined ? undefined : { status });
     this.name = 'ValuationError';
-  }
-
-  /** The envelope code this becomes at the protocol boundary. */
-  get code(): ErrorCode {
-    return ENVELOPE_CODE[this.kind];
   }
 
   /** Errors that concern the address alone: the next deal may well succeed. */

@@ -71,6 +71,7 @@ describe('RentCast provider against the stand-in', () => {
     assert.equal(err.kind, 'not-found');
     assert.equal(err.code, 'NOT_FOUND');
     assert.equal(err.isPerDeal, true);
+    assert.deepEqual(err.toInfo(), { code: 'NOT_FOUND', message: err.message, details: { status: 404 } }, 'the dispatcher answers it as an envelope');
     assert.match(err.message, /no valuation for this address/);
   });
 
