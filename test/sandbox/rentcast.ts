@@ -65,9 +65,8 @@ export interface RentcastSandboxStats {
   queries: URLSearchParams[];
 }
 
-export interface RentcastSandbox {
-  url: string;
-  port: number;
+/** The stand-in without a server of its own: mount `handle` on any Node http server. */
+export interface RentcastStandIn {
   apiKey: string;
   stats: RentcastSandboxStats;
   latencyMs: number;
@@ -76,6 +75,15 @@ export interface RentcastSandbox {
   isKnown(address: string): boolean;
   /** The 200 body `address` gets (undefined for an unknown one). */
   valuationFor(address: string, compCount?: number): Record<string, unknown> | undefined;
+  /** True when the request was RentCast's (`/v1/avm/...`) and has been answered. */
+  handle(req: http.IncomingMessage, res: http.ServerResponse): boolean;
+  /** Drops the answers still waiting out their latency. */
+  dispose(): void;
+}
+
+export interface RentcastSandbox extends RentcastStandIn {
+  url: string;
+  port: number;
   close(): Promise<void>;
 }
 
@@ -183,7 +191,7 @@ function emptyStats(): RentcastSandboxStats {
   return { requests: 0, ok: 0, rateLimited: 0, unauthorized: 0, notFound: 0, byAddress: {}, peakPerSecond: 0, queries: [] };
 }
 
-export async function startRentcastSandbox(options: RentcastSandboxOptions = {}): Promise<RentcastSandbox> {
+export function createRentcastStandIn(options: RentcastSandboxOptions = {}): RentcastStandIn {
   const apiKey = options.apiKey ?? RENTCAST_SANDBOX_KEY;
   const seed = options.seed ?? 1;
   const ratePerSecond = options.ratePerSecond ?? 20;
@@ -200,46 +208,22 @@ export async function startRentcastSandbox(options: RentcastSandboxOptions = {})
   /** Arrival times of accepted requests within the last second. */
   const accepted: number[] = [];
   const timers = new Set<NodeJS.Timeout>();
-  let closing = false;
-
-  const valuationFor = (address: string, compCount = 15) => {
-    const behaviour = known.get(normaliseAddress(address));
-    return behaviour === undefined ? undefined : generateValuation(address, behaviour, seed, compCount, null, null);
-  };
-
-  const sandbox: RentcastSandbox = {
-    url: '',
-    port: 0,
-    apiKey,
-    get stats() {
-      return stats;
-    },
-    latencyMs: options.latencyMs ?? 0,
-    resetStats() {
-      stats = emptyStats();
-    },
-    addAddresses,
-    isKnown: (address) => known.has(normaliseAddress(address)),
-    valuationFor,
-    close: async () => undefined,
-  };
+  let disposed = false;
 
   const answer = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     const send = () => {
       timers.delete(timer);
-      if (closing || res.destroyed) return;
+      if (disposed || res.destroyed) return;
       res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
       res.end(JSON.stringify(body));
     };
-    const timer = setTimeout(send, sandbox.latencyMs);
+    const timer = setTimeout(send, standIn.latencyMs);
     timers.add(timer);
   };
   const error = (res: http.ServerResponse, status: number, code: string, message: string, headers?: Record<string, string>) =>
     answer(res, status, { status, error: code, message }, headers);
 
-  const server = http.createServer((req, res) => {
-    req.resume();
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const respond = (req: http.IncomingMessage, res: http.ServerResponse, url: URL): void => {
     stats.requests++;
     if (url.pathname.replace(/\/+$/, '') !== '/v1/avm/value') return error(res, 404, 'resource/not-found', `Cannot ${req.method} ${url.pathname}`);
     if (req.method !== 'GET') return error(res, 405, 'request/method-not-allowed', 'Only GET is supported');
@@ -275,6 +259,48 @@ export async function startRentcastSandbox(options: RentcastSandboxOptions = {})
     const maxRadius = url.searchParams.has('maxRadius') ? Number(url.searchParams.get('maxRadius')) : null;
     const daysOld = url.searchParams.has('daysOld') ? Number(url.searchParams.get('daysOld')) : null;
     return answer(res, 200, generateValuation(address, behaviour, seed, compCount, maxRadius, daysOld));
+  };
+
+  const standIn: RentcastStandIn = {
+    apiKey,
+    get stats() {
+      return stats;
+    },
+    latencyMs: options.latencyMs ?? 0,
+    resetStats() {
+      stats = emptyStats();
+    },
+    addAddresses,
+    isKnown: (address) => known.has(normaliseAddress(address)),
+    valuationFor(address, compCount = 15) {
+      const behaviour = known.get(normaliseAddress(address));
+      return behaviour === undefined ? undefined : generateValuation(address, behaviour, seed, compCount, null, null);
+    },
+    handle(req, res) {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      if (!url.pathname.startsWith('/v1/avm')) return false;
+      req.resume();
+      respond(req, res, url);
+      return true;
+    },
+    dispose() {
+      disposed = true;
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+    },
+  };
+  return standIn;
+}
+
+/** The stand-in on its own loopback server. */
+export async function startRentcastSandbox(options: RentcastSandboxOptions = {}): Promise<RentcastSandbox> {
+  const standIn = createRentcastStandIn(options);
+  const server = http.createServer((req, res) => {
+    if (standIn.handle(req, res)) return;
+    req.resume();
+    standIn.stats.requests++;
+    res.writeHead(404, { 'Content-Type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify({ status: 404, error: 'resource/not-found', message: `Cannot ${req.method} ${req.url ?? '/'}` }));
   });
   server.keepAliveTimeout = 5_000;
   const sockets = new Set<Socket>();
@@ -290,17 +316,32 @@ export async function startRentcastSandbox(options: RentcastSandboxOptions = {})
     });
   });
   const port = (server.address() as AddressInfo).port;
-  sandbox.port = port;
-  sandbox.url = `http://127.0.0.1:${port}`;
-  sandbox.close = () => {
-    closing = true;
-    for (const t of timers) clearTimeout(t);
-    timers.clear();
-    return new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-      for (const s of sockets) s.destroy();
-    });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    apiKey: standIn.apiKey,
+    get stats() {
+      return standIn.stats;
+    },
+    get latencyMs() {
+      return standIn.latencyMs;
+    },
+    set latencyMs(ms: number) {
+      standIn.latencyMs = ms;
+    },
+    resetStats: () => standIn.resetStats(),
+    addAddresses: (addresses) => standIn.addAddresses(addresses),
+    isKnown: (address) => standIn.isKnown(address),
+    valuationFor: (address, compCount) => standIn.valuationFor(address, compCount),
+    handle: (req, res) => standIn.handle(req, res),
+    dispose: () => standIn.dispose(),
+    close: () => {
+      standIn.dispose();
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        for (const s of sockets) s.destroy();
+      });
+    },
   };
-  return sandbox;
 }

@@ -6,7 +6,9 @@ import { RentcastProvider, type RentcastCallLog } from '../../src/arv/rentcast';
 import { parseRentcastAnswer } from '../../src/arv/rentcastAnswer';
 import { DEFAULT_ESTIMATE_SETTINGS } from '../../src/arv/types';
 import { generateStore } from '../sandbox/data';
-import { contactAddresses, RENTCAST_FIXED_ADDRESSES, startRentcastSandbox, type RentcastSandbox } from '../sandbox/rentcast';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { contactAddresses, createRentcastStandIn, RENTCAST_FIXED_ADDRESSES, startRentcastSandbox, type RentcastSandbox } from '../sandbox/rentcast';
 
 const KEY = 'rc_live_7f3a9c1e5b2d4f60';
 
@@ -223,6 +225,27 @@ describe('RentCast stand-in', () => {
       assert.equal(parseRentcastAnswer(a.valuationFor(RENTCAST_FIXED_ADDRESSES.partial)).ok, false);
     } finally {
       await Promise.all([a.close(), b.close(), c.close()]);
+    }
+  });
+
+  it('mounts beside another server on the same port, answering only /v1/avm/*', async () => {
+    const standIn = createRentcastStandIn({ apiKey: KEY });
+    const server = http.createServer((req, res) => {
+      if (standIn.handle(req, res)) return;
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.end('the other server');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const v = await new RentcastProvider({ apiKey: KEY, baseUrl: url }).lookup(RENTCAST_FIXED_ADDRESSES.tight, {});
+      assert.ok(v.price > 0);
+      assert.equal(await (await fetch(`${url}/contacts/`)).text(), 'the other server');
+      assert.equal(standIn.stats.ok, 1);
+    } finally {
+      standIn.dispose();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });
