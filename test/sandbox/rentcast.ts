@@ -12,6 +12,8 @@
  * - Error bodies in RentCast's shape: `{ status, error, message }`.
  * Test hooks: `stats` (requests, by status, per address), `resetStats`, `addAddresses`,
  * `valuationFor` (the body an address gets), `latencyMs`.
+ * `startRentcastSandbox` runs it on its own port; `createRentcastStandIn(...).handle(req, res)`
+ * mounts it on another server (e.g. the GHL sandbox's) for the `/v1/avm/*` paths.
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
