@@ -1,0 +1,113 @@
+/** The ARV job's public shapes: its ports, settings, status, progress and plan. */
+import type { PostalAddress } from './estimate';
+import type { ArvEstimateStore } from './estimateStore';
+import type { ValuationProvider } from './provider';
+import type { ArvConfidence, ArvMethod, EstimateSettings } from './types';
+import { DEFAULT_ESTIMATE_SETTINGS } from './types';
+
+/** An opportunity as the job needs it; custom fields in any shape GHL or the cache uses. */
+export interface ArvDeal {
+  id: string;
+  name: string;
+  contactId: string | null;
+  status?: string;
+  customFields: readonly unknown[];
+}
+
+export interface ArvJobPorts {
+  /** The pipeline's open opportunities (from the cache). */
+  listOpenOpportunities(pipelineId: string, signal?: AbortSignal): Promise<readonly ArvDeal[]>;
+  /** The deal's contact's postal address, or null when there is no such contact. */
+  contactFor(contactId: string, signal?: AbortSignal): Promise<PostalAddress | null>;
+  /** Writes the ARV into the opportunity's ARV field in GHL, then the cache. */
+  writeArv(opportunityId: string, arv: number, signal?: AbortSignal): Promise<void>;
+  estimates: ArvEstimateStore;
+  provider: ValuationProvider;
+  /** After each deal and when the run ends. */
+  onProgress?(progress: ArvProgress): void;
+  now?(): number;
+  newRunId?(): string;
+}
+
+/** Settings of one run; field references already resolved to GHL custom field ids. */
+export interface ArvJobSettings extends EstimateSettings {
+  locationId: string;
+  arvFieldId: string;
+  addressFieldId?: string | null;
+  sqftFieldId?: string | null;
+  repairsFieldId?: string | null;
+  /** A deal looked up within this many days is skipped unless forced; default 30. */
+  maxAgeDays: number;
+  /** Provider lookups one run may spend; default 100. */
+  maxLookupsPerRun: number;
+}
+
+export const DEFAULT_JOB_LIMITS = { maxAgeDays: 30, maxLookupsPerRun: 100 } as const;
+
+export function jobSettings(over: Partial<ArvJobSettings> & Pick<ArvJobSettings, 'locationId' | 'arvFieldId'>): ArvJobSettings {
+  return { ...DEFAULT_ESTIMATE_SETTINGS, ...DEFAULT_JOB_LIMITS, ...over };
+}
+
+export interface ArvRunRequest {
+  pipelineId: string;
+  force?: boolean;
+  settings: ArvJobSettings;
+}
+
+export type ArvRunState = 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
+
+export interface ArvRunStatus {
+  runId: string | null;
+  pipelineId: string | null;
+  status: ArvRunState;
+  processed: number;
+  total: number;
+  enriched: number;
+  skipped: number;
+  failed: number;
+  lookups: number;
+  lastError: string | null;
+  startedAt: number | null;
+  finishedAt: number | null;
+  /** The run stopped because it spent `maxLookupsPerRun`. */
+  budgetReached: boolean;
+  /** Why the run ended the way it did, in words for the user (null while running). */
+  message: string | null;
+}
+
+export type ArvDealOutcomeKind = 'enriched' | 'skipped' | 'failed';
+
+export interface ArvDealOutcome {
+  opportunityId: string;
+  name: string;
+  outcome: ArvDealOutcomeKind;
+  reason: string | null;
+  arv: number | null;
+  mao: number | null;
+  method: ArvMethod | null;
+  confidence: ArvConfidence | null;
+}
+
+export interface ArvProgress extends ArvRunStatus {
+  /** The deal just finished; null on the closing push. */
+  deal: ArvDealOutcome | null;
+}
+
+export interface ArvRunPlan {
+  total: number;
+  /** Deals that need a provider lookup. */
+  needLookup: number;
+  /** Lookups this run will spend: needLookup capped by the budget. */
+  lookups: number;
+  budget: number;
+  fresh: number;
+  keptForeignValue: number;
+  noAddress: number;
+}
+
+export class ArvRunInProgressError extends Error {
+  constructor() {
+    super('An ARV enrichment run is already in progress; cancel it or wait for it to finish.');
+    this.name = 'ArvRunInProgressError';
+  }
+}

@@ -1,0 +1,69 @@
+/** The shapes the ARV estimate, the providers, the job and the store share. */
+
+export type ArvMethod = 'comps' | 'avm';
+export type ArvConfidence = 'high' | 'medium' | 'low';
+
+/** One comparable sale or listing as a provider reports it. Unknown numbers are null. */
+export interface Comparable {
+  formattedAddress: string | null;
+  price: number | null;
+  squareFootage: number | null;
+  bedrooms: number | null;
+  bathrooms: number | null;
+  /** Miles from the subject. */
+  distance: number | null;
+  /** Days since the comparable was last seen on the market. */
+  daysOld: number | null;
+  /** 0–1, how closely it matches the subject (1 = identical). */
+  correlation: number | null;
+}
+
+/** A provider's answer for one address, already validated. */
+export interface Valuation {
+  /** The provider's own estimate (AVM). */
+  price: number;
+  priceRangeLow: number | null;
+  priceRangeHigh: number | null;
+  /** The subject's square footage as the provider knows it. */
+  subjectSquareFootage: number | null;
+  comparables: Comparable[];
+}
+
+/** A comparable chosen for the estimate, with its price per square foot. */
+export interface UsedComparable extends Comparable {
+  price: number;
+  squareFootage: number;
+  correlation: number;
+  pricePerSqft: number;
+}
+
+/** The knobs of the estimate (settings `ghl.arv.minCorrelation`, `ghl.arv.maoPercent`). */
+export interface EstimateSettings {
+  /** Comparables below this correlation are ignored. Default 0.8. */
+  minCorrelation: number;
+  /** MAO = ARV × maoPercent − repairs. Default 0.70. */
+  maoPercent: number;
+}
+
+export const DEFAULT_ESTIMATE_SETTINGS: EstimateSettings = { minCorrelation: 0.8, maoPercent: 0.7 };
+
+export interface ArvEstimate {
+  arv: number;
+  method: ArvMethod;
+  confidence: ArvConfidence;
+  /** The subject square footage the ARV used (null when unknown). */
+  subjectSquareFootage: number | null;
+  /** Where that square footage came from. */
+  subjectSquareFootageSource: 'field' | 'provider' | null;
+  /** The comparables used, highest correlation first (at most 5). */
+  comps: UsedComparable[];
+  /** Median price per square foot of `comps` (null with fewer than 3 comps). */
+  medianPricePerSqft: number | null;
+  /** Coefficient of variation of the comps' price per square foot, 0–1 (null without comps). */
+  pricePerSqftVariation: number | null;
+  avmPrice: number;
+  avmLow: number | null;
+  avmHigh: number | null;
+  repairs: number;
+  mao: number;
+}

@@ -1,0 +1,251 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { estimateArv } from '../../src/arv/estimate';
+import { ValuationError } from '../../src/arv/provider';
+import { RentcastProvider, type RentcastCallLog } from '../../src/arv/rentcast';
+import { parseRentcastAnswer } from '../../src/arv/rentcastAnswer';
+import { DEFAULT_ESTIMATE_SETTINGS } from '../../src/arv/types';
+import { generateStore } from '../sandbox/data';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { contactAddresses, createRentcastStandIn, RENTCAST_FIXED_ADDRESSES, startRentcastSandbox, type RentcastSandbox } from '../sandbox/rentcast';
+
+const KEY = 'rc_live_7f3a9c1e5b2d4f60';
+
+async function failure(promise: Promise<unknown>): Promise<ValuationError> {
+  try {
+    await promise;
+  } catch (err) {
+    assert.ok(err instanceof ValuationError, `a ValuationError, got ${String(err)}`);
+    return err;
+  }
+  assert.fail('expected the lookup to fail');
+}
+
+describe('RentCast provider against the stand-in', () => {
+  let rc: RentcastSandbox;
+  let addresses: string[];
+  before(async () => {
+    addresses = contactAddresses(generateStore({ contacts: 300, seed: 7 }).contacts.values());
+    rc = await startRentcastSandbox({ apiKey: KEY, addresses });
+  });
+  after(() => rc.close());
+
+  const provider = (over: Partial<ConstructorParameters<typeof RentcastProvider>[0]> = {}) => new RentcastProvider({ apiKey: KEY, baseUrl: rc.url, ...over });
+
+  it('answers a known address with the comps and subject the stand-in holds, deterministically', async () => {
+    const calls: RentcastCallLog[] = [];
+    rc.resetStats();
+    const v = await provider({ onCall: (c) => calls.push(c) }).lookup(RENTCAST_FIXED_ADDRESSES.tight, { squareFootage: 1800 });
+    const expected = rc.valuationFor(RENTCAST_FIXED_ADDRESSES.tight, 10)!;
+    assert.equal(v.price, expected.price);
+    assert.equal(v.subjectSquareFootage, (expected.subjectProperty as { squareFootage: number }).squareFootage);
+    assert.equal(v.comparables.length, 10);
+    assert.deepEqual(
+      v.comparables.map((c) => c.formattedAddress),
+      (expected.comparables as { formattedAddress: string }[]).map((c) => c.formattedAddress),
+    );
+    const again = await provider().lookup(RENTCAST_FIXED_ADDRESSES.tight, {});
+    assert.deepEqual(again.comparables, v.comparables, 'same address, same comps');
+
+    const query = rc.stats.queries[0]!;
+    assert.equal(query.get('address'), RENTCAST_FIXED_ADDRESSES.tight);
+    assert.equal(query.get('compCount'), '10');
+    assert.equal(query.get('squareFootage'), '1800');
+    assert.ok(![...query.values()].some((v) => v.includes(KEY)), 'the key is not in the URL');
+    assert.deepEqual(calls.map((c) => [c.path, c.status]), [['/v1/avm/value', 200]]);
+  });
+
+  it('knows the GHL sandbox contacts’ addresses (any casing and punctuation)', async () => {
+    assert.ok(addresses.length > 100);
+    const v = await provider().lookup(addresses[0]!.toUpperCase().replace(',', ''), {});
+    assert.ok(v.price > 0 && v.comparables.length > 0);
+  });
+
+  it('passes maxRadius and daysOld through and gets comps within them', async () => {
+    const v = await provider({ maxRadius: 1, daysOld: 120, compCount: 25 }).lookup(RENTCAST_FIXED_ADDRESSES.spread, {});
+    assert.ok(v.comparables.length > 0);
+    assert.ok(v.comparables.every((c) => c.distance! <= 1 && c.daysOld! <= 120));
+  });
+
+  it('404 → not-found', async () => {
+    const err = await failure(provider().lookup('1 Nowhere Rd, Atlantis, ZZ 00000', {}));
+    assert.equal(err.kind, 'not-found');
+    assert.equal(err.code, 'NOT_FOUND');
+    assert.equal(err.isPerDeal, true);
+    assert.deepEqual(err.toInfo(), { code: 'NOT_FOUND', message: err.message, details: { status: 404 } }, 'the dispatcher answers it as an envelope');
+    assert.match(err.message, /no valuation for this address/);
+  });
+
+  it('401 → unauthorized, and the key it sent is never repeated', async () => {
+    const wrong = 'rc_wrong_key_SECRET_123';
+    // The stand-in echoes the key it got, so a careless client would leak it.
+    const raw = await fetch(`${rc.url}/v1/avm/value?address=x`, { headers: { 'X-Api-Key': wrong } });
+    assert.match(await raw.text(), new RegExp(wrong));
+    const logs: RentcastCallLog[] = [];
+    const err = await failure(new RentcastProvider({ apiKey: wrong, baseUrl: rc.url, onCall: (c) => logs.push(c) }).lookup(RENTCAST_FIXED_ADDRESSES.tight, {}));
+    assert.equal(err.kind, 'unauthorized');
+    assert.equal(err.status, 401);
+    assert.match(err.message, /rejected the API key/);
+    assert.ok(!err.message.includes(wrong) && !JSON.stringify(err).includes(wrong) && !String(err.stack).includes(wrong));
+    assert.ok(!JSON.stringify(logs).includes(wrong));
+  });
+
+  it('a broken or partial 200 is an error, not data', async () => {
+    const broken = await failure(provider().lookup(RENTCAST_FIXED_ADDRESSES.broken, {}));
+    assert.equal(broken.kind, 'bad-data');
+    assert.match(broken.message, /price/);
+    const partial = await failure(provider().lookup(RENTCAST_FIXED_ADDRESSES.partial, {}));
+    assert.equal(partial.kind, 'bad-data');
+  });
+
+  it('a 400 (bad parameter) is bad-data; an unreachable host is network, key-free', async () => {
+    const bad = await failure(provider().lookup('   ', {}));
+    assert.equal(bad.kind, 'bad-data');
+    const closed = await startRentcastSandbox({ apiKey: KEY });
+    const deadUrl = closed.url;
+    await closed.close();
+    const err = await failure(new RentcastProvider({ apiKey: KEY, baseUrl: deadUrl, maxRetries: 0 }).lookup(RENTCAST_FIXED_ADDRESSES.tight, {}));
+    assert.equal(err.kind, 'network');
+    assert.ok(!err.message.includes(KEY));
+    assert.throws(() => new RentcastProvider({ apiKey: '', baseUrl: rc.url }), (e: unknown) => e instanceof ValuationError && e.kind === 'unauthorized');
+    assert.throws(() => new RentcastProvider({ apiKey: KEY, baseUrl: 'ftp://x' }), /not an http/);
+  });
+
+  it('cancelling aborts a lookup in flight', async () => {
+    rc.latencyMs = 2000;
+    try {
+      const controller = new AbortController();
+      const pending = provider().lookup(RENTCAST_FIXED_ADDRESSES.tight, {}, controller.signal);
+      setTimeout(() => controller.abort(), 50);
+      const started = Date.now();
+      const err = await failure(pending);
+      assert.equal(err.kind, 'cancelled');
+      assert.ok(Date.now() - started < 1000);
+    } finally {
+      rc.latencyMs = 0;
+    }
+  });
+
+  it('waits out 429s (Retry-After) when it sends faster than the limit', async () => {
+    await new Promise((r) => setTimeout(r, 1100)); // an empty window
+    rc.resetStats();
+    const hasty = provider({ requestsPerSecond: 1000 });
+    const results = await Promise.all(addresses.slice(0, 30).map((a) => hasty.lookup(a, {})));
+    assert.equal(results.length, 30);
+    assert.ok(results.every((v) => v.price > 0));
+    assert.ok(rc.stats.rateLimited > 0, 'the stand-in did refuse some');
+    assert.equal(hasty.rateLimitedCount, rc.stats.rateLimited);
+    assert.equal(rc.stats.ok, 30);
+  });
+
+  it('gives up with rate-limited after its waits are spent', async () => {
+    const strict = await startRentcastSandbox({ apiKey: KEY, ratePerSecond: 1 });
+    try {
+      const p = new RentcastProvider({ apiKey: KEY, baseUrl: strict.url, requestsPerSecond: 1000, maxRateLimitWaits: 0 });
+      await p.lookup(RENTCAST_FIXED_ADDRESSES.tight, {});
+      const err = await failure(p.lookup(RENTCAST_FIXED_ADDRESSES.tight, {}));
+      assert.equal(err.kind, 'rate-limited');
+      assert.match(err.message, /auth\/rate-limit-exceeded/);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('paces 60 concurrent lookups to 20/s with zero 429s', async () => {
+    await new Promise((r) => setTimeout(r, 1100));
+    rc.resetStats();
+    const paced = provider();
+    const started = Date.now();
+    await Promise.all(addresses.slice(0, 60).map((a) => paced.lookup(a, {})));
+    const seconds = (Date.now() - started) / 1000;
+    assert.equal(rc.stats.rateLimited, 0);
+    assert.equal(rc.stats.ok, 60);
+    assert.ok(rc.stats.peakPerSecond <= 20, `peak ${rc.stats.peakPerSecond}/s`);
+    assert.ok(seconds >= 2, `60 at 20/s needs 2 full windows, took ${seconds} s`);
+    assert.ok(seconds < 6, `took ${seconds} s`);
+    console.log(`figure: 60 concurrent lookups: ${seconds.toFixed(2)} s, ${rc.stats.requests} requests, 0 × 429, peak ${rc.stats.peakPerSecond}/s`);
+  });
+
+  it('figure: 100 lookups one after another (as the job runs them) against the 20/s limiter', async () => {
+    await new Promise((r) => setTimeout(r, 1100));
+    rc.resetStats();
+    const paced = provider();
+    const started = Date.now();
+    for (const a of addresses.slice(0, 100)) await paced.lookup(a, {});
+    const seconds = (Date.now() - started) / 1000;
+    assert.equal(rc.stats.ok, 100);
+    assert.equal(rc.stats.rateLimited, 0);
+    assert.ok(seconds >= 4, `100 at 20/s needs 4 full windows, took ${seconds} s`);
+    assert.ok(seconds < 10, `took ${seconds} s`);
+    console.log(`figure: 100 sequential lookups: ${seconds.toFixed(2)} s (${(100 / seconds).toFixed(1)}/s), ${rc.stats.requests} requests, ${rc.stats.rateLimited} × 429, peak ${rc.stats.peakPerSecond}/s`);
+  });
+});
+
+describe('RentCast stand-in', () => {
+  it('answers errors in RentCast’s shape, 429 with Retry-After, and counts requests', async () => {
+    const rc = await startRentcastSandbox({ apiKey: KEY, ratePerSecond: 2 });
+    try {
+      const get = (address: string, key = KEY) => fetch(`${rc.url}/v1/avm/value?address=${encodeURIComponent(address)}`, { headers: { 'X-Api-Key': key } });
+      assert.equal((await get(RENTCAST_FIXED_ADDRESSES.tight)).status, 200);
+      const notFound = await get('1 Unknown Rd, Nowhere, ZZ 00000');
+      assert.deepEqual(await notFound.json(), { status: 404, error: 'resource/not-found', message: 'No property data found for the specified address' });
+      const limited = await get(RENTCAST_FIXED_ADDRESSES.tight);
+      assert.equal(limited.status, 429);
+      assert.equal(limited.headers.get('retry-after'), '1');
+      assert.equal(((await limited.json()) as { error: string }).error, 'auth/rate-limit-exceeded');
+      const unauthorized = await get(RENTCAST_FIXED_ADDRESSES.tight, 'nope');
+      assert.equal(unauthorized.status, 401);
+      assert.deepEqual([rc.stats.requests, rc.stats.ok, rc.stats.notFound, rc.stats.rateLimited, rc.stats.unauthorized], [4, 1, 1, 1, 1]);
+      assert.equal((await fetch(`${rc.url}/v1/avm/rent`, { headers: { 'X-Api-Key': KEY } })).status, 404);
+    } finally {
+      await rc.close();
+    }
+  });
+
+  it('is deterministic per address and seed, and the fixed addresses behave as named', async () => {
+    const a = await startRentcastSandbox({ seed: 5 });
+    const b = await startRentcastSandbox({ seed: 5 });
+    const c = await startRentcastSandbox({ seed: 6 });
+    try {
+      const address = RENTCAST_FIXED_ADDRESSES.spread;
+      assert.deepEqual(a.valuationFor(address), b.valuationFor(address));
+      assert.notDeepEqual(a.valuationFor(address), c.valuationFor(address));
+      assert.equal(a.valuationFor('1 Unknown Rd'), undefined);
+      const estimateOf = (addr: string) => {
+        const parsed = parseRentcastAnswer(a.valuationFor(addr, 10));
+        assert.ok(parsed.ok, addr);
+        return estimateArv(parsed.valuation, { subjectSquareFootage: null, repairs: 0 }, DEFAULT_ESTIMATE_SETTINGS);
+      };
+      assert.deepEqual([estimateOf(RENTCAST_FIXED_ADDRESSES.tight).method, estimateOf(RENTCAST_FIXED_ADDRESSES.tight).confidence], ['comps', 'high']);
+      assert.deepEqual([estimateOf(RENTCAST_FIXED_ADDRESSES.spread).method, estimateOf(RENTCAST_FIXED_ADDRESSES.spread).confidence], ['comps', 'medium']);
+      assert.deepEqual([estimateOf(RENTCAST_FIXED_ADDRESSES.fewComps).method, estimateOf(RENTCAST_FIXED_ADDRESSES.fewComps).confidence], ['avm', 'low']);
+      assert.equal(estimateOf(RENTCAST_FIXED_ADDRESSES.noSqft).method, 'avm');
+      assert.equal(parseRentcastAnswer(a.valuationFor(RENTCAST_FIXED_ADDRESSES.broken)).ok, false);
+      assert.equal(parseRentcastAnswer(a.valuationFor(RENTCAST_FIXED_ADDRESSES.partial)).ok, false);
+    } finally {
+      await Promise.all([a.close(), b.close(), c.close()]);
+    }
+  });
+
+  it('mounts beside another server on the same port, answering only /v1/avm/*', async () => {
+    const standIn = createRentcastStandIn({ apiKey: KEY });
+    const server = http.createServer((req, res) => {
+      if (standIn.handle(req, res)) return;
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.end('the other server');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const v = await new RentcastProvider({ apiKey: KEY, baseUrl: url }).lookup(RENTCAST_FIXED_ADDRESSES.tight, {});
+      assert.ok(v.price > 0);
+      assert.equal(await (await fetch(`${url}/contacts/`)).text(), 'the other server');
+      assert.equal(standIn.stats.ok, 1);
+    } finally {
+      standIn.dispose();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
