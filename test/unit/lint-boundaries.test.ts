@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const eslintBin = path.join(root, 'tools/lint/node_modules/eslint/bin/eslint.js');
-const LINTED = ['src/db', 'src/webview', 'src/arv'];
+const LINTED = ['src/db', 'src/webview', 'src/newcore'];
 
 interface LintMessage {
   ruleId: string | null;
@@ -74,8 +74,8 @@ describe('lint: layer boundaries', () => {
   test('a vscode import in the core and a Node import in a webview fail with no-restricted-imports', () => {
     writeFileSync(path.join(copy, 'src/db/usesVscode.ts'), "import * as vscode from 'vscode';\n\nexport const workspace = vscode.workspace;\n");
     // A core folder nobody listed: the rule covers it by pattern.
-    mkdirSync(path.join(copy, 'src/arv'));
-    writeFileSync(path.join(copy, 'src/arv/usesVscode.ts'), "import { window } from 'vscode';\n\nexport const showMessage = window.showInformationMessage;\n");
+    mkdirSync(path.join(copy, 'src/newcore'));
+    writeFileSync(path.join(copy, 'src/newcore/usesVscode.ts'), "import { window } from 'vscode';\n\nexport const showMessage = window.showInformationMessage;\n");
     writeFileSync(
       path.join(copy, 'src/webview/shared/usesNode.ts'),
       "import { readFileSync } from 'node:fs';\nimport path from 'path';\n\nexport const read = (file: string) => readFileSync(path.join('.', file));\n",
@@ -86,7 +86,7 @@ describe('lint: layer boundaries', () => {
     const rules = (file: string) => messagesOf(results, file).map((m) => `${m.line} ${m.ruleId}`);
     assert.deepEqual(rules('src/db/usesVscode.ts'), ['1 no-restricted-imports']);
     assert.match(messagesOf(results, 'src/db/usesVscode.ts')[0]!.message, /Only the VS Code layer .* may import vscode/);
-    assert.deepEqual(rules('src/arv/usesVscode.ts'), ['1 no-restricted-imports']);
+    assert.deepEqual(rules('src/newcore/usesVscode.ts'), ['1 no-restricted-imports']);
     assert.deepEqual(rules('src/webview/shared/usesNode.ts'), ['1 no-restricted-imports', '2 no-restricted-imports']);
     assert.match(messagesOf(results, 'src/webview/shared/usesNode.ts')[0]!.message, /no Node modules/);
     // Nothing else in the copy changed, so nothing else is reported.

@@ -10,6 +10,7 @@ import { MAX_ECHO_CHARS, MAX_ERROR_FIELDS } from '../../src/handlers/dispatcher'
 import type { Envelope } from '../../src/protocol/envelope';
 import { REQUEST_CHANNELS } from '../../src/protocol/requests';
 import { startHarness, type Harness } from '../helpers/backendHarness';
+import { SETTING_LOCATION_ID } from '../../src/handlers/context';
 
 /** Payloads only an in-process caller can send (a worker would structured-clone them first). */
 function hostilePayloads(): Array<{ label: string; payload: unknown }> {
@@ -154,7 +155,7 @@ describe('reliability: lone surrogates and custom field values', () => {
       }
     }
     assert.equal(h.sandbox.stats.requests, 0);
-    assert.equal(h.settings.get('ghl.location-id'), h.sandbox.locationId, 'the setting was not changed');
+    assert.equal(h.settings.get(SETTING_LOCATION_ID), h.sandbox.locationId, 'the setting was not changed');
   });
 
   it('a surrogate pair is ordinary text: a well-formed emoji id passes validation', async () => {

@@ -27,11 +27,12 @@ describe('command ids', () => {
     assert.equal(new Set(contributed).size, contributed.length);
   });
 
-  it('menus and welcome links only name commands of the table', () => {
+  it("menus and welcome links only name commands of the table (or VS Code's own)", () => {
     const inMenus = Object.values(manifest.contributes.menus).flatMap((items) => items.map((item) => item.command));
     const inWelcome = manifest.contributes.viewsWelcome.flatMap((view) => [...view.contents.matchAll(/command:([\w.-]+)/g)].map((m) => m[1]!));
     assert.ok(inMenus.length > 10 && inWelcome.length > 3);
-    assert.deepEqual([...inMenus, ...inWelcome].filter((id) => !(ids as string[]).includes(id)), []);
+    const builtIn = (id: string) => id.startsWith('workbench.');
+    assert.deepEqual([...inMenus, ...inWelcome].filter((id) => !(ids as string[]).includes(id) && !builtIn(id)), []);
   });
 });
 

@@ -90,8 +90,8 @@ describe('GHL: opportunities board', () => {
 
     const moved = await poll('the sandbox to have the new stage', () => control.opportunity(oppId), (o) => o.pipelineStageId === to.stageId);
     assert.equal(moved.pipelineId, pipeline.id);
-    const cached = await call('ext-ghl:opps-get', { id: oppId });
-    assert.equal(cached.pipelineStageId, to.stageId, 'the local cache');
+    // GHL has it before the backend has its answer (and has journalled it): wait for the cache.
+    await poll('the local cache to have the new stage', () => call('ext-ghl:opps-get', { id: oppId }), (o) => o.pipelineStageId === to.stageId);
     const after = await poll('the card in its new column', readColumns, (cs) => columnOf(cs, oppId) === to.stageId);
     assert.equal(after.find((c) => c.stageId === to.stageId)!.count, String(before.to + 1));
     assert.equal(after.find((c) => c.stageId === from.stageId)!.count, String(before.from - 1));
