@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { PUSH_CHANNELS, type PushChannel } from './protocol/channels';
 import type { Envelope } from './protocol/envelope';
 import { BackendHost } from './vscode/backendHost';
+import { showCacheRecoveredNotice } from './vscode/cacheRecoveredNotice';
 import { HostSettings } from './vscode/hostSettings';
 import { BoardPanel, registerBoardPanelSerializer } from './vscode/boardPanel';
 import { ChatViewProvider } from './vscode/chatView';
@@ -33,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionMainAPI {
   const settings = new HostSettings(context.secrets, logger);
   host = new BackendHost(context, settings, logger);
   const backendHost = host;
+  context.subscriptions.push(backendHost.onDidRecoverCache(() => void showCacheRecoveredNotice()));
   const state = new ExtensionState(context, backendHost, settings);
 
   const contacts = new ContactsTreeProvider(backendHost, (total) => void state.setCacheCounts(total, pipelinesCount));

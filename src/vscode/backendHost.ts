@@ -12,7 +12,6 @@ import type { ResponseEnvelope } from '../protocol/typedRequest';
 import type { HostSettings } from './hostSettings';
 import { Disposable } from './lifecycle';
 import type { Logger } from './logger';
-import { COMMANDS } from './commands/ids';
 
 export interface PushEvent {
   channel: string;
@@ -42,6 +41,9 @@ export class BackendHost extends Disposable {
   private lastSent: ConnectionSettings | undefined;
   private readonly pushEmitter = this._register(new vscode.EventEmitter<PushEvent>());
   readonly onPush = this.pushEmitter.event;
+  private readonly recoveredEmitter = this._register(new vscode.EventEmitter<string>());
+  /** The cache file could not be read and was set aside (its new path); a fresh cache started. */
+  readonly onDidRecoverCache = this.recoveredEmitter.event;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -153,21 +155,11 @@ export class BackendHost extends Disposable {
       log: (level, message) => this.logger.log(level, message, 'core'),
     });
     this.logger.info(`Backend ready in ${Math.round(performance.now() - started)} ms (cache: ${storageDir}).`);
-    if (backend.recoveredCache) this.tellCacheRecovered(backend.recoveredCache.corruptPath);
+    if (backend.recoveredCache) {
+      this.logger.warn(`The local cache could not be read and was moved to ${backend.recoveredCache.corruptPath}; a sync fills a fresh one.`);
+      this.recoveredEmitter.fire(backend.recoveredCache.corruptPath);
+    }
     return backend;
-  }
-
-  /** The cache file could not be read and was moved aside: say so once, with the way back. */
-  private tellCacheRecovered(corruptPath: string): void {
-    this.logger.warn(`The local cache could not be read and was moved to ${corruptPath}; a sync fills a fresh one.`);
-    const syncNow = 'Sync Now';
-    const showLog = 'Show Log';
-    void vscode.window
-      .showWarningMessage('GHL: the local cache could not be read, so it was set aside and a fresh one started. Sync to fill it again.', syncNow, showLog)
-      .then((choice) => {
-        if (choice === syncNow) void vscode.commands.executeCommand(COMMANDS.syncAll);
-        else if (choice === showLog) void vscode.commands.executeCommand(COMMANDS.showLog);
-      });
   }
 
   /** Tells open webviews and the trees that cached data changed outside them. */
