@@ -294,15 +294,15 @@ export const customFields = readTool({
   name: 'ghl_custom_fields',
   toolReferenceName: 'ghlCustomFields',
   displayName: 'GHL Custom Fields',
-  userDescription: "The location's custom fields: names, keys and types.",
+  userDescription: "The location's contact custom fields: names, keys and types.",
   modelDescription:
-    'Lists the GoHighLevel custom field definitions of the location (live from GHL): id, name, fieldKey, dataType and model ' +
-    '(contact or opportunity). Use it to name the custom field ids that ghl_get_contact returns.',
+    "Lists the GoHighLevel location's contact custom field definitions (live from GHL): id, name, fieldKey and dataType. " +
+    'Use it to name the custom field ids that ghl_get_contact returns.',
   tags: ['ghl', 'crm', 'custom-fields', 'read'],
   icon: 'symbol-field',
-  inputSchema: z.object({ model: z.enum(['contact', 'opportunity']).optional().describe('Only the fields of contacts or of opportunities.') }),
-  async run({ model }, { client }) {
-    const fields = (await call(client, 'ext-ghl:custom-fields-list', {})).items.filter((f) => !model || f.model === model);
+  inputSchema: z.object({}),
+  async run(_input, { client }) {
+    const fields = (await call(client, 'ext-ghl:custom-fields-list', {})).items;
     const rows = fields.map((f) => compact({ id: f.id, name: clip(f.name, 120), fieldKey: f.fieldKey, dataType: f.dataType, model: f.model }));
     return {
       ok: true,
