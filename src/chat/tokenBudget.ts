@@ -4,6 +4,10 @@ import { messageText } from './modelPort';
 
 /** Share of maxInputTokens the prompt may use; the rest covers each tokenizer's per-message overhead. */
 const USABLE_SHARE = 0.95;
+/** A retry after a token-limit error keeps this share of what can be trimmed. */
+const RETRY_SHARE = 0.5;
+/** Room kept for the history when this turn's tool results would take it all. */
+const HISTORY_SHARE = 0.25;
 /** A tool result is never cut below this many characters. */
 const MIN_RESULT_CHARS = 400;
 const CUT_NOTE = `…(cut to fit the model's context; ask for fewer rows or a narrower filter)`;
@@ -65,8 +69,20 @@ export interface FittedPrompt {
  * always go; then this turn's tool results (the largest cut first); then as much of the
  * history as fits, newest first.
  */
-export async function fitPrompt(input: BudgetInput, maxInputTokens: number, counter: TokenCounter, factor = 1): Promise<FittedPrompt> {
-  const budget = Math.floor(maxInputTokens * USABLE_SHARE * factor);
+/**
+ * The limit for a retry after the model said the prompt was too long (its real limit is
+ * below what maxInputTokens claimed): what must go, plus half of the rest that was sent.
+ */
+export async function retryLimit(input: BudgetInput, sent: ChatMessage[], counter: TokenCounter): Promise<number> {
+  const [userMessage] = input.turn;
+  const fixed = (await counter.count(input.toolsText)) + (await counter.count(messageText(input.system))) + (userMessage ? await counter.count(messageText(userMessage)) : 0);
+  let total = await counter.count(input.toolsText);
+  for (const m of sent) total += await counter.count(messageText(m));
+  return Math.floor((fixed + Math.max(0, total - fixed) * RETRY_SHARE) / USABLE_SHARE);
+}
+
+export async function fitPrompt(input: BudgetInput, maxInputTokens: number, counter: TokenCounter): Promise<FittedPrompt> {
+  const budget = Math.floor(maxInputTokens * USABLE_SHARE);
   const all = [input.system, ...input.history, ...input.turn];
   const estimate = TokenCounter.estimate(input.toolsText) + all.reduce((n, m) => n + TokenCounter.estimate(messageText(m)), 0);
   if (estimate <= budget) return { messages: all, droppedHistory: 0, cutResults: 0, tokens: estimate };
@@ -75,7 +91,11 @@ export async function fitPrompt(input: BudgetInput, maxInputTokens: number, coun
   const fixed = (await counter.count(input.toolsText)) + (await counter.count(messageText(input.system))) + (userMessage ? await counter.count(messageText(userMessage)) : 0);
   if (fixed > budget) throw new PromptTooLongError(fixed, budget);
 
-  const { messages: fittedRounds, tokens: roundTokens, cut } = await fitRounds(rounds, budget - fixed, counter);
+  // This turn's results come first, but some history keeps the conversation's thread.
+  let historyTokens = 0;
+  for (const m of input.history) historyTokens += await counter.count(messageText(m));
+  const historyReserve = Math.min(historyTokens, Math.floor((budget - fixed) * HISTORY_SHARE));
+  const { messages: fittedRounds, tokens: roundTokens, cut } = await fitRounds(rounds, budget - fixed - historyReserve, counter);
   let used = fixed + roundTokens;
   const kept: ChatMessage[] = [];
   for (let i = input.history.length - 1; i >= 0; i--) {

@@ -3,7 +3,7 @@ import { describeModelError, isAbortError, isTokenLimitError, type ModelErrorInf
 import type { ChatMessage, ChatModelInfo, ChatModelPort, ChatModelTool } from './modelPort';
 import type { PendingAction } from './pendingActions';
 import { systemPrompt, type PromptLocation } from './prompt';
-import { fitPrompt, PromptTooLongError, TokenCounter } from './tokenBudget';
+import { fitPrompt, retryLimit, PromptTooLongError, TokenCounter } from './tokenBudget';
 import { CHAT_TOOLS, modelToolInfo, parseToolCall, prepareWrite, runReadTool, type ChatTool, type ToolContext, type ToolOutcome, type ToolRef, type WritePlan, type WriteTool } from './toolSet';
 import { proposedContent } from './tools/writeTools';
 
@@ -141,8 +141,9 @@ async function modelRound(
   separate: boolean,
   timings: TurnTimings,
 ): Promise<RoundResponse> {
+  let limit = model.maxInputTokens;
   for (let attempt = 0; ; attempt++) {
-    const fitted = await fitPrompt(prompt, model.maxInputTokens, counter, attempt === 0 ? 1 : 0.5);
+    const fitted = await fitPrompt(prompt, limit, counter);
     const response: RoundResponse = { text: '', calls: [] };
     const sent = performance.now();
     try {
@@ -163,7 +164,11 @@ async function modelRound(
     } catch (err) {
       if (signal.aborted || isAbortError(err)) throw new Stopped();
       // Retrying after text was shown would repeat it; only a clean failure is retried.
-      if (attempt === 0 && response.text === '' && response.calls.length === 0 && isTokenLimitError(err)) continue;
+      if (attempt === 0 && response.text === '' && response.calls.length === 0 && isTokenLimitError(err)) {
+        // The model's real limit is below what was sent, whatever maxInputTokens says.
+        limit = Math.min(limit, await retryLimit(prompt, fitted.messages, counter));
+        continue;
+      }
       throw err;
     } finally {
       timings.modelMs += performance.now() - sent;
