@@ -21,8 +21,16 @@ export function toolInputJsonSchema(tool: ChatTool): Record<string, unknown> {
   return schema;
 }
 
+const infoCache = new WeakMap<readonly ChatTool[], ModelToolInfo[]>();
+
+/** The tools as a model is told about them; converted once per tool list (each turn asks again). */
 export function modelToolInfo(tools: readonly ChatTool[] = CHAT_TOOLS): ModelToolInfo[] {
-  return tools.map((tool) => ({ name: tool.name, description: tool.modelDescription, inputSchema: toolInputJsonSchema(tool) }));
+  let info = infoCache.get(tools);
+  if (!info) {
+    info = tools.map((tool) => ({ name: tool.name, description: tool.modelDescription, inputSchema: toolInputJsonSchema(tool) }));
+    infoCache.set(tools, info);
+  }
+  return info;
 }
 
 export function findTool(name: string, tools: readonly ChatTool[] = CHAT_TOOLS): ChatTool | undefined {

@@ -50,6 +50,13 @@ export interface TurnOptions {
 
 class Stopped extends Error {}
 
+const toolsTexts = new WeakMap<ChatModelTool[], string>();
+function toolsTextOf(tools: ChatModelTool[]): string {
+  let text = toolsTexts.get(tools);
+  if (text === undefined) toolsTexts.set(tools, (text = JSON.stringify(tools)));
+  return text;
+}
+
 /**
  * One turn: model → tool calls → results → model, until it answers without tools or the
  * rounds run out. Text streams through onDelta and `reply` is exactly what was streamed.
@@ -61,7 +68,7 @@ export async function runTurn(options: TurnOptions): Promise<TurnResult> {
   const signal = options.signal ?? new AbortController().signal;
   const tools = options.tools ?? CHAT_TOOLS;
   const modelTools = modelToolInfo(tools);
-  const toolsText = JSON.stringify(modelTools);
+  const toolsText = toolsTextOf(modelTools);
   const maxRounds = Math.max(1, options.maxRounds ?? DEFAULT_MAX_ROUNDS);
   const counter = new TokenCounter(model, signal);
   const system: ChatMessage = {

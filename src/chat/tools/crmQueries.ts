@@ -105,9 +105,9 @@ export async function findOpportunities(client: ChannelClient, query: Opportunit
   const stages = query.stage ? matchStages(inPipelines ?? pipelines, query.stage) : null;
   const stageKeys = stages ? new Set(stages.map((m) => `${m.pipeline.id}\u0000${m.stage.id}`)) : null;
   const status = query.status === 'all' ? undefined : (query.status ?? 'open');
-  // One pipeline: let the channel filter it; several: fetch once and filter here.
-  const pipelineId = inPipelines?.length === 1 ? inPipelines[0]!.id : undefined;
-  const pipelineIds = inPipelines ? new Set(inPipelines.map((p) => p.id)) : null;
+  // The stages narrow the pipelines too; when one pipeline is left the channel filters it, else it is done here.
+  const pipelineIds = stages ? new Set(stages.map((m) => m.pipeline.id)) : inPipelines ? new Set(inPipelines.map((p) => p.id)) : null;
+  const pipelineId = pipelineIds?.size === 1 ? [...pipelineIds][0] : undefined;
   const all = await loadOpportunities(client, { pipelineId, status, contactId: query.contactId });
   const staleBefore = query.staleDays === undefined ? null : now - query.staleDays * DAY_MS;
   const items = all.filter((o) => {
