@@ -56,7 +56,12 @@ export class ChatService {
 
   /** Runs one whole turn. Never rejects: model and CRM failures come back as the reply. */
   send(options: SendOptions): Promise<ChatTurnResult> {
-    const run = this.queue.then(() => this.turn(options));
+    const run = this.queue.then(() =>
+      this.turn(options).catch((err: unknown): ChatTurnResult => {
+        const reply = `The chat failed: ${err instanceof Error ? err.message : String(err)}. Try again; if it keeps failing, "GHL: Show Log" has details.`;
+        return { reply, model: null, toolCalls: [], pendingActions: [], refs: [], error: { kind: 'other', message: reply } };
+      }),
+    );
     this.queue = run.catch(() => undefined);
     return run;
   }

@@ -7,6 +7,7 @@ export type { ChatMessage, ChatModelInfo, ChatModelPort, ChatModelTool, ChatPart
 export type { PendingAction } from './pendingActions';
 export { systemPrompt, type PromptLocation } from './prompt';
 export { helpText, noModelReply, parseSlashCommand, runSlashCommand, SLASH_COMMANDS } from './slashCommands';
+export { agentTools, type AgentPreparation, type AgentTool } from './agentTools';
 export { languageModelToolContributions, type LanguageModelToolContribution } from './toolContributions';
 export { CHAT_TOOLS, executeWrite, findTool, modelToolInfo, parseToolCall, prepareWrite, runReadTool, toolInputJsonSchema } from './toolSet';
 export type { ChatTool, ReadTool, ToolContext, ToolOutcome, ToolRef, WritePlan, WriteTool } from './toolSet';

@@ -90,6 +90,8 @@ export async function runTurn(options: TurnOptions): Promise<TurnResult> {
       // The last round offers no tools, so the model has to answer with what it has.
       const lastRound = round === maxRounds - 1 || result.toolCalls.length >= MAX_TOOL_CALLS;
       const response = await modelRound(model, { system, history: options.history, turn, toolsText: lastRound ? '' : toolsText }, lastRound ? [] : modelTools, counter, signal, emit, result.reply.length > 0, timings);
+      // A provider may end its stream quietly on cancellation instead of throwing.
+      if (signal.aborted) throw new Stopped();
       if (response.calls.length === 0) break;
       if (lastRound) {
         emit(`${result.reply ? '\n\n' : ''}(Stopped looking things up after ${result.toolCalls.length} tool calls; ask a narrower question.)`);

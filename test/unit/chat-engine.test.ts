@@ -38,9 +38,12 @@ describe('chat turns with a scripted model against the sandbox', () => {
     service = new ChatService({ client: channelClient(h) });
   });
   after(async () => {
-    assert.ok(requests.length > 10);
-    for (const r of requests) assert.ok(!JSON.stringify(r).includes(h.sandbox.token), 'the token never enters a prompt or a tool result');
-    await h.close();
+    try {
+      assert.ok(requests.length > 10);
+      for (const r of requests) assert.ok(!JSON.stringify(r).includes(h.sandbox.token), 'the token never enters a prompt or a tool result');
+    } finally {
+      await h.close();
+    }
   });
 
   it('answers with a tool call that shows sandbox data, streaming the reply', async () => {
@@ -329,5 +332,47 @@ describe('slash commands and no-model mode against the sandbox', () => {
     const result = await service.send({ message: '/deals', model: m, location });
     assert.equal(m.requests.length, 0);
     assert.equal(result.model, null);
+  });
+});
+
+describe('chat turns without a backend', () => {
+  it('a provider that ends its stream quietly on Stop still counts as stopped', async () => {
+    let requested = 0;
+    const controller = new AbortController();
+    const quiet = {
+      vendor: 'test',
+      family: 'quiet',
+      id: 'quiet-1',
+      maxInputTokens: 10_000,
+      countTokens: async (t: string) => Math.ceil(t.length / 4),
+      async sendRequest() {
+        requested++;
+        return {
+          stream: (async function* () {
+            yield text('Partial ');
+            controller.abort();
+          })(),
+        };
+      },
+    };
+    const client = { request: async () => assert.fail('no channel may be called') } as never;
+    const service = new ChatService({ client });
+    const result = await service.send({ message: 'hi', model: quiet, location: null, signal: controller.signal });
+    assert.equal(result.stopped, true);
+    assert.equal(result.reply, 'Partial ');
+    assert.equal(requested, 1);
+    assert.deepEqual(result.toolCalls, []);
+    assert.equal(service.history.entries('').at(-1)!.stopped, true);
+  });
+
+  it('turns run one at a time, in order', async () => {
+    const order: string[] = [];
+    const slow = new ScriptedModel([[text('first')], [text('second')]], 10_000, 20);
+    const service = new ChatService({ client: {} as never });
+    const a = service.send({ message: 'a', model: slow, location: null, onDelta: (d) => order.push(d) });
+    const b = service.send({ message: 'b', model: slow, location: null, onDelta: (d) => order.push(d) });
+    assert.deepEqual([(await a).reply, (await b).reply], ['first', 'second']);
+    assert.deepEqual(order, ['first', 'second']);
+    assert.deepEqual(service.history.entries('').map((e) => e.text), ['a', 'first', 'b', 'second']);
   });
 });

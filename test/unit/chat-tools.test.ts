@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { z } from 'zod';
 import { call, ChannelError, type ChannelClient } from '../../src/chat/channelClient';
 import { DATA_TAG } from '../../src/chat/crmData';
+import { agentTools } from '../../src/chat/agentTools';
 import { languageModelToolContributions } from '../../src/chat/toolContributions';
 import { CHAT_TOOLS, executeWrite, findTool, modelToolInfo, parseToolCall, prepareWrite, runReadTool, type ToolOutcome, type WriteTool } from '../../src/chat/toolSet';
 import { startHarness, type Harness } from '../helpers/backendHarness';
@@ -94,10 +95,14 @@ describe('chat tools against the sandbox', () => {
     await h.data('ext-ghl:opps-sync');
   });
   after(async () => {
-    for (const outcome of outcomes) {
-      assert.ok(!outcome.content.includes(h.sandbox.token) && !outcome.summary.includes(h.sandbox.token), 'the token never enters a tool result');
+    try {
+      assert.ok(outcomes.length > 20);
+      for (const outcome of outcomes) {
+        assert.ok(!outcome.content.includes(h.sandbox.token) && !outcome.summary.includes(h.sandbox.token), 'the token never enters a tool result');
+      }
+    } finally {
+      await h.close();
     }
-    await h.close();
   });
 
   it('ghl_search_contacts finds a contact with its id, and caps at 25 with "more"', async () => {
@@ -295,6 +300,34 @@ describe('chat tools against the sandbox', () => {
     assert.equal(outcome.ok, false);
     assert.match(outcome.content, /Nothing was changed/);
     assert.notEqual(h.sandbox.store.contacts.get(someone.id)!.city, 'Faultville');
+  });
+
+  it('agents: a read runs at once, a write runs only after its confirmation and only as shown', async () => {
+    const tools = new Map(agentTools(ctx()).map((t) => [t.tool.name, t]));
+    const search = tools.get('ghl_search_contacts')!;
+    assert.equal((await search.prepare({ query: 'a' })).confirmation, undefined, 'reads need no confirmation');
+    assert.ok((await search.invoke({ query: 'a' })).ok);
+
+    const someone = [...h.sandbox.store.contacts.values()][7]!;
+    const update = tools.get('ghl_update_contact')!;
+    const input = { contactId: someone.id, changes: { city: 'Agentville' } };
+    const unconfirmed = await update.invoke(input);
+    assert.equal(unconfirmed.ok, false, 'no invoke without a prepared confirmation');
+    assert.notEqual(h.sandbox.store.contacts.get(someone.id)!.city, 'Agentville');
+
+    const prepared = await update.prepare(input);
+    assert.match(prepared.confirmation!.message, /city ".*" → "Agentville"/);
+    // The record changes between the confirmation and the invoke: what would run is no longer what was shown.
+    await h.data('ext-ghl:contacts-update', { id: someone.id, data: { city: 'Elsewhere' } });
+    const changed = await update.invoke(input);
+    assert.equal(changed.ok, false);
+    assert.match(changed.content, /changed after the user confirmed/);
+    assert.equal(h.sandbox.store.contacts.get(someone.id)!.city, 'Elsewhere');
+
+    await update.prepare(input);
+    const done = await update.invoke(input);
+    assert.ok(done.ok, done.summary);
+    assert.equal(h.sandbox.store.contacts.get(someone.id)!.city, 'Agentville');
   });
 
   it('the chat cannot reach the settings channels, the only ones near the token', async () => {
