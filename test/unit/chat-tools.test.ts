@@ -96,7 +96,7 @@ describe('chat tools against the sandbox', () => {
   });
   after(async () => {
     try {
-      assert.ok(outcomes.length > 20);
+      assert.ok(outcomes.length >= 15, `${outcomes.length} read outcomes checked`);
       for (const outcome of outcomes) {
         assert.ok(!outcome.content.includes(h.sandbox.token) && !outcome.summary.includes(h.sandbox.token), 'the token never enters a tool result');
       }
