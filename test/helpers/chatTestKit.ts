@@ -63,7 +63,7 @@ export class ScriptedModel implements ChatModelPort {
       if (!Array.isArray(step)) throw step.throw;
       const parts = step;
       const delay = this.partDelayMs;
-      const self = this;
+      const addModelTime = (ms: number) => (this.modelMs += ms);
       return {
         stream: (async function* () {
           const streamStarted = performance.now();
@@ -74,7 +74,7 @@ export class ScriptedModel implements ChatModelPort {
               yield part;
             }
           } finally {
-            self.modelMs += performance.now() - streamStarted;
+            addModelTime(performance.now() - streamStarted);
           }
         })(),
       };
