@@ -50,14 +50,24 @@ describe('GHL: hostile CRM data stays text', () => {
     assert.equal(hostileRow.description, 'xss@example.com');
     // Its tooltip (Markdown) shows name, company and tags as text too. The hover opens when the
     // mouse enters the row, so come from another one.
-    await bridge.hover(`${pane('Contacts')} .monaco-list-row[data-index="${hostileRow.index + 2}"]`);
-    await bridge.hover(`${pane('Contacts')} .monaco-list-row[data-index="${hostileRow.index}"] .label-name`);
     const hover = '.monaco-hover, .workbench-hover';
-    await bridge.waitFor(hover);
-    const tip = await bridge.evaluate<{ text: string; markup: number }>(
-      // (MarkdownString.appendText turns spaces into &nbsp;: normalise them.)
-      `(el) => ({ text: el.innerText.replace(/[^\\S\\n]+/g, ' '), markup: el.querySelectorAll('img, script, b, i, a').length })`,
-      { selector: hover },
+    const readTip = async () => {
+      await bridge.waitFor(hover);
+      return bridge.evaluate<{ text: string; markup: number }>(
+        // (MarkdownString.appendText turns spaces into &nbsp;: normalise them.)
+        `(el) => ({ text: el.innerText.replace(/[^\\S\\n]+/g, ' '), markup: el.querySelectorAll('img, script, b, i, a').length })`,
+        { selector: hover },
+      );
+    };
+    // Under load the other row's (delayed) hover can still be the one showing: wait for ours.
+    const tip = await poll(
+      "the hostile contact's tooltip",
+      async () => {
+        await bridge.hover(`${pane('Contacts')} .monaco-list-row[data-index="${hostileRow.index + 2}"]`);
+        await bridge.hover(`${pane('Contacts')} .monaco-list-row[data-index="${hostileRow.index}"] .label-name`);
+        return readTip();
+      },
+      (t) => t.text.includes(state.hostile.contactName),
     );
     assert.ok(tip.text.includes(state.hostile.contactName), `tooltip: ${tip.text}`);
     assert.ok(tip.text.includes('Company: <b>Bold Co</b>'), `tooltip: ${tip.text}`);
