@@ -360,6 +360,9 @@ const bridgeActions = {
   async hover(page, { selector, webview, timeout }) {
     await (await scope(page, webview, timeout)).locator(selector).first().hover({ timeout });
   },
+  async moveMouse(page, { x, y }) {
+    await page.mouse.move(Number(x), Number(y));
+  },
   async drag(page, { source, target, webview, steps = 10, timeout = 10_000 }) {
     const s = await scope(page, webview, timeout);
     const from = s.locator(source).first();

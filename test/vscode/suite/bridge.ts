@@ -103,6 +103,8 @@ export const bridge = {
   ) => call<void>('waitFor', { selector, ...opts }),
   /** innerText of the first match. */
   text: (selector: string, opts: Omit<Target, 'selector'> = {}) => call<string>('text', { selector, ...opts }),
+  /** Moves the mouse to page coordinates (nothing is clicked), e.g. away from a tooltip. */
+  moveMouse: (x: number, y: number) => call<void>('moveMouse', { x, y }),
   /** Number of matches right now (no waiting). */
   count: (selector: string, opts: Omit<Target, 'selector'> = {}) => call<number>('count', { selector, ...opts }),
   /**

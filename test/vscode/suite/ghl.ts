@@ -176,8 +176,9 @@ export async function readRows(view: string): Promise<RowInfo[]> {
 export async function clickRow(view: string, label: string): Promise<void> {
   const rows = await poll(`the row "${label}" in ${view}`, () => readRows(view), (rs) => rs.some((r) => r.label === label));
   const { index } = rows.find((r) => r.label === label)!;
-  // A tooltip left open by an earlier hover can cover the row: move away and let it close.
-  await bridge.hover(`${pane(view)} > .pane-header`);
+  // A tooltip left open by an earlier hover can cover the row (and take the pointer): move
+  // the mouse into the editor area, where nothing hovers, and let it close.
+  await bridge.moveMouse(900, 500);
   await poll('no tooltip over the views', () => bridge.count('.monaco-hover:visible, .workbench-hover:visible'), (n) => n === 0, 3_000).catch(() => undefined);
   await bridge.click(`${pane(view)} .monaco-list-row[data-index="${index}"]`);
 }
