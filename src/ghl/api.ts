@@ -38,8 +38,10 @@ export class GhlApi {
     return this.client.call<{ location?: { id?: string; name?: string } }>('GET', `/locations/${enc(locationId)}`);
   }
 
-  getCustomFields(locationId: string) {
+  /** Without `model`, GHL answers the contact fields. */
+  getCustomFields(locationId: string, model?: 'contact' | 'opportunity' | 'all') {
     return this.client.call<{ customFields: unknown[] }>('GET', `/locations/${enc(locationId)}/customFields`, {
+      ...(model ? { query: { model } } : {}),
       listField: 'customFields',
     });
   }
