@@ -19,7 +19,6 @@ interface GhlTaskDefinition extends vscode.TaskDefinition {
 
 /** CRM text in a terminal: no escape sequences or other control characters get through. */
 function terminalText(text: string): string {
-  // eslint-disable-next-line no-control-regex -- removing control characters is the point
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
 }
 

@@ -44,12 +44,19 @@ export function arvCommands({ host, logger }: CommandDeps): ArvCommands {
         plan.keptForeignValue ? `${plan.keptForeignValue} with an ARV someone else entered` : '',
         plan.noAddress ? `${plan.noAddress} without an address` : '',
       ].filter(Boolean);
-      const choice = await vscode.window.showInformationMessage(
-        `Estimate the ARV of ${plan.total} open deal${plan.total === 1 ? '' : 's'} in "${plan.pipelineName}"?`,
-        { modal: true, detail: `${cost}${skipped.length ? ` Skipped: ${skipped.join(', ')}.` : ''}` },
-        START,
+      // A quick pick rather than a modal: it states the cost and needs an explicit choice, and works in every host.
+      const choice = await vscode.window.showQuickPick(
+        [
+          { label: `$(play) ${START}`, description: plan.lookups === 0 ? 'no lookups' : `${plan.lookups} RentCast lookup${plan.lookups === 1 ? '' : 's'}`, start: true },
+          { label: '$(close) Cancel', description: 'nothing is looked up or written', start: false },
+        ],
+        {
+          title: `Estimate the ARV of ${plan.total} open deal${plan.total === 1 ? '' : 's'} in "${plan.pipelineName}"? ${cost}`,
+          placeHolder: skipped.length ? `Skipped: ${skipped.join(', ')}.` : 'Start looks up comps and writes each ARV into GoHighLevel.',
+          ignoreFocusOut: true,
+        },
       );
-      if (choice !== START) return;
+      if (!choice?.start) return;
       const status = await runWithProgress(host, plan.pipelineName, { pipelineName: plan.pipelineId });
       if (status.status === 'failed') void vscode.window.showErrorMessage(`GHL: ${status.message ?? status.lastError ?? 'the ARV run failed.'}`);
       else if (status.status === 'cancelled') void vscode.window.showWarningMessage(`GHL: ${status.message}`);

@@ -87,6 +87,9 @@ async function callEveryChannel(send: Send, state: SandboxState, tag: string): P
   await req(C.CHAT_CLEAR, {});
   await req(C.ARV_ENRICH_START, {});
   await req(C.ARV_ENRICH_STATUS, {});
+  await req(C.ARV_ENRICH_PLAN, {});
+  await req(C.ARV_ENRICH_CANCEL, {});
+  await req(C.ARV_ESTIMATES_LIST, { opportunityIds: [] });
   await req(C.CUSTOM_FIELDS_LIST, {});
   return results;
 }
@@ -104,7 +107,7 @@ describe('GHL: every protocol channel', () => {
   });
 
   it('has 28 request channels', () => {
-    assert.equal(REQUEST_CHANNELS.length, 28, REQUEST_CHANNELS.join(', '));
+    assert.equal(REQUEST_CHANNELS.length, 31, REQUEST_CHANNELS.join(', '));
   });
 
   it('answers all 28 through the extension API, each with a successful envelope', async () => {
