@@ -58,7 +58,7 @@ export interface SandboxOptions {
   /** Artificial delay before every response. */
   latencyMs?: number;
   now?: () => number;
-  /** The RentCast stand-in mounted on this port under /v1/avm/ (contact addresses known); false: not mounted. */
+  /** The RentCast stand-in mounted on this port under /v1/avm/ (it knows the addresses of the contacts there are at its first request); false: not mounted. */
   rentcast?: RentcastSandboxOptions | false;
 }
 
@@ -1276,10 +1276,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
   };
 
-  const rentcast = options.rentcast === false ? null : createRentcastStandIn({ addresses: contactAddresses(store.contacts.values()), now, ...options.rentcast });
+  const rentcast = options.rentcast === false ? null : createRentcastStandIn({ now, ...options.rentcast });
+  // The contacts' addresses become known on RentCast's first request, not at start: a 200k sandbox
+  // must not pay for them unless ARV runs against it.
+  let rentcastAddressesKnown = false;
 
   const server = http.createServer({ keepAlive: true }, (req, res) => {
-    if (!closing && rentcast?.handle(req, res)) return;
+    if (!closing && rentcast && req.url?.startsWith('/v1/avm')) {
+      if (!rentcastAddressesKnown) {
+        rentcastAddressesKnown = true;
+        rentcast.addAddresses(contactAddresses(store.contacts.values()));
+      }
+      if (rentcast.handle(req, res)) return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = false;

@@ -93,6 +93,12 @@ describe('ARV enrichment channels against the sandbox', () => {
       assert.ok(['high', 'medium', 'low'].includes(estimate.confidence));
     }
     assert.ok(items.some((e: any) => e.repairs > 0), 'the repairs field is read');
+
+    const above = items.filter((e: any) => h.sandbox.store.opportunities.get(e.opportunityId)!.monetaryValue > e.mao);
+    assert.ok(above.length > 0, 'the seed has deals priced above their MAO');
+    const briefing = await h.backend.dailyBriefing({ since: null });
+    assert.match(briefing, /## Open deals above their MAO/);
+    assert.match(briefing, new RegExp(`\\*\\*${above.length}\\*\\* of ${items.length} estimated open deals are valued above`));
   });
 
   it('a second run skips the fresh deals; force looks every one up again', async () => {
