@@ -46,6 +46,10 @@ export class GhlApi {
     });
   }
 
+  createCustomField(locationId: string, body: { name: string; dataType: string; model: string }) {
+    return this.client.call<{ customField?: unknown }>('POST', `/locations/${enc(locationId)}/customFields`, { body });
+  }
+
   searchContacts(body: ContactsSearchBody, signal?: AbortSignal) {
     return this.client.call<{ contacts: unknown[]; total?: number }>('POST', '/contacts/search', {
       body,

@@ -4,7 +4,7 @@
  * definitions and the write-back, paced by the GHL client) and RentCast.
  */
 import type { StoredArvEstimate } from '../arv/estimateStore';
-import { type CustomFieldDefinition, missingArvFieldMessage, resolveArvField, resolveFieldRef } from '../arv/fieldRefs';
+import { arvFieldCreateBody, type CustomFieldDefinition, missingArvFieldMessage, resolveArvField, resolveFieldRef } from '../arv/fieldRefs';
 import { ArvEnrichmentJob } from '../arv/jobRunner';
 import { ArvRunInProgressError, jobSettings, type ArvDeal, type ArvJobPorts, type ArvRunRequest } from '../arv/jobTypes';
 import type { ValuationProvider } from '../arv/provider';
@@ -13,13 +13,19 @@ import { parseRecords, toOpportunity, wireOpportunity } from '../ghl/mappers';
 import { EXT_GHL_IPC as C } from '../protocol/channels';
 import type { Opportunity, Pipeline } from '../protocol/entities';
 import { ExtGhlError } from '../protocol/envelope';
-import type { ArvPipelineRef } from '../protocol/responses';
+import type { ArvPipelineRef, CustomField } from '../protocol/responses';
 import { readArvSettings } from './arvSettings';
 import { SECRET_RENTCAST_KEY, SETTING_DEFAULT_PIPELINE, type HandlerContext } from './context';
 import type { HandlerTable } from './dispatcher';
 import { requireLocationId, settingText } from './settings';
 
-type ArvChannels = typeof C.ARV_ENRICH_START | typeof C.ARV_ENRICH_STATUS | typeof C.ARV_ENRICH_PLAN | typeof C.ARV_ENRICH_CANCEL | typeof C.ARV_ESTIMATES_LIST;
+type ArvChannels =
+  | typeof C.ARV_ENRICH_START
+  | typeof C.ARV_ENRICH_STATUS
+  | typeof C.ARV_ENRICH_PLAN
+  | typeof C.ARV_ENRICH_CANCEL
+  | typeof C.ARV_ESTIMATES_LIST
+  | typeof C.ARV_FIELD_CREATE;
 
 /** Deals one pipeline may hold in the cache; far above any real acquisitions pipeline. */
 const MAX_DEALS_PER_RUN = 100_000;
@@ -110,7 +116,8 @@ export function arvHandlers(ctx: HandlerContext, options: ArvWiringOptions = {})
     const api = await ctx.api();
     const definitions = fieldDefinitions((await api.getCustomFields(locationId, 'opportunity')).customFields);
     const arvField = resolveArvField(definitions, settings.arvField);
-    if (!arvField) throw new ExtGhlError('NOT_FOUND', missingArvFieldMessage(settings.arvField), { setting: 'ghl.arv.field' });
+    // `canCreate`: arv-field-create would make the default field (only when no field is named in the setting).
+    if (!arvField) throw new ExtGhlError('NOT_FOUND', missingArvFieldMessage(settings.arvField), { setting: 'ghl.arv.field', canCreate: !settings.arvField });
     const optional = (ref: string | null, setting: string): string | null => {
       if (!ref) return null;
       const field = resolveFieldRef(definitions, ref);
@@ -177,6 +184,18 @@ export function arvHandlers(ctx: HandlerContext, options: ArvWiringOptions = {})
     async [C.ARV_ENRICH_CANCEL]() {
       const cancelled = job.cancel();
       return { cancelled, status: cancelled ? await job.whenIdle() : job.status() };
+    },
+    async [C.ARV_FIELD_CREATE]() {
+      const locationId = requireLocationId(ctx);
+      const api = await ctx.api();
+      const setting = readArvSettings(ctx.settings).arvField;
+      const definitions = fieldDefinitions((await api.getCustomFields(locationId, 'opportunity')).customFields);
+      const existing = resolveArvField(definitions, setting);
+      if (existing) return { field: { ...existing }, existed: true };
+      if (setting) throw new ExtGhlError('VALIDATION', `${missingArvFieldMessage(setting)} Clear the setting to create the default "ARV" field instead.`);
+      const created = (await api.createCustomField(locationId, arvFieldCreateBody())).customField as Partial<CustomField> | undefined;
+      if (!created || typeof created.id !== 'string') throw new ExtGhlError('API', 'GHL accepted the new ARV field but sent back no field.');
+      return { field: { ...created, id: created.id, name: typeof created.name === 'string' ? created.name : 'ARV' }, existed: false };
     },
     async [C.ARV_ESTIMATES_LIST]({ opportunityIds }) {
       const found = ctx.repos().arvEstimates.getMany(opportunityIds);

@@ -149,6 +149,7 @@ export const requestSchemas = {
   [C.ARV_ENRICH_PLAN]: arvRunInput,
   [C.ARV_ENRICH_CANCEL]: empty,
   [C.ARV_ESTIMATES_LIST]: z.strictObject({ opportunityIds: z.array(id).max(2000) }),
+  [C.ARV_FIELD_CREATE]: empty,
   [C.CUSTOM_FIELDS_LIST]: empty,
 } as const;
 

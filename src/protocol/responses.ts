@@ -131,5 +131,7 @@ export interface ResponseData {
   [C.ARV_ENRICH_PLAN]: ArvPipelineRef & ArvRunPlan;
   [C.ARV_ENRICH_CANCEL]: { cancelled: boolean; status: ArvRunStatus };
   [C.ARV_ESTIMATES_LIST]: { items: StoredArvEstimate[] };
+  /** `existed`: the location already had an ARV field, nothing was created. */
+  [C.ARV_FIELD_CREATE]: { field: CustomField; existed: boolean };
   [C.CUSTOM_FIELDS_LIST]: ListResult<CustomField>;
 }

@@ -37,6 +37,7 @@ const BAD_PAYLOADS: Record<string, unknown> = {
   'ext-ghl:arv-enrich-plan': { pipelineName: 42 },
   'ext-ghl:arv-enrich-cancel': { runId: 'x' },
   'ext-ghl:arv-estimates-list': { opportunityIds: [''] },
+  'ext-ghl:arv-field-create': { name: 'ARV' },
   'ext-ghl:custom-fields-list': { model: 'contact' },
 };
 

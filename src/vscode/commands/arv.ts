@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { ArvProgress } from '../../arv/jobTypes';
 import { EXT_GHL_IPC } from '../../protocol/channels';
 import type { ArvRunStatus } from '../../arv/jobTypes';
-import type { BackendHost } from '../backendHost';
+import { RequestFailed, type BackendHost } from '../backendHost';
 import { PipelineNode } from '../pipelinesTree';
 import { guarded, type CommandDeps } from './deps';
 import { COMMANDS, type CommandTable } from './ids';
@@ -32,9 +32,21 @@ export function arvCommands({ host, logger }: CommandDeps): ArvCommands {
     [COMMANDS.estimateArv]: guarded('Estimating ARV', logger, async (target?: unknown) => {
       const pipelineName = target instanceof PipelineNode ? target.pipeline.id : typeof target === 'string' && target.trim() ? target : await pickPipeline(host);
       if (pipelineName === undefined) return;
-      const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Planning the ARV run…' }, () =>
-        host.call(EXT_GHL_IPC.ARV_ENRICH_PLAN, { pipelineName }),
-      );
+      const planRun = () =>
+        vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Planning the ARV run…' }, () =>
+          host.request(EXT_GHL_IPC.ARV_ENRICH_PLAN, { pipelineName }),
+        );
+      let planned = await planRun();
+      if (!planned.success && canCreateArvField(planned.error.details)) {
+        const create = 'Create ARV Field';
+        const choice = await vscode.window.showWarningMessage(planned.error.message, create);
+        if (choice !== create) return;
+        const { field } = await host.call(EXT_GHL_IPC.ARV_FIELD_CREATE, {});
+        void vscode.window.showInformationMessage(`Created the opportunity field "${field.name}" in GoHighLevel.`);
+        planned = await planRun();
+      }
+      if (!planned.success) throw new RequestFailed(planned.error);
+      const plan = planned.data;
       const cost =
         plan.lookups === 0
           ? 'It needs no RentCast lookups.'
@@ -63,6 +75,11 @@ export function arvCommands({ host, logger }: CommandDeps): ArvCommands {
       else void vscode.window.showInformationMessage(`GHL: ${status.message}${status.failed && status.lastError ? ` Last error: ${status.lastError}` : ''}`);
     }),
   };
+}
+
+/** The plan failed only because the location has no ARV field, which arv-field-create can make. */
+function canCreateArvField(details: unknown): boolean {
+  return typeof details === 'object' && details !== null && (details as { canCreate?: unknown }).canCreate === true;
 }
 
 async function pickPipeline(host: BackendHost): Promise<string | undefined> {
