@@ -116,7 +116,7 @@ export function arvHandlers(ctx: HandlerContext, options: ArvWiringOptions = {})
     const api = await ctx.api();
     const definitions = fieldDefinitions((await api.getCustomFields(locationId, 'opportunity')).customFields);
     const arvField = resolveArvField(definitions, settings.arvField);
-    // `canCreate`: arv-field-create would make the default field (only when no field is named in the setting).
+    // `canCreate`: arv-create-field would make the default field (only when no field is named in the setting).
     if (!arvField) throw new ExtGhlError('NOT_FOUND', missingArvFieldMessage(settings.arvField), { setting: 'ghl.arv.field', canCreate: !settings.arvField });
     const optional = (ref: string | null, setting: string): string | null => {
       if (!ref) return null;

@@ -33,7 +33,7 @@ export const EXT_GHL_IPC = {
   ARV_ENRICH_PLAN: 'ext-ghl:arv-enrich-plan',
   ARV_ENRICH_CANCEL: 'ext-ghl:arv-enrich-cancel',
   ARV_ESTIMATES_LIST: 'ext-ghl:arv-estimates-list',
-  ARV_FIELD_CREATE: 'ext-ghl:arv-field-create',
+  ARV_FIELD_CREATE: 'ext-ghl:arv-create-field',
   CUSTOM_FIELDS_LIST: 'ext-ghl:custom-fields-list',
   // Pushes: host → listeners, never requested.
   SYNC_PROGRESS: 'ext-ghl:sync-progress',

@@ -228,15 +228,15 @@ describe('ARV enrichment channels against the sandbox', () => {
     h.sandbox.rentcast!.latencyMs = 0;
   });
 
-  it('without an ARV field, says how to make one, and arv-field-create makes it (MONETORY, model opportunity)', async () => {
-    const existing = await h.data('ext-ghl:arv-field-create');
+  it('without an ARV field, says how to make one, and arv-create-field makes it (MONETORY, model opportunity)', async () => {
+    const existing = await h.data('ext-ghl:arv-create-field');
     assert.deepEqual([existing.existed, existing.field.id], [true, h.arvFieldId], 'an existing field is not created twice');
     h.sandbox.store.customFields.splice(h.sandbox.store.customFields.findIndex((f) => f.id === h.arvFieldId), 1);
     const missing = await h.backend.request('ext-ghl:arv-enrich-plan', { pipelineName: 'Acquisitions' });
     assert.equal(!missing.success && missing.error.code, 'NOT_FOUND');
     assert.match(!missing.success ? missing.error.message : '', /Custom Fields → Opportunity \(type Monetary, name "ARV"\)/);
     assert.deepEqual(!missing.success && missing.error.details, { setting: 'ghl.arv.field', canCreate: true });
-    const created = await h.data('ext-ghl:arv-field-create');
+    const created = await h.data('ext-ghl:arv-create-field');
     assert.equal(created.existed, false);
     const inSandbox = h.sandbox.store.customFields.find((f) => f.id === created.field.id)!;
     assert.deepEqual([inSandbox.name, inSandbox.dataType, inSandbox.model], ['ARV', 'MONETORY', 'opportunity']);

@@ -37,7 +37,7 @@ const BAD_PAYLOADS: Record<string, unknown> = {
   'ext-ghl:arv-enrich-plan': { pipelineName: 42 },
   'ext-ghl:arv-enrich-cancel': { runId: 'x' },
   'ext-ghl:arv-estimates-list': { opportunityIds: [''] },
-  'ext-ghl:arv-field-create': { name: 'ARV' },
+  'ext-ghl:arv-create-field': { name: 'ARV' },
   'ext-ghl:custom-fields-list': { model: 'contact' },
 };
 

@@ -77,7 +77,7 @@ export function arvCommands({ host, logger }: CommandDeps): ArvCommands {
   };
 }
 
-/** The plan failed only because the location has no ARV field, which arv-field-create can make. */
+/** The plan failed only because the location has no ARV field, which arv-create-field can make. */
 function canCreateArvField(details: unknown): boolean {
   return typeof details === 'object' && details !== null && (details as { canCreate?: unknown }).canCreate === true;
 }
