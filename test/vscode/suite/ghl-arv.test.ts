@@ -2,9 +2,10 @@
 // pipeline against the sandbox's RentCast stand-in with a progress notification, writes each
 // ARV to the sandbox, and the board's cards show ARV, MAO and confidence.
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { bridge, parts } from './bridge';
-import { call, canRun, clearNotifications, control, poll, sandbox, waitForNotification, type SandboxState } from './ghl';
+import { call, canRun, clearNotifications, control, findFiles, poll, readExtensionLog, sandbox, waitForNotification, type SandboxState } from './ghl';
 
 const BOARD = 'Opportunities';
 const RENTCAST_SANDBOX_KEY = 'rc_sandbox_key_0001';
@@ -76,5 +77,13 @@ describe('GHL: ARV enrichment', () => {
     assert.match(arvLine, new RegExp(first.confidence));
     await clearNotifications();
     await bridge.screenshot('vscode-board-arv', { selector: parts.editor });
+  });
+
+  it('the RentCast key is in no log, user setting or cache file', async () => {
+    const log = await poll('the lookups in the log (path only)', async () => readExtensionLog(), (text) => text.includes('[rentcast] GET /v1/avm/value'));
+    assert.ok(!log.includes(RENTCAST_SANDBOX_KEY), 'not in the log');
+    const files = [...findFiles('settings.json'), ...findFiles('ghl-cache.sqlite')];
+    assert.ok(files.length > 0, 'settings.json and the cache file were found');
+    for (const file of files) assert.ok(!readFileSync(file).includes(RENTCAST_SANDBOX_KEY), file);
   });
 });
