@@ -62,7 +62,8 @@ const sandboxInfo = await new Promise((resolve, reject) => {
     const url = /https?:\/\/127\.0\.0\.1:\d+/.exec(text)?.[0];
     const token = /token:\s+(\S+)/i.exec(text)?.[1];
     const location = /location id:\s+(\S+)/i.exec(text)?.[1];
-    if (url && token && location) resolve({ url, token, location });
+    const rentcastKey = /RentCast:.* key (\S+),/.exec(text)?.[1];
+    if (url && token && location) resolve({ url, token, location, rentcastKey });
   });
   sandbox.once('exit', (code) => reject(new Error(`the sandbox exited (${code})`)));
 });
@@ -76,6 +77,7 @@ writeFileSync(
   JSON.stringify(
     {
       'ghl.apiBaseUrl': sandboxInfo.url,
+      'ghl.arv.rentcastBaseUrl': sandboxInfo.url,
       'ghl.locationId': sandboxInfo.location,
       'workbench.startupEditor': 'none',
       'telemetry.telemetryLevel': 'off',
@@ -87,7 +89,7 @@ writeFileSync(
   ),
 );
 writeFileSync(path.join(demo, 'workspace/README.md'), '# GHL demo workspace\n\nOpen the GoHighLevel view in the activity bar. The data comes from the local GHL sandbox.\n');
-const env = { ...process.env, HOME: path.join(demo, 'home'), GHL_API_TOKEN: sandboxInfo.token };
+const env = { ...process.env, HOME: path.join(demo, 'home'), GHL_API_TOKEN: sandboxInfo.token, RENTCAST_API_KEY: sandboxInfo.rentcastKey };
 for (const key of Object.keys(env)) if (key === 'NODE_OPTIONS' || key.startsWith('npm_')) delete env[key];
 const server = spawn(
   paths.node,

@@ -2,6 +2,7 @@ import { BriefingQueries } from './briefing/briefingQueries';
 import { collectDailyBriefing } from './briefing/collect';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { ArvEstimatesRepo } from './arv/estimatesRepo';
 import { CACHE_FILE_NAME, CacheStore, type PersistInfo } from './db/cacheStore';
 import { GhlContactsRepo } from './db/contactsRepo';
 import { GhlOpportunitiesRepo } from './db/opportunitiesRepo';
@@ -27,6 +28,8 @@ export interface BackendOptions {
   settings: SettingsStore;
   /** The API base URL when the settings store has no `ghl.apiBaseUrl`. */
   apiBaseUrl?: string;
+  /** RentCast's base URL when the settings store has no `ghl.arv.rentcastBaseUrl` (a proxy, the sandbox). */
+  rentcastBaseUrl?: string;
   onPush?: (channel: string, payload: unknown) => void;
   log?: LogFn;
   onApiCall?: (entry: ApiCallLog) => void;
@@ -98,6 +101,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
         opportunities: new GhlOpportunitiesRepo(cache.db),
         pipelines: new GhlPipelinesRepo(cache.db),
         syncState: new GhlSyncStateRepo(cache.db),
+        arvEstimates: new ArvEstimatesRepo(cache.db),
       }),
     markDirty: () => cache.markDirty(),
     recordWrite: (entry) => cache.recordWrite(entry),
@@ -143,7 +147,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     log,
   };
 
-  const handlers = registerExtGhlHandlers(ctx);
+  const handlers = registerExtGhlHandlers(ctx, { rentcastBaseUrl: options.rentcastBaseUrl });
   // A token or base URL changed by the host: the next call builds a client for it.
   const storeSubscriptions = [options.secrets.onDidChange?.(ctx.resetApi), options.settings.onDidChange?.(ctx.resetApi)];
   // Build the contact search index while nobody waits, so the first search is as fast as the rest.
@@ -199,7 +203,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       clearTimeout(warmUp);
       for (const subscription of storeSubscriptions) subscription?.dispose();
       handlers.syncs.cancel();
-      await handlers.syncs.idle();
+      handlers.arv.cancel();
+      await Promise.all([handlers.syncs.idle(), handlers.arv.whenIdle()]);
       await cache.dispose();
     },
   };

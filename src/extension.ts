@@ -1,4 +1,4 @@
-import { SECRET_TOKEN_KEY } from './handlers/context';
+import { SECRET_RENTCAST_KEY, SECRET_TOKEN_KEY } from './handlers/context';
 import * as vscode from 'vscode';
 import { PUSH_CHANNELS, type PushChannel } from './protocol/channels';
 import type { Envelope } from './protocol/envelope';
@@ -84,7 +84,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionMainAPI {
     chat,
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, chat),
     registerBoardPanelSerializer(context, backendHost, logger),
-    vscode.tasks.registerTaskProvider(TASK_TYPE, new GhlTaskProvider(briefing)),
+    vscode.tasks.registerTaskProvider(TASK_TYPE, new GhlTaskProvider(briefing, backendHost)),
     new BriefingScheduler(context, () => briefing.show(), () => state.configured),
     documents,
     vscode.workspace.registerTextDocumentContentProvider(GhlDocuments.scheme, documents),
@@ -117,10 +117,16 @@ function isPushChannel(channel: string): channel is PushChannel {
  * once, when no token is stored yet; it is never written anywhere else.
  */
 async function seedTokenFromEnvironment(context: vscode.ExtensionContext, logger: Logger): Promise<void> {
-  const token = process.env.GHL_API_TOKEN?.trim();
-  if (!token || (await context.secrets.get(SECRET_TOKEN_KEY))) return;
-  await context.secrets.store(SECRET_TOKEN_KEY, token);
-  logger.info('Stored the API token from the GHL_API_TOKEN environment variable in secret storage.');
+  // RENTCAST_API_KEY the same way, for ARV enrichment.
+  for (const [variable, key, what] of [
+    ['GHL_API_TOKEN', SECRET_TOKEN_KEY, 'API token'],
+    ['RENTCAST_API_KEY', SECRET_RENTCAST_KEY, 'RentCast key'],
+  ] as const) {
+    const value = process.env[variable]?.trim();
+    if (!value || (await context.secrets.get(key))) continue;
+    await context.secrets.store(key, value);
+    logger.info(`Stored the ${what} from the ${variable} environment variable in secret storage.`);
+  }
 }
 
 export async function deactivate(): Promise<void> {

@@ -12,7 +12,7 @@
  * - one deal's failure is recorded and the run goes on; a rejected key (RentCast or GHL)
  *   stops it; cancelling keeps everything done so far.
  */
-import { customFieldNumber, customFieldText, parseLooseNumber } from './customFieldValues';
+import { customFieldNumber, customFieldText, parseLooseNumber } from '../ghl/customFieldValues';
 import { chooseAddress, estimateArv } from './estimate';
 import type { StoredArvEstimate } from './estimateStore';
 import type { ArvDeal, ArvDealOutcome, ArvDealOutcomeKind, ArvJobPorts, ArvJobSettings, ArvRunPlan, ArvRunRequest, ArvRunStatus } from './jobTypes';

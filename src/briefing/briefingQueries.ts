@@ -25,6 +25,24 @@ export class BriefingQueries {
     return { total, newest: ids.map((id) => this.contacts.get(id)).filter((c): c is Contact => c !== undefined) };
   }
 
+  /**
+   * Open deals whose value is above the MAO of their ARV estimate (most above first), and how
+   * many open deals have an estimate at all.
+   */
+  dealsAboveMao(locationId: string, limit: number): { estimated: number; count: number; deals: Array<{ opportunity: Opportunity; arv: number; mao: number }> } {
+    const from = `FROM ghl_opportunities o JOIN ghl_arv_estimates e ON e.opportunity_id = o.id
+      WHERE o.location_id = ? AND o.status = 'open' AND e.arv IS NOT NULL AND e.mao IS NOT NULL`;
+    const estimated = Number(firstRow(this.db, `SELECT count(*) ${from}`, [locationId])?.[0] ?? 0);
+    const above = `${from} AND o.monetary_value > e.mao`;
+    const total = Number(firstRow(this.db, `SELECT count(*) ${above}`, [locationId])?.[0] ?? 0);
+    const rows = allRows(this.db, `SELECT o.id, e.arv, e.mao ${above} ORDER BY o.monetary_value - e.mao DESC, o.id LIMIT ?`, [locationId, limit]);
+    const deals = rows.flatMap((r) => {
+      const opportunity = this.opportunities.get(String(r[0]));
+      return opportunity ? [{ opportunity, arv: Number(r[1]), mao: Number(r[2]) }] : [];
+    });
+    return { estimated, count: total, deals };
+  }
+
   openOpportunities(locationId: string, limit: number): { count: number; totalValue: number; biggest: Opportunity[] } {
     const row = firstRow(
       this.db,

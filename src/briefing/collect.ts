@@ -37,6 +37,7 @@ export async function collectDailyBriefing(
       stages: repos.opportunities.stageSummary(pipeline.id, { status: 'open' }),
     })),
     openOpportunities: queries.openOpportunities(locationId, 5),
+    aboveMao: queries.dealsAboveMao(locationId, 10),
     events: events.success ? events.data.items : [],
     ...(events.success ? {} : { eventsError: events.error.message }),
     ...(location.success ? { locationName: location.data.locationName } : {}),

@@ -10,6 +10,8 @@ export interface BriefingInput {
   newContacts: { total: number; newest: Contact[] };
   pipelines: Array<{ pipeline: Pipeline; stages: Array<{ stageId: string; count: number; totalValue: number }> }>;
   openOpportunities: { count: number; totalValue: number; biggest: Opportunity[] };
+  /** Open deals priced above the MAO of their ARV estimate; absent or `estimated: 0` hides the section. */
+  aboveMao?: { estimated: number; count: number; deals: Array<{ opportunity: Opportunity; arv: number; mao: number }> };
   events: CalendarEvent[];
   /** Set when today's events could not be read (offline, no token): the rest still shows. */
   eventsError?: string;
@@ -67,6 +69,19 @@ export function buildDailyBriefing(input: BriefingInput, timeZone?: string): str
     out.push('', '### Largest open deals', '');
     for (const o of input.openOpportunities.biggest) {
       out.push(`- ${md(o.name)} — ${money.format(o.monetaryValue)}${o.contactName ? ` (${md(o.contactName)})` : ''}`);
+    }
+  }
+  if (input.aboveMao && input.aboveMao.estimated > 0) {
+    const { count: above, estimated, deals } = input.aboveMao;
+    out.push('', '## Open deals above their MAO', '');
+    if (above === 0) out.push(`None of the ${count.format(estimated)} open deals with an ARV estimate is valued above its MAO.`);
+    else {
+      out.push(`**${count.format(above)}** of ${count.format(estimated)} estimated open deals are valued above their maximum allowable offer.`, '');
+      out.push('| Deal | Value | MAO | ARV |', '| --- | ---: | ---: | ---: |');
+      for (const d of deals) {
+        out.push(`| ${md(d.opportunity.name)} | ${money.format(d.opportunity.monetaryValue)} | ${money.format(d.mao)} | ${money.format(d.arv)} |`);
+      }
+      if (above > deals.length) out.push('', `…and ${count.format(above - deals.length)} more.`);
     }
   }
   out.push('', '---', `_Generated from the local cache at ${input.now.toLocaleTimeString('en-US', timeZone ? { timeZone } : {})}. Run "GHL: Sync All" for the latest data._`, '');

@@ -3,6 +3,7 @@
 // MIGRATIONS is append-only: never edit a shipped entry, add a new one with the next
 // version. Each migration runs in its own transaction together with its version bump.
 import type { Database } from 'sql.js';
+import { ARV_ESTIMATES_MIGRATION } from '../arv/estimatesMigration';
 
 export interface Migration {
   readonly version: number;
@@ -61,6 +62,7 @@ CREATE TABLE ghl_journal_applied (
 );
 `,
   },
+  { version: 4, ...ARV_ESTIMATES_MIGRATION },
 ];
 
 export const CURRENT_SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -38,10 +38,16 @@ export class GhlApi {
     return this.client.call<{ location?: { id?: string; name?: string } }>('GET', `/locations/${enc(locationId)}`);
   }
 
-  getCustomFields(locationId: string) {
+  /** Without `model`, GHL answers the contact fields. */
+  getCustomFields(locationId: string, model?: 'contact' | 'opportunity' | 'all') {
     return this.client.call<{ customFields: unknown[] }>('GET', `/locations/${enc(locationId)}/customFields`, {
+      ...(model ? { query: { model } } : {}),
       listField: 'customFields',
     });
+  }
+
+  createCustomField(locationId: string, body: { name: string; dataType: string; model: string }) {
+    return this.client.call<{ customField?: unknown }>('POST', `/locations/${enc(locationId)}/customFields`, { body });
   }
 
   searchContacts(body: ContactsSearchBody, signal?: AbortSignal) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Contact, CustomFieldValue, Opportunity, OpportunityStatus, Pipeline } from '../protocol/entities';
 import { OPPORTUNITY_STATUSES } from '../protocol/entities';
+import { readCustomFieldValue } from './customFieldValues';
 
 /**
  * GHL records → cached entities. GHL omits fields freely and sometimes sends nulls, so the
@@ -9,8 +10,9 @@ import { OPPORTUNITY_STATUSES } from '../protocol/entities';
  */
 
 const str = z.string().nullish().catch(null);
+// Loose: opportunities carry their value as fieldValue, fieldValueString, fieldValueNumber, … (see customFieldValues.ts).
 const customFields = z
-  .array(z.looseObject({ id: z.string(), value: z.unknown().optional(), field_value: z.unknown().optional() }))
+  .array(z.looseObject({ id: z.string(), value: z.unknown().optional(), field_value: z.unknown().optional(), fieldValue: z.unknown().optional() }))
   .nullish()
   .catch(null);
 
@@ -76,7 +78,7 @@ function iso(value: string | number | null | undefined): string | null {
 }
 
 function fields(values: z.infer<typeof customFields>): CustomFieldValue[] {
-  return (values ?? []).map((f) => ({ id: f.id, value: f.value ?? f.field_value ?? null }));
+  return (values ?? []).map((f) => ({ id: f.id, value: readCustomFieldValue(f) }));
 }
 
 export function toContact(wire: WireContact, locationId: string, syncedAt: number): Contact {

@@ -1,3 +1,4 @@
+import type { ArvEstimatesRepo } from '../arv/estimatesRepo';
 import type { GhlApi } from '../ghl/api';
 import type { GhlContactsRepo } from '../db/contactsRepo';
 import type { GhlOpportunitiesRepo } from '../db/opportunitiesRepo';
@@ -11,6 +12,8 @@ export const SECRET_TOKEN_KEY = 'ghl.api-token';
 export const SETTING_LOCATION_ID = 'ghl.locationId';
 export const SETTING_DEFAULT_PIPELINE = 'ghl.defaultPipeline';
 export const SETTING_API_BASE_URL = 'ghl.apiBaseUrl';
+/** The RentCast key, in SecretStorage beside the token (ARV settings: src/handlers/arvSettings.ts). */
+export const SECRET_RENTCAST_KEY = 'ghl.rentcast-api-key';
 
 /** Hosts whose values change outside settings-set (the worker's copy of the host's) say so here. */
 export interface ChangeSource {
@@ -39,6 +42,7 @@ export interface Repos {
   opportunities: GhlOpportunitiesRepo;
   pipelines: GhlPipelinesRepo;
   syncState: GhlSyncStateRepo;
+  arvEstimates: ArvEstimatesRepo;
 }
 
 export type LogFn = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;

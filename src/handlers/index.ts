@@ -2,6 +2,8 @@ import { EXT_GHL_IPC as C } from '../protocol/channels';
 import { ExtGhlError } from '../protocol/envelope';
 import { SyncCoordinator } from '../sync/coordinator';
 import type { HandlerContext } from './context';
+import type { ArvEnrichmentJob } from '../arv/jobRunner';
+import { arvHandlers, type ArvWiringOptions } from './arv';
 import { crmHandlers } from './crm';
 import { createDispatcher, type Dispatcher, type HandlerTable } from './dispatcher';
 import { liveHandlers } from './live';
@@ -13,15 +15,16 @@ export { createSettingsDispatcher, maskToken, readSettings, settingText } from '
 
 /** Placeholder answers for features that arrive in later versions: honest, never faked. */
 const CHAT_NOT_AVAILABLE = 'AI chat arrives in a later version. Your message was not sent anywhere.';
-const ARV_NOT_AVAILABLE = 'ARV enrichment arrives in a later version; nothing was changed.';
 
 export interface RegisteredHandlers extends Dispatcher {
   syncs: SyncCoordinator<'contacts' | 'opportunities'>;
+  arv: ArvEnrichmentJob;
 }
 
 /** Builds the handler table — one entry per request channel — on a dispatcher. */
-export function registerExtGhlHandlers(ctx: HandlerContext): RegisteredHandlers {
+export function registerExtGhlHandlers(ctx: HandlerContext, arvOptions: ArvWiringOptions = {}): RegisteredHandlers {
   const syncs = new SyncCoordinator<'contacts' | 'opportunities'>();
+  const arv = arvHandlers(ctx, arvOptions);
   const table: HandlerTable = {
     [C.SETTINGS_GET]: async () => readSettings(ctx),
     async [C.SETTINGS_SET](changes) {
@@ -40,8 +43,7 @@ export function registerExtGhlHandlers(ctx: HandlerContext): RegisteredHandlers 
     ...liveHandlers(ctx),
     [C.CHAT_SEND]: async () => ({ status: 'not-available', message: CHAT_NOT_AVAILABLE, reply: CHAT_NOT_AVAILABLE }),
     [C.CHAT_CLEAR]: async () => ({ cleared: true }),
-    [C.ARV_ENRICH_START]: async () => ({ status: 'not-available', message: ARV_NOT_AVAILABLE }),
-    [C.ARV_ENRICH_STATUS]: async () => ({ status: 'not-available', message: ARV_NOT_AVAILABLE, running: false }),
+    ...arv.table,
   };
-  return { ...createDispatcher(table, (level, message) => ctx.log(level, message)), syncs };
+  return { ...createDispatcher(table, (level, message) => ctx.log(level, message)), syncs, arv: arv.job };
 }

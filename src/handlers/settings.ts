@@ -2,7 +2,7 @@ import { EXT_GHL_IPC as C } from '../protocol/channels';
 import { ExtGhlError } from '../protocol/envelope';
 import { REQUEST_CHANNELS, type RequestChannel, type RequestPayload } from '../protocol/requests';
 import type { SettingsView } from '../protocol/responses';
-import { SECRET_TOKEN_KEY, SETTING_DEFAULT_PIPELINE, SETTING_LOCATION_ID, type HandlerContext, type LogFn, type SettingsStores } from './context';
+import { SECRET_RENTCAST_KEY, SECRET_TOKEN_KEY, SETTING_DEFAULT_PIPELINE, SETTING_LOCATION_ID, type HandlerContext, type LogFn, type SettingsStores } from './context';
 import { createDispatcher, type Dispatcher, type HandlerTable } from './dispatcher';
 
 /** Shows enough of a token to recognise it, never enough to use it: "pit-…a1b2". */
@@ -24,11 +24,13 @@ export async function readSettings(stores: SettingsStores): Promise<SettingsView
     locationId,
     defaultPipeline: settingText(stores.settings.get(SETTING_DEFAULT_PIPELINE)),
     configured: Boolean(token) && locationId !== null,
+    rentcastApiKey: maskToken(await stores.secrets.get(SECRET_RENTCAST_KEY)),
   };
 }
 
 export async function writeSettings(stores: SettingsStores, changes: RequestPayload<typeof C.SETTINGS_SET>): Promise<SettingsView> {
   if (changes.token !== undefined) await stores.secrets.store(SECRET_TOKEN_KEY, changes.token);
+  if (changes.rentcastApiKey !== undefined) await stores.secrets.store(SECRET_RENTCAST_KEY, changes.rentcastApiKey);
   if (changes.locationId !== undefined) await stores.settings.update(SETTING_LOCATION_ID, changes.locationId);
   if (changes.defaultPipeline !== undefined) {
     await stores.settings.update(SETTING_DEFAULT_PIPELINE, changes.defaultPipeline === '' ? undefined : changes.defaultPipeline);

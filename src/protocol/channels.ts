@@ -1,3 +1,5 @@
+import type { ArvProgress } from '../arv/jobTypes';
+
 /** Every channel name of the ext-ghl protocol. The request channels map one-to-one onto
  * the request schemas in `requests.ts` and the handlers in `src/handlers`. */
 export const EXT_GHL_IPC = {
@@ -28,6 +30,10 @@ export const EXT_GHL_IPC = {
   CHAT_CLEAR: 'ext-ghl:chat-clear',
   ARV_ENRICH_START: 'ext-ghl:arv-enrich-start',
   ARV_ENRICH_STATUS: 'ext-ghl:arv-enrich-status',
+  ARV_ENRICH_PLAN: 'ext-ghl:arv-enrich-plan',
+  ARV_ENRICH_CANCEL: 'ext-ghl:arv-enrich-cancel',
+  ARV_ESTIMATES_LIST: 'ext-ghl:arv-estimates-list',
+  ARV_FIELD_CREATE: 'ext-ghl:arv-create-field',
   CUSTOM_FIELDS_LIST: 'ext-ghl:custom-fields-list',
   // Pushes: host → listeners, never requested.
   SYNC_PROGRESS: 'ext-ghl:sync-progress',
@@ -44,11 +50,8 @@ export interface SyncProgress {
   done?: boolean;
 }
 
-export interface ArvEnrichProgress {
-  status: string;
-  processed: number;
-  total: number;
-}
+/** After each deal of an ARV run and once when it ends (then `deal` is null). Deal names are CRM text. */
+export type ArvEnrichProgress = ArvProgress;
 
 export interface PushPayloads {
   'ext-ghl:sync-progress': SyncProgress;

@@ -10,4 +10,8 @@ export interface ConnectionSettings {
   defaultPipeline: string | null;
   /** null: GHL's own API. */
   apiBaseUrl: string | null;
+  /** The RentCast key (SecretStorage), for ARV enrichment; same care as the token. */
+  rentcastApiKey?: string | null;
+  /** The `ghl.arv.*` settings as the host reads them, keyed by their full name. */
+  arv?: Record<string, unknown>;
 }

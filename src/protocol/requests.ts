@@ -85,12 +85,17 @@ const opportunityPatch = z
   })
   .refine((o) => Object.keys(o).length > 0, { message: 'nothing to update' });
 
+/** A pipeline's name or id (default: ghl.defaultPipeline); force replaces fresh and foreign values. */
+const arvRunInput = z.strictObject({ pipelineName: z.string().max(200).refine(wellFormed, WELL_FORMED).optional(), force: z.boolean().optional() });
+
 export const requestSchemas = {
   [C.SETTINGS_GET]: empty,
   [C.SETTINGS_SET]: z.strictObject({
     token: z.string().trim().min(8, 'token looks too short').max(4096).optional(),
     locationId: z.string().trim().min(1).max(128).refine(wellFormed, WELL_FORMED).optional(),
     defaultPipeline: z.string().trim().max(128).refine(wellFormed, WELL_FORMED).optional(),
+    /** Kept in SecretStorage like the token; answered masked. */
+    rentcastApiKey: z.string().trim().min(8, 'key looks too short').max(256).refine(wellFormed, WELL_FORMED).optional(),
   }),
   [C.CONNECTION_TEST]: empty,
   [C.CONTACTS_LIST]: z.strictObject({
@@ -139,8 +144,12 @@ export const requestSchemas = {
     }),
   [C.CHAT_SEND]: z.strictObject({ message: z.string().trim().min(1, 'message is empty').max(10_000) }),
   [C.CHAT_CLEAR]: empty,
-  [C.ARV_ENRICH_START]: z.strictObject({ pipelineName: z.string().max(200).optional(), force: z.boolean().optional() }),
+  [C.ARV_ENRICH_START]: arvRunInput,
   [C.ARV_ENRICH_STATUS]: empty,
+  [C.ARV_ENRICH_PLAN]: arvRunInput,
+  [C.ARV_ENRICH_CANCEL]: empty,
+  [C.ARV_ESTIMATES_LIST]: z.strictObject({ opportunityIds: z.array(id).max(2000) }),
+  [C.ARV_FIELD_CREATE]: empty,
   [C.CUSTOM_FIELDS_LIST]: empty,
 } as const;
 

@@ -1,4 +1,6 @@
 import type { EXT_GHL_IPC as C } from './channels';
+import type { StoredArvEstimate } from '../arv/estimateStore';
+import type { ArvRunPlan, ArvRunStatus } from '../arv/jobTypes';
 import type { Contact, Opportunity, Pipeline } from './entities';
 
 /** Data of a successful response, per request channel. Live (not cached) entities keep
@@ -15,6 +17,14 @@ export interface SettingsView {
   locationId: string | null;
   defaultPipeline: string | null;
   configured: boolean;
+  /** Masked like the token; null when no RentCast key is stored. */
+  rentcastApiKey: string | null;
+}
+
+/** The pipeline an ARV request named (or ghl.defaultPipeline), resolved. */
+export interface ArvPipelineRef {
+  pipelineId: string;
+  pipelineName: string;
 }
 
 export interface SyncResult {
@@ -116,7 +126,12 @@ export interface ResponseData {
   [C.CAL_EVENTS_LIST]: ListResult<CalendarEvent>;
   [C.CHAT_SEND]: ChatReply;
   [C.CHAT_CLEAR]: { cleared: true };
-  [C.ARV_ENRICH_START]: PlaceholderResult;
-  [C.ARV_ENRICH_STATUS]: PlaceholderResult & { running: false };
+  [C.ARV_ENRICH_START]: ArvPipelineRef & { runId: string; total: number; lookups: number };
+  [C.ARV_ENRICH_STATUS]: ArvRunStatus;
+  [C.ARV_ENRICH_PLAN]: ArvPipelineRef & ArvRunPlan;
+  [C.ARV_ENRICH_CANCEL]: { cancelled: boolean; status: ArvRunStatus };
+  [C.ARV_ESTIMATES_LIST]: { items: StoredArvEstimate[] };
+  /** `existed`: the location already had an ARV field, nothing was created. */
+  [C.ARV_FIELD_CREATE]: { field: CustomField; existed: boolean };
   [C.CUSTOM_FIELDS_LIST]: ListResult<CustomField>;
 }

@@ -21,6 +21,7 @@ export interface PushEvent {
 /** Answered in this thread: the host owns the secret and the configuration. */
 const HOST_CHANNELS: ReadonlySet<string> = new Set([EXT_GHL_IPC.SETTINGS_GET, EXT_GHL_IPC.SETTINGS_SET]);
 const DATA_CHANGED = 'host:data-changed';
+const ARV_REFRESH_EVERY = 10;
 
 /** A failed request, thrown by `call` so command code can `try/catch` and show it. */
 export class RequestFailed extends Error {
@@ -55,6 +56,14 @@ export class BackendHost extends Disposable {
     this._register(
       settings.onDidChange(async () => {
         if (await this.sendSettings()) this.notifyDataChanged();
+      }),
+    );
+    // An ARV run writes deals as it goes: views refresh every few deals and when it ends, not 100 times.
+    this._register(
+      this.onPush((event) => {
+        if (event.channel !== EXT_GHL_IPC.ARV_ENRICH_PROGRESS) return;
+        const p = event.payload as PushPayloads[typeof EXT_GHL_IPC.ARV_ENRICH_PROGRESS];
+        if (p.status !== 'running' || p.processed % ARV_REFRESH_EVERY === 0) this.notifyDataChanged(['opportunities']);
       }),
     );
   }

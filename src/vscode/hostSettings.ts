@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { SECRET_TOKEN_KEY, SETTING_API_BASE_URL, SETTING_DEFAULT_PIPELINE, SETTING_LOCATION_ID, type SettingsStores } from '../handlers/context';
+import { ARV_SETTING_KEYS } from '../handlers/arvSettings';
+import { SECRET_RENTCAST_KEY, SECRET_TOKEN_KEY, SETTING_API_BASE_URL, SETTING_DEFAULT_PIPELINE, SETTING_LOCATION_ID, type SettingsStores } from '../handlers/context';
 import { createSettingsDispatcher, readSettings, settingText } from '../handlers/settings';
 import type { Dispatcher } from '../handlers/dispatcher';
 import type { ConnectionSettings } from '../protocol/connection';
@@ -10,7 +11,7 @@ import type { Logger } from './logger';
 
 /** The settings settings-set may write; the API base URL is the user's alone (application scope). */
 const WRITABLE_SETTINGS: ReadonlySet<string> = new Set([SETTING_LOCATION_ID, SETTING_DEFAULT_PIPELINE]);
-const CONNECTION_SETTINGS = [SETTING_LOCATION_ID, SETTING_DEFAULT_PIPELINE, SETTING_API_BASE_URL];
+const CONNECTION_SETTINGS = [SETTING_LOCATION_ID, SETTING_DEFAULT_PIPELINE, SETTING_API_BASE_URL, 'ghl.arv'];
 
 /**
  * The token (SecretStorage) and the `ghl.*` configuration, owned by the extension host:
@@ -44,7 +45,7 @@ export class HostSettings extends Disposable {
     this.dispatcher = createSettingsDispatcher(this.stores, (level, message) => logger.log(level, message, 'settings'));
     this._register(
       secrets.onDidChange((e) => {
-        if (e.key === SECRET_TOKEN_KEY) this.changed.fire();
+        if (e.key === SECRET_TOKEN_KEY || e.key === SECRET_RENTCAST_KEY) this.changed.fire();
       }),
     );
     this._register(
@@ -71,6 +72,8 @@ export class HostSettings extends Disposable {
       locationId: setting(SETTING_LOCATION_ID),
       defaultPipeline: setting(SETTING_DEFAULT_PIPELINE),
       apiBaseUrl: setting(SETTING_API_BASE_URL),
+      rentcastApiKey: (await this.stores.secrets.get(SECRET_RENTCAST_KEY)) ?? null,
+      arv: Object.fromEntries(ARV_SETTING_KEYS.map((key) => [key, this.stores.settings.get(key)])),
     };
   }
 }

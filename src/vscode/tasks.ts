@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import type { ArvProgress } from '../arv/jobTypes';
+import { EXT_GHL_IPC } from '../protocol/channels';
 import type { BackendHost } from './backendHost';
 import type { GhlDocuments } from './documents';
 import { Disposable } from './lifecycle';
@@ -9,6 +11,15 @@ export const ARV_TASK = 'ghl-arv-enrichment';
 
 interface GhlTaskDefinition extends vscode.TaskDefinition {
   task: typeof BRIEFING_TASK | typeof ARV_TASK;
+  /** ARV only: the pipeline (name or id); default ghl.defaultPipeline. */
+  pipeline?: string;
+  /** ARV only: look up fresh deals again and replace values the extension did not write. */
+  force?: boolean;
+}
+
+/** CRM text in a terminal: no escape sequences or other control characters get through. */
+function terminalText(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
 }
 
 const LAST_BRIEFING_KEY = 'ghl.lastBriefingAt';
@@ -68,7 +79,10 @@ class JobTerminal implements vscode.Pseudoterminal {
 
 /** Offers the seed's scheduler tasks in "Run Task": type `ghl`, property `task`. */
 export class GhlTaskProvider implements vscode.TaskProvider {
-  constructor(private readonly briefing: BriefingService) {}
+  constructor(
+    private readonly briefing: BriefingService,
+    private readonly host: BackendHost,
+  ) {}
 
   provideTasks(): vscode.Task[] {
     return [this.create({ type: TASK_TYPE, task: BRIEFING_TASK }), this.create({ type: TASK_TYPE, task: ARV_TASK })];
@@ -89,10 +103,7 @@ export class GhlTaskProvider implements vscode.TaskProvider {
       TASK_TYPE,
       new vscode.CustomExecution(async () =>
         new JobTerminal(async (write) => {
-          if (!isBriefing) {
-            write('ARV enrichment arrives in a later version of the GHL extension; nothing was changed.');
-            return 0;
-          }
+          if (!isBriefing) return this.runArv(definition, write);
           write('Building the daily briefing from the local cache and today\'s calendar…');
           await this.briefing.show();
           write('Done: the briefing is open in an editor.');
@@ -102,6 +113,43 @@ export class GhlTaskProvider implements vscode.TaskProvider {
     );
     task.presentationOptions = { reveal: vscode.TaskRevealKind.Silent, clear: true };
     return task;
+  }
+
+  /** Runs the ARV job for real and prints a line per deal; exit code 0 only when it finished. */
+  private async runArv(definition: GhlTaskDefinition, write: (line: string) => void): Promise<number> {
+    let runId: string | null = null;
+    const early: ArvProgress[] = [];
+    let finish: ((p: ArvProgress) => void) | undefined;
+    const ended = new Promise<ArvProgress>((resolve) => (finish = resolve));
+    const follow = (p: ArvProgress) => {
+      if (p.runId !== runId) return;
+      if (p.deal) {
+        const d = p.deal;
+        const what = d.outcome === 'enriched' ? `ARV $${d.arv?.toLocaleString('en-US')} · MAO $${d.mao?.toLocaleString('en-US')} · ${d.confidence}` : `${d.outcome}: ${d.reason ?? ''}`;
+        write(`[${p.processed}/${p.total}] ${terminalText(d.name)}: ${terminalText(what)}`);
+      }
+      if (p.status !== 'running') finish?.(p);
+    };
+    const subscription = this.host.onPush((event) => {
+      if (event.channel !== EXT_GHL_IPC.ARV_ENRICH_PROGRESS) return;
+      if (runId === null) early.push(event.payload as ArvProgress);
+      else follow(event.payload as ArvProgress);
+    });
+    try {
+      const started = await this.host.call(EXT_GHL_IPC.ARV_ENRICH_START, {
+        ...(definition.pipeline ? { pipelineName: definition.pipeline } : {}),
+        ...(definition.force === true ? { force: true } : {}),
+      });
+      runId = started.runId;
+      write(`ARV enrichment of "${terminalText(started.pipelineName)}": ${started.total} open deals, ${started.lookups} RentCast lookups planned.`);
+      for (const p of early.splice(0)) follow(p);
+      const now = await this.host.call(EXT_GHL_IPC.ARV_ENRICH_STATUS, {});
+      const last = now.runId === runId && now.status !== 'running' ? now : await ended;
+      write(terminalText(last.message ?? last.status));
+      return last.status === 'done' ? 0 : 1;
+    } finally {
+      subscription.dispose();
+    }
   }
 }
 

@@ -1,4 +1,5 @@
-import { SECRET_TOKEN_KEY, SETTING_API_BASE_URL, SETTING_DEFAULT_PIPELINE, SETTING_LOCATION_ID, type SecretStore, type SettingsStore } from '../handlers/context';
+import { ARV_SETTING_KEYS } from '../handlers/arvSettings';
+import { SECRET_RENTCAST_KEY, SECRET_TOKEN_KEY, SETTING_API_BASE_URL, SETTING_DEFAULT_PIPELINE, SETTING_LOCATION_ID, type SecretStore, type SettingsStore } from '../handlers/context';
 import type { ConnectionSettings } from '../protocol/connection';
 import { ExtGhlError } from '../protocol/envelope';
 
@@ -18,7 +19,8 @@ export class SettingsMirror {
 
   /** Takes the host's latest values; tells the backend when something differs. */
   apply(next: ConnectionSettings): void {
-    const changed = (Object.keys(next) as Array<keyof ConnectionSettings>).some((key) => next[key] !== this.current[key]);
+    // By value: `arv` is a fresh object on every send.
+    const changed = (Object.keys(next) as Array<keyof ConnectionSettings>).some((key) => JSON.stringify(next[key]) !== JSON.stringify(this.current[key]));
     this.current = { ...next };
     if (changed) for (const listener of this.listeners) listener();
   }
@@ -29,7 +31,10 @@ export class SettingsMirror {
   }
 
   readonly secrets: SecretStore = {
-    get: async (key) => (key === SECRET_TOKEN_KEY ? (this.current.token ?? undefined) : undefined),
+    get: async (key) =>
+      key === SECRET_TOKEN_KEY ? (this.current.token ?? undefined)
+      : key === SECRET_RENTCAST_KEY ? (this.current.rentcastApiKey ?? undefined)
+      : undefined,
     store: async () => {
       throw new ExtGhlError('INTERNAL', OWNED_BY_HOST);
     },
@@ -49,7 +54,7 @@ export class SettingsMirror {
         case SETTING_API_BASE_URL:
           return this.current.apiBaseUrl ?? undefined;
         default:
-          return undefined;
+          return (ARV_SETTING_KEYS as readonly string[]).includes(key) ? this.current.arv?.[key] : undefined;
       }
     },
     update: async () => {

@@ -96,6 +96,9 @@ async function main(): Promise<void> {
         `${sandbox.store.conversations.size} conversations, ${sandbox.store.events.size} calendar events`,
       `  rate limit:  ${rl ? `${rl.max} per ${rl.intervalMs} ms${rl.dailyMax ? `, ${rl.dailyMax} per day` : ''}` : 'off'}`,
       `  latency:     ${options.latencyMs ?? 0} ms`,
+      sandbox.rentcast
+        ? `  RentCast:    ${sandbox.url}/v1/avm/value (set ghl.arv.rentcastBaseUrl to ${sandbox.url}, key ${sandbox.rentcast.apiKey}, 20 requests/s)`
+        : '  RentCast:    not mounted',
       '  Ctrl+C to stop.',
       '',
     ].join('\n'),

@@ -623,6 +623,8 @@ export function generateStore(options: GenerateOptions = {}): SandboxStore {
     }
   }
 
+  addArvOpportunityFields(customFields, opportunities, locationId, seed, ids);
+
   const store: SandboxStore = {
     location,
     users,
@@ -640,4 +642,48 @@ export function generateStore(options: GenerateOptions = {}): SandboxStore {
     events,
   };
   return store;
+}
+
+/** The opportunity fields the ARV job reads and writes (fieldKeys `opportunity.arv`, `.square_footage`, `.repairs`). */
+export const SANDBOX_ARV_FIELD_KEYS = { arv: 'opportunity.arv', sqft: 'opportunity.square_footage', repairs: 'opportunity.repairs' } as const;
+
+/**
+ * Adds the ARV, square footage and repairs opportunity fields, and fills square footage and
+ * repairs on some deals. Its own random stream, so every other record stays as the seed made it.
+ */
+function addArvOpportunityFields(
+  customFields: SandboxCustomField[],
+  opportunities: Map<string, SandboxOpportunity>,
+  locationId: string,
+  seed: number,
+  ids: Set<string>,
+): void {
+  const rng = new Rng((seed ^ 0xa2f0c5) >>> 0);
+  const uniqueId = (): string => {
+    for (;;) {
+      const id = rng.id();
+      if (!ids.has(id)) {
+        ids.add(id);
+        return id;
+      }
+    }
+  };
+  const field = (name: string, fieldKey: string, dataType: SandboxCustomFieldDataType, position: number): SandboxCustomField => ({
+    id: uniqueId(),
+    name,
+    fieldKey,
+    placeholder: dataType === 'MONETORY' ? '$0.00' : '',
+    dataType,
+    position,
+    model: 'opportunity',
+    locationId,
+  });
+  const arv = field('ARV', SANDBOX_ARV_FIELD_KEYS.arv, 'MONETORY', 50);
+  const sqft = field('Square Footage', SANDBOX_ARV_FIELD_KEYS.sqft, 'NUMERICAL', 100);
+  const repairs = field('Repairs', SANDBOX_ARV_FIELD_KEYS.repairs, 'MONETORY', 150);
+  customFields.push(arv, sqft, repairs);
+  for (const o of opportunities.values()) {
+    if (rng.chance(0.3)) o.customFields.push({ id: sqft.id, value: rng.range(9, 40) * 100 });
+    if (rng.chance(0.5)) o.customFields.push({ id: repairs.id, value: rng.range(5, 80) * 1000 });
+  }
 }

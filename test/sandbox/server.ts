@@ -21,6 +21,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
+import { contactAddresses, createRentcastStandIn, type RentcastSandboxOptions, type RentcastStandIn } from './rentcast';
 import {
   compareContacts,
   generateStore,
@@ -31,6 +32,7 @@ import {
   type SandboxCalendarEvent,
   type SandboxContact,
   type SandboxConversation,
+  type SandboxCustomField,
   type SandboxCustomFieldValue,
   type SandboxMessage,
   type SandboxOpportunity,
@@ -56,6 +58,8 @@ export interface SandboxOptions {
   /** Artificial delay before every response. */
   latencyMs?: number;
   now?: () => number;
+  /** The RentCast stand-in mounted on this port under /v1/avm/ (it knows the addresses of the contacts there are at its first request); false: not mounted. */
+  rentcast?: RentcastSandboxOptions | false;
 }
 
 export interface SandboxStats {
@@ -87,6 +91,8 @@ export interface Sandbox {
   injectFault(fault: SandboxFault): void;
   /** Marks n contacts (or the given ids) as updated now: new dateUpdated, changed city. Returns their ids. */
   touchContacts(nOrIds: number | string[]): string[];
+  /** The RentCast stand-in answering `${url}/v1/avm/value` (null when not mounted). */
+  rentcast: RentcastStandIn | null;
   close(): Promise<void>;
 }
 
@@ -647,7 +653,26 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const oppOut = (o: SandboxOpportunity) => {
     const c = store.contacts.get(o.contactId);
-    return { ...o, contact: c ? opportunityContact(c) : o.contact };
+    return { ...o, customFields: o.customFields.map(opportunityFieldOut), contact: c ? opportunityContact(c) : o.contact };
+  };
+
+  // GHL answers opportunity custom fields not as `{ id, value }` but as the spec's `{ id, fieldValue }`
+  // and, in practice, `{ id, type, fieldValueString }` (highlevel-api-docs#87): text one way, the rest the other.
+  const opportunityFieldOut = (f: SandboxCustomFieldValue) =>
+    typeof f.value === 'string' ? { id: f.id, type: 'string', fieldValueString: f.value } : { id: f.id, fieldValue: f.value };
+
+  /** `customFields: [{ id | key, field_value | value }]` of an opportunity write, checked against the opportunity fields. */
+  const opportunityFieldsIn = (raw: unknown, errors: string[]): SandboxCustomFieldValue[] => {
+    if (!Array.isArray(raw)) return [];
+    const out: SandboxCustomFieldValue[] = [];
+    raw.forEach((entry, i) => {
+      const item = entry && typeof entry === 'object' ? (entry as Record<string, unknown>) : {};
+      const ref = item.id ?? item.key;
+      const field = store.customFields.find((f) => f.model === 'opportunity' && (f.id === ref || f.fieldKey === ref || f.fieldKey === `opportunity.${String(ref)}`));
+      if (!field) errors.push(`customFields.${i} refers to an unknown custom field`);
+      else out.push({ id: field.id, value: item.field_value ?? item.value ?? null });
+    });
+    return out;
   };
 
   const getOpp = (id: string): SandboxOpportunity => {
@@ -802,6 +827,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     optString(b, 'pipelineId', errors);
     optString(b, 'name', errors);
     checkOppFields(b, errors);
+    const fieldValues = opportunityFieldsIn(b.customFields, errors);
     throwIf(errors);
     const pipelineId = (b.pipelineId as string | undefined) ?? o.pipelineId;
     if (!store.pipelines.some((p) => p.id === pipelineId)) throw badRequest('Pipeline not found');
@@ -819,6 +845,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (typeof b.monetaryValue === 'number') o.monetaryValue = b.monetaryValue;
     if (b.assignedTo !== undefined) o.assignedTo = (b.assignedTo as string | null) ?? null;
     if (b.source !== undefined) o.source = (b.source as string | null) ?? null;
+    if (fieldValues.length > 0) o.customFields = [...o.customFields.filter((f) => !fieldValues.some((v) => v.id === f.id)), ...fieldValues];
     o.updatedAt = ts;
     return { body: { opportunity: oppOut(o) } };
   };
@@ -1038,6 +1065,32 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return { body: { customFields: store.customFields.filter((f) => model === 'all' || f.model === model) } };
   };
 
+  const CUSTOM_FIELD_TYPES = new Set(['TEXT', 'LARGE_TEXT', 'NUMERICAL', 'MONETORY', 'SINGLE_OPTIONS', 'MULTIPLE_OPTIONS', 'DATE', 'CHECKBOX', 'PHONE']);
+  const createCustomField = (ctx: Ctx): Reply => {
+    if (ctx.params.locationId !== locationId) throw forbidden();
+    const b = ctx.body;
+    rejectUnknown(b, new Set(['name', 'dataType', 'model', 'placeholder', 'position']));
+    const errors: string[] = [];
+    const name = reqString(b, 'name', errors);
+    if (!CUSTOM_FIELD_TYPES.has(String(b.dataType))) errors.push(`dataType must be one of the following values: ${[...CUSTOM_FIELD_TYPES].join(', ')}`);
+    const model = b.model ?? 'contact';
+    if (model !== 'contact' && model !== 'opportunity') errors.push('model must be one of the following values: contact, opportunity');
+    throwIf(errors);
+    const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '') || 'field';
+    const field: SandboxCustomField = {
+      id: newId(),
+      name,
+      fieldKey: `${String(model)}.${slug}`,
+      placeholder: typeof b.placeholder === 'string' ? b.placeholder : '',
+      dataType: b.dataType as SandboxCustomField['dataType'],
+      position: typeof b.position === 'number' ? b.position : store.customFields.length * 50,
+      model: model as SandboxCustomField['model'],
+      locationId,
+    };
+    store.customFields.push(field);
+    return { status: 201, body: { customField: field } };
+  };
+
   // --- routing -----------------------------------------------------------------------------------
 
   const routes: Route[] = [];
@@ -1051,6 +1104,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   route('GET', '/locations/{locationId}', V_2021_07_28, getLocation);
   route('GET', '/locations/{locationId}/customFields', V_2021_07_28, getCustomFields);
+  route('POST', '/locations/{locationId}/customFields', V_2021_07_28, createCustomField);
   route('POST', '/contacts/search', V_2021_07_28, searchContacts);
   route('GET', '/contacts/', V_2021_07_28, listContacts);
   route('POST', '/contacts/', V_2021_07_28, createContact);
@@ -1222,7 +1276,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
   };
 
+  const rentcast = options.rentcast === false ? null : createRentcastStandIn({ now, ...options.rentcast });
+  // The contacts' addresses become known on RentCast's first request, not at start: a 200k sandbox
+  // must not pay for them unless ARV runs against it.
+  let rentcastAddressesKnown = false;
+
   const server = http.createServer({ keepAlive: true }, (req, res) => {
+    if (!closing && rentcast && req.url?.startsWith('/v1/avm')) {
+      if (!rentcastAddressesKnown) {
+        rentcastAddressesKnown = true;
+        rentcast.addAddresses(contactAddresses(store.contacts.values()));
+      }
+      if (rentcast.handle(req, res)) return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = false;
@@ -1298,8 +1364,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       faults.push({ ...fault, remaining: Math.max(1, fault.times ?? 1) });
     },
     touchContacts,
+    rentcast,
     close() {
       closing = true;
+      rentcast?.dispose();
       for (const t of timers) clearTimeout(t);
       timers.clear();
       return new Promise<void>((resolve) => {

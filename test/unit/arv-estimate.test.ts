@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { customFieldNumber, customFieldText, normalizeCustomFields, readCustomFieldValue } from '../../src/arv/customFieldValues';
+import { customFieldNumber, customFieldText, normalizeCustomFields, readCustomFieldValue } from '../../src/ghl/customFieldValues';
 import {
   chooseAddress,
   coefficientOfVariation,

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { SqlJsStatic } from 'sql.js';
 import { InMemoryArvEstimateStore } from '../../src/arv/estimateStore';
-import { ARV_ESTIMATES_MIGRATION } from '../../src/arv/estimatesMigration';
 import { ArvEstimatesRepo } from '../../src/arv/estimatesRepo';
 import { ArvEnrichmentJob } from '../../src/arv/jobRunner';
 import { ArvRunInProgressError, jobSettings, type ArvDeal, type ArvJobPorts, type ArvJobSettings, type ArvProgress } from '../../src/arv/jobTypes';
@@ -10,7 +9,7 @@ import { ValuationError, type SubjectHints, type ValuationProvider } from '../..
 import { RentcastProvider } from '../../src/arv/rentcast';
 import type { Comparable, Valuation } from '../../src/arv/types';
 import { ExtGhlError } from '../../src/protocol/envelope';
-import { migrate, MIGRATIONS } from '../../src/db/migrations';
+import { migrate } from '../../src/db/migrations';
 import { loadSqlJs } from '../../src/db/sqljs';
 import { generateStore } from '../sandbox/data';
 import { contactAddresses, startRentcastSandbox } from '../sandbox/rentcast';
@@ -343,7 +342,7 @@ describe('ARV job end to end: RentCast stand-in + sql.js store', () => {
     const rc = await startRentcastSandbox({ apiKey: key, addresses: contactAddresses(store.contacts.values()) });
     const db = new SQL.Database();
     try {
-      migrate(db, [...MIGRATIONS, { version: MIGRATIONS.at(-1)!.version + 1, ...ARV_ESTIMATES_MIGRATION }]);
+      migrate(db);
       const repo = new ArvEstimatesRepo(db);
       const opps = [...store.opportunities.values()].filter((o) => o.status === 'open').slice(0, 100);
       assert.equal(opps.length, 100);

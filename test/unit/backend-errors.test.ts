@@ -34,6 +34,10 @@ const BAD_PAYLOADS: Record<string, unknown> = {
   'ext-ghl:chat-clear': { now: true },
   'ext-ghl:arv-enrich-start': { force: 'always' },
   'ext-ghl:arv-enrich-status': { id: 'x' },
+  'ext-ghl:arv-enrich-plan': { pipelineName: 42 },
+  'ext-ghl:arv-enrich-cancel': { runId: 'x' },
+  'ext-ghl:arv-estimates-list': { opportunityIds: [''] },
+  'ext-ghl:arv-create-field': { name: 'ARV' },
   'ext-ghl:custom-fields-list': { model: 'contact' },
 };
 

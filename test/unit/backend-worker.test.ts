@@ -56,7 +56,7 @@ describe('backend in a worker thread', () => {
     assert.equal(test.success && (test.data as any).locationName, 'Sandbox Realty');
     const view = await backend.request('ext-ghl:settings-get', {});
     assert.ok(view.success);
-    assert.deepEqual(view.data, { token: `${sandbox.token.slice(0, 4)}…${sandbox.token.slice(-4)}`, locationId: sandbox.locationId, defaultPipeline: null, configured: true });
+    assert.deepEqual(view.data, { token: `${sandbox.token.slice(0, 4)}…${sandbox.token.slice(-4)}`, locationId: sandbox.locationId, defaultPipeline: null, configured: true, rentcastApiKey: null });
   });
 
   it('leaves the settings to the host: settings-set in the worker is refused, nothing changes', async () => {

@@ -144,7 +144,7 @@ test('location and custom fields', async () => {
   assert.equal(loc.json.location.name, 'Sandbox Realty');
   for (const k of ['email', 'phone', 'timezone', 'address', 'city', 'state', 'country', 'postalCode']) assert.ok(k in loc.json.location, k);
   const all = await call('GET', `/locations/${sb.locationId}/customFields?model=all`);
-  assert.equal(all.json.customFields.length, 6);
+  assert.equal(all.json.customFields.length, 9);
   const arv = all.json.customFields.find((f: { name: string }) => f.name === 'ARV');
   assert.deepEqual([arv.dataType, arv.model, arv.fieldKey, arv.locationId], ['MONETORY', 'contact', 'contact.arv', sb.locationId]);
   assert.ok(all.json.customFields.some((f: { name: string; dataType: string }) => f.name === 'Property Address' && f.dataType === 'TEXT'));

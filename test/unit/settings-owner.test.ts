@@ -14,7 +14,7 @@ describe('settings answered by their owner', () => {
     const { secrets, settings } = stores();
     const owner = createSettingsDispatcher({ secrets, settings });
     const response = await owner.dispatch(EXT_GHL_IPC.SETTINGS_SET, { token: '  pit-0123456789abcdef  ', locationId: 'loc-1', defaultPipeline: 'Sales' });
-    assert.deepEqual(response, { success: true, data: { token: 'pit-…cdef', locationId: 'loc-1', defaultPipeline: 'Sales', configured: true } });
+    assert.deepEqual(response, { success: true, data: { token: 'pit-…cdef', locationId: 'loc-1', defaultPipeline: 'Sales', configured: true, rentcastApiKey: null } });
     assert.equal(secrets.values.get(SECRET_TOKEN_KEY), 'pit-0123456789abcdef');
     assert.equal(settings.get(SETTING_LOCATION_ID), 'loc-1');
     assert.equal(settings.get(SETTING_DEFAULT_PIPELINE), 'Sales');

@@ -115,7 +115,10 @@ export function contactCommands({ host, logger, contacts, documents }: CommandDe
         host.request(EXT_GHL_IPC.CUSTOM_FIELDS_LIST, {}),
       ]);
       const fieldNames = new Map(fields.success ? fields.data.items.map((f) => [f.id, f.name]) : []);
-      await documents.show(`contact/${contact.id}`, contactLabel(contact), renderContact(contact, opportunities.items, pipelines.items, fieldNames));
+      // Optional too: the comps table of each deal that has an ARV estimate.
+      const estimates = await host.request(EXT_GHL_IPC.ARV_ESTIMATES_LIST, { opportunityIds: opportunities.items.map((o) => o.id) });
+      const arv = new Map(estimates.success ? estimates.data.items.map((e) => [e.opportunityId, e]) : []);
+      await documents.show(`contact/${contact.id}`, contactLabel(contact), renderContact(contact, opportunities.items, pipelines.items, fieldNames, arv));
     }),
     [COMMANDS.copyEmail]: async (node?: unknown) => {
       const contact = await pickContact(host, node);

@@ -37,6 +37,8 @@ export const COMMANDS = {
   showLog: 'ghl.showLog',
   clearCache: 'ghl.clearCache',
   loadMoreContacts: 'ghl.contacts.loadMore',
+  estimateArv: 'ghl.estimateArv',
+  setRentcastApiKey: 'ghl.setRentcastApiKey',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
@@ -78,6 +80,9 @@ export interface CommandArgs {
   'ghl.showLog': [];
   'ghl.clearCache': [];
   'ghl.contacts.loadMore': [];
+  /** A pipeline node of the Pipelines view, or a pipeline name or id. */
+  'ghl.estimateArv': [target?: PipelineNode | string];
+  'ghl.setRentcastApiKey': [key?: string];
 }
 
 export type CommandHandler<K extends CommandId> = (...args: CommandArgs[K]) => unknown;

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { arvCommands } from './arv';
 import { contactCommands } from './contacts';
 import type { CommandDeps } from './deps';
 import { documentCommands } from './documents';
@@ -17,6 +18,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     ...contactCommands(deps),
     ...opportunityCommands(deps),
     ...documentCommands(deps),
+    ...arvCommands(deps),
   };
   return (Object.keys(table) as CommandId[]).map((id) => vscode.commands.registerCommand(id, table[id]));
 }

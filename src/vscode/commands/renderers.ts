@@ -1,12 +1,20 @@
 import { md, money } from '../../format';
 import type { Contact, Opportunity, Pipeline } from '../../protocol/entities';
 import type { CalendarEvent, Message } from '../../protocol/responses';
+import type { StoredArvEstimate } from '../../arv/estimateStore';
 import { contactLabel } from '../contactsTree';
+import { renderArvSection } from './arvRenderer';
 
 /** The Markdown documents the commands open; CRM text is always escaped (md). */
 
 /** A contact's details, tags, custom fields and opportunities. */
-export function renderContact(contact: Contact, opportunities: Opportunity[], pipelines: Pipeline[], fieldNames: Map<string, string>): string {
+export function renderContact(
+  contact: Contact,
+  opportunities: Opportunity[],
+  pipelines: Pipeline[],
+  fieldNames: Map<string, string>,
+  arvEstimates: ReadonlyMap<string, StoredArvEstimate> = new Map(),
+): string {
   const lines = [`# ${md(contactLabel(contact))}`, ''];
   const rows: Array<[string, string | null]> = [
     ['Email', contact.email],
@@ -29,6 +37,7 @@ export function renderContact(contact: Contact, opportunities: Opportunity[], pi
     const stage = pipeline?.stages.find((s) => s.id === o.pipelineStageId);
     lines.push(`- ${md(o.name)} — ${money.format(o.monetaryValue)} · ${o.status}${pipeline ? ` · ${md(pipeline.name)} › ${md(stage?.name ?? '?')}` : ''}`);
   }
+  lines.push(...renderArvSection(opportunities, arvEstimates));
   lines.push('', `_From the local cache, synced ${new Date(contact.syncedAt).toLocaleString()}._`, '');
   return lines.join('\n');
 }

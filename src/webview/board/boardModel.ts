@@ -13,6 +13,17 @@ import { debounce } from '../shared/debounce';
 import type { HostIpc } from '../shared/ipc';
 import { STATUS_LABEL, isStatus, isStatusFilter, type StatusFilter } from './status';
 
+/** A card's ARV line, from the stored estimate (only estimates with an ARV). */
+export interface CardArv {
+  arv: number;
+  mao: number | null;
+  confidence: 'high' | 'medium' | 'low' | null;
+  method: 'comps' | 'avm' | null;
+}
+
+/** Ids per arv-estimates-list request (the channel's maximum). */
+const ARV_BATCH = 2000;
+
 /** What the board needs of the host client (a fake in unit tests). */
 export type BoardIpc = Pick<HostIpc, 'request' | 'onPush'>;
 
@@ -38,6 +49,8 @@ export interface BoardColumn {
   /** Newest first, filtered. */
   opportunities: Opportunity[];
   total: number;
+  /** ARV estimates by opportunity id (the same map for every column). */
+  arv: ReadonlyMap<string, CardArv>;
 }
 
 export interface BoardSummary {
@@ -88,6 +101,7 @@ export class BoardModel {
   announcement = '';
 
   private opps = new Map<string, Opportunity>();
+  private arv = new Map<string, CardArv>();
   /** Optimistic values of requests still in flight; re-applied over reloaded data. */
   private readonly overrides = new Map<string, Override>();
   private defaultPipeline: string | null = null;
@@ -175,7 +189,7 @@ export class BoardModel {
     for (const opp of this.opps.values()) if (this.visible(opp)) groups.get(opp.pipelineStageId)?.push(opp);
     return stages.map((stage) => {
       const opportunities = groups.get(stage.id)!.sort(byRecency);
-      return { stage, opportunities, total: opportunities.reduce((sum, o) => sum + valueOf(o), 0) };
+      return { stage, opportunities, total: opportunities.reduce((sum, o) => sum + valueOf(o), 0), arv: this.arv };
     });
   }
 
@@ -314,6 +328,7 @@ export class BoardModel {
         if (items.length === 0 || items.length < PAGE_SIZE) break;
       }
       this.opps = next;
+      await this.loadArv(token);
     } finally {
       if (token === this.loadToken) {
         this.loading = false;
@@ -321,6 +336,20 @@ export class BoardModel {
         this.changed();
       }
     }
+  }
+
+  /** The stored ARV estimates of the loaded cards; a failure leaves the cards without them (they are extra). */
+  private async loadArv(token: number): Promise<void> {
+    const ids = [...this.opps.keys()];
+    const found = new Map<string, CardArv>();
+    for (let i = 0; i < ids.length; i += ARV_BATCH) {
+      const res = await this.ipc.request(C.ARV_ESTIMATES_LIST, { opportunityIds: ids.slice(i, i + ARV_BATCH) });
+      if (token !== this.loadToken || !res.success) return;
+      for (const e of res.data.items) {
+        if (typeof e?.arv === 'number') found.set(e.opportunityId, { arv: e.arv, mao: e.mao, confidence: e.confidence, method: e.method });
+      }
+    }
+    this.arv = found;
   }
 
   /** Reloads the pipelines, then the shown pipeline's opportunities. */

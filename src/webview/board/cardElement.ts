@@ -4,6 +4,7 @@ import { formatMoney } from '../../format';
 import { OPPORTUNITY_STATUSES, type Opportunity } from '../../protocol/entities';
 import { codicon } from '../shared/codicon';
 import { LightElement } from '../shared/lightElement';
+import type { CardArv } from './boardModel';
 import { STATUS_ICON, STATUS_LABEL } from './status';
 
 /** The drag payload type: only our cards can be dropped on a column. */
@@ -21,9 +22,12 @@ export interface CardStatusChange {
 export class BoardCard extends LightElement {
   static override properties = {
     opportunity: { attribute: false },
+    arv: { attribute: false },
     dragging: { state: true },
   };
   declare opportunity: Opportunity | undefined;
+  /** The deal's ARV estimate, when it has one. */
+  declare arv: CardArv | undefined;
   declare dragging: boolean;
 
   constructor() {
@@ -38,7 +42,13 @@ export class BoardCard extends LightElement {
   protected override render() {
     const opp = this.opportunity!;
     const status = opp.status;
-    const label = [opp.name, formatMoney(opp.monetaryValue), opp.contactName, STATUS_LABEL[status]].filter(Boolean).join(', ');
+    const arv = this.arv;
+    // Asking more than the maximum allowable offer is what an investor must see at a glance.
+    const aboveMao = arv?.mao !== null && arv?.mao !== undefined && opp.monetaryValue > arv.mao;
+    const arvText = arv
+      ? `ARV ${formatMoney(arv.arv)}${arv.mao !== null ? `, MAO ${formatMoney(arv.mao)}` : ''}${arv.confidence ? `, ${arv.confidence} confidence` : ''}${aboveMao ? ', value above MAO' : ''}`
+      : '';
+    const label = [opp.name, formatMoney(opp.monetaryValue), opp.contactName, arvText, STATUS_LABEL[status]].filter(Boolean).join(', ');
     return html`<article
       class="card card-${status} ${this.dragging ? 'dragging' : ''}"
       data-testid="board-card"
@@ -57,6 +67,17 @@ export class BoardCard extends LightElement {
           ? html`<span class="card-contact" title=${opp.contactName}>${codicon('person')}<span>${opp.contactName}</span></span>`
           : nothing}
       </div>
+      ${arv
+        ? html`<div class="card-arv" data-testid="card-arv" title=${arvText}>
+            <span data-testid="card-arv-value">ARV ${formatMoney(arv.arv)}</span>
+            ${arv.mao !== null
+              ? html`<span class="card-mao ${aboveMao ? 'above-mao' : ''}" data-testid="card-mao">MAO ${formatMoney(arv.mao)}</span>`
+              : nothing}
+            ${arv.confidence
+              ? html`<span class="confidence confidence-${arv.confidence}" data-testid="card-arv-confidence">${arv.confidence}</span>`
+              : nothing}
+          </div>`
+        : nothing}
       <div class="card-footer">
         <label class="badge status-${status}" data-testid="card-status" title="Change status">
           ${codicon(STATUS_ICON[status])}

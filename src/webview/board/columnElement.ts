@@ -67,7 +67,7 @@ export class BoardColumn extends LightElement {
         ${repeat(
           shown,
           (opp) => opp.id,
-          (opp) => html`<ghl-board-card .opportunity=${opp}></ghl-board-card>`,
+          (opp) => html`<ghl-board-card .opportunity=${opp} .arv=${this.column!.arv.get(opp.id)}></ghl-board-card>`,
         )}
         ${rest > 0 ? html`<p class="more" data-testid="board-column-more">+${formatCount(rest)} more</p>` : nothing}
       </div>

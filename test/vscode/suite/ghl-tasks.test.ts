@@ -62,12 +62,19 @@ describe('GHL: tasks and the daily briefing', () => {
     assert.match(text, /\| (Showings|Listing Appointments) \|/);
   });
 
-  it('the ARV task is an honest stub that changes nothing', async () => {
-    const before = await call('ext-ghl:opps-list', { limit: 500 });
-    const task = (await vscode.tasks.fetchTasks({ type: 'ghl' })).find((t) => t.definition.task === 'ghl-arv-enrichment')!;
-    await runTask(task);
-    const status = await call('ext-ghl:arv-enrich-status', {});
-    assert.deepEqual([status.status, status.running], ['not-available', false]);
-    assert.deepEqual(await call('ext-ghl:opps-list', { limit: 500 }), before, 'no opportunity changed');
+  it('the ARV task runs the job on the default pipeline (after ghl-arv.test every deal is fresh: no lookup)', async () => {
+    const before = await call('ext-ghl:arv-enrich-status', {});
+    const config = vscode.workspace.getConfiguration();
+    await config.update('ghl.defaultPipeline', 'Acquisitions', vscode.ConfigurationTarget.Global);
+    try {
+      const task = (await vscode.tasks.fetchTasks({ type: 'ghl' })).find((t) => t.definition.task === 'ghl-arv-enrichment')!;
+      await runTask(task);
+      const status = await poll('the task\'s run to end', () => call('ext-ghl:arv-enrich-status', {}), (s) => s.runId !== before.runId && s.status !== 'running');
+      assert.equal(status.status, 'done', status.message);
+      assert.equal(status.lookups, 0);
+      assert.equal(status.skipped, status.total);
+    } finally {
+      await config.update('ghl.defaultPipeline', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 });

@@ -39,6 +39,7 @@ export interface SandboxOpportunity {
   pipelineStageId: string;
   monetaryValue: number;
   status: string;
+  customFields?: Array<{ id: string; value: unknown }>;
 }
 
 async function controlCall<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {

@@ -23,6 +23,7 @@ const testFiles: Record<string, () => Promise<unknown>> = {
   'ghl-board.test': () => import('./ghl-board.test'),
   'ghl-chat.test': () => import('./ghl-chat.test'),
   'ghl-hostile.test': () => import('./ghl-hostile.test'),
+  'ghl-arv.test': () => import('./ghl-arv.test'),
   'ghl-tasks.test': () => import('./ghl-tasks.test'),
   'ghl-channels.test': () => import('./ghl-channels.test'),
   'ghl-board-restore.test': () => import('./ghl-board-restore.test'),

@@ -6,7 +6,7 @@
  * - opportunities in practice (GoHighLevel/highlevel-api-docs#87): `{ id, type, fieldValueString }`
  *   and its siblings `fieldValueNumber`, `fieldValueArray`, `fieldValueBoolean`, `fieldValueDate`,
  *   `fieldValueFiles`, … — any key that starts with `fieldValue`.
- * To move into the GHL mappers (src/ghl/mappers.ts) at merge, so the cache holds the value.
+ * The mappers (mappers.ts) read every cached value through it, so the cache holds the value whatever the shape.
  */
 import type { CustomFieldValue } from '../protocol/entities';
 

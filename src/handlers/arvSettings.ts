@@ -1,0 +1,71 @@
+/** The `ghl.arv.*` settings, read and checked once per run. */
+import { DEFAULT_JOB_LIMITS } from '../arv/jobTypes';
+import { DEFAULT_ESTIMATE_SETTINGS } from '../arv/types';
+import { ExtGhlError } from '../protocol/envelope';
+import type { SettingsStore } from './context';
+
+export const SETTING_ARV_FIELD = 'ghl.arv.field';
+export const SETTING_ARV_ADDRESS_FIELD = 'ghl.arv.addressField';
+export const SETTING_ARV_SQFT_FIELD = 'ghl.arv.sqftField';
+export const SETTING_ARV_REPAIRS_FIELD = 'ghl.arv.repairsField';
+export const SETTING_ARV_MIN_CORRELATION = 'ghl.arv.minCorrelation';
+export const SETTING_ARV_MAO_PERCENT = 'ghl.arv.maoPercent';
+export const SETTING_ARV_MAX_AGE_DAYS = 'ghl.arv.maxAgeDays';
+export const SETTING_ARV_MAX_LOOKUPS = 'ghl.arv.maxLookupsPerRun';
+/** Application scope like ghl.apiBaseUrl: a workspace must not send the key elsewhere. */
+export const SETTING_ARV_RENTCAST_BASE_URL = 'ghl.arv.rentcastBaseUrl';
+
+/** Every ARV setting the host sends to the worker. */
+export const ARV_SETTING_KEYS = [
+  SETTING_ARV_FIELD,
+  SETTING_ARV_ADDRESS_FIELD,
+  SETTING_ARV_SQFT_FIELD,
+  SETTING_ARV_REPAIRS_FIELD,
+  SETTING_ARV_MIN_CORRELATION,
+  SETTING_ARV_MAO_PERCENT,
+  SETTING_ARV_MAX_AGE_DAYS,
+  SETTING_ARV_MAX_LOOKUPS,
+  SETTING_ARV_RENTCAST_BASE_URL,
+] as const;
+
+export interface ArvSettingValues {
+  /** Field references (an id or a fieldKey), null when not set. */
+  arvField: string | null;
+  addressField: string | null;
+  sqftField: string | null;
+  repairsField: string | null;
+  minCorrelation: number;
+  maoPercent: number;
+  maxAgeDays: number;
+  maxLookupsPerRun: number;
+  rentcastBaseUrl: string | null;
+}
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+}
+
+function numberSetting(settings: SettingsStore, key: string, fallback: number, min: number, max: number, integer = false): number {
+  const value = settings.get(key);
+  if (value === undefined || value === null || value === '') return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    throw new ExtGhlError('VALIDATION', `The setting ${key} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}.`, {
+      fields: [{ field: key, message: `must be from ${min} to ${max}` }],
+    });
+  }
+  return value;
+}
+
+export function readArvSettings(settings: SettingsStore): ArvSettingValues {
+  return {
+    arvField: text(settings.get(SETTING_ARV_FIELD)),
+    addressField: text(settings.get(SETTING_ARV_ADDRESS_FIELD)),
+    sqftField: text(settings.get(SETTING_ARV_SQFT_FIELD)),
+    repairsField: text(settings.get(SETTING_ARV_REPAIRS_FIELD)),
+    minCorrelation: numberSetting(settings, SETTING_ARV_MIN_CORRELATION, DEFAULT_ESTIMATE_SETTINGS.minCorrelation, 0, 1),
+    maoPercent: numberSetting(settings, SETTING_ARV_MAO_PERCENT, DEFAULT_ESTIMATE_SETTINGS.maoPercent, 0, 1),
+    maxAgeDays: numberSetting(settings, SETTING_ARV_MAX_AGE_DAYS, DEFAULT_JOB_LIMITS.maxAgeDays, 0, 3650, true),
+    maxLookupsPerRun: numberSetting(settings, SETTING_ARV_MAX_LOOKUPS, DEFAULT_JOB_LIMITS.maxLookupsPerRun, 0, 100_000, true),
+    rentcastBaseUrl: text(settings.get(SETTING_ARV_RENTCAST_BASE_URL)),
+  };
+}
