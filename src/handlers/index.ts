@@ -2,17 +2,19 @@ import { EXT_GHL_IPC as C } from '../protocol/channels';
 import { ExtGhlError } from '../protocol/envelope';
 import { SyncCoordinator } from '../sync/coordinator';
 import type { HandlerContext } from './context';
+import { chatHandlers } from './chat';
 import { crmHandlers } from './crm';
 import { createDispatcher, type Dispatcher, type HandlerTable } from './dispatcher';
 import { liveHandlers } from './live';
 import { readSettings, requireLocationId, writeSettings } from './settings';
+import type { RequestChannel } from '../protocol/requests';
+import { typedRequest } from '../protocol/typedRequest';
 
 export * from './context';
 export { createDispatcher, type Dispatcher, type HandlerTable } from './dispatcher';
 export { createSettingsDispatcher, maskToken, readSettings, settingText } from './settings';
 
 /** Placeholder answers for features that arrive in later versions: honest, never faked. */
-const CHAT_NOT_AVAILABLE = 'AI chat arrives in a later version. Your message was not sent anywhere.';
 const ARV_NOT_AVAILABLE = 'ARV enrichment arrives in a later version; nothing was changed.';
 
 export interface RegisteredHandlers extends Dispatcher {
@@ -22,6 +24,8 @@ export interface RegisteredHandlers extends Dispatcher {
 /** Builds the handler table — one entry per request channel — on a dispatcher. */
 export function registerExtGhlHandlers(ctx: HandlerContext): RegisteredHandlers {
   const syncs = new SyncCoordinator<'contacts' | 'opportunities'>();
+  // The chat reaches the CRM through this same table, validated like any caller.
+  const self = { request: typedRequest((channel: RequestChannel, payload) => dispatcher.dispatch(channel, payload)) };
   const table: HandlerTable = {
     [C.SETTINGS_GET]: async () => readSettings(ctx),
     async [C.SETTINGS_SET](changes) {
@@ -38,10 +42,10 @@ export function registerExtGhlHandlers(ctx: HandlerContext): RegisteredHandlers 
     },
     ...crmHandlers(ctx, syncs),
     ...liveHandlers(ctx),
-    [C.CHAT_SEND]: async () => ({ status: 'not-available', message: CHAT_NOT_AVAILABLE, reply: CHAT_NOT_AVAILABLE }),
-    [C.CHAT_CLEAR]: async () => ({ cleared: true }),
+    ...chatHandlers(ctx, self),
     [C.ARV_ENRICH_START]: async () => ({ status: 'not-available', message: ARV_NOT_AVAILABLE }),
     [C.ARV_ENRICH_STATUS]: async () => ({ status: 'not-available', message: ARV_NOT_AVAILABLE, running: false }),
   };
-  return { ...createDispatcher(table, (level, message) => ctx.log(level, message)), syncs };
+  const dispatcher = createDispatcher(table, (level, message) => ctx.log(level, message));
+  return { ...dispatcher, syncs };
 }
