@@ -26,8 +26,7 @@ export function chatHandlers(ctx: HandlerContext, client: ChannelClient): Pick<H
   return {
     async [C.CHAT_SEND]({ message }) {
       const result = await service.send({ message, model: null, location: location(), noModelReason: NO_MODEL_OUTSIDE_VSCODE });
-      const { timings: _timings, ...turn } = result;
-      return { turnId: `core-${++turns}`, ...turn };
+      return { turnId: `core-${++turns}`, ...result };
     },
     async [C.CHAT_CLEAR]() {
       service.clear(location());

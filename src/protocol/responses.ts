@@ -118,6 +118,8 @@ export interface ChatReply {
   refs: ChatRecordRef[];
   stopped?: true;
   error?: { kind: string; message: string };
+  /** Where the turn's time went (ms): the whole turn as the host saw it, the model's streams, the tools. */
+  timings?: { totalMs: number; modelMs: number; toolMs: number };
 }
 
 export type ChatConfirmResult =

@@ -45,6 +45,9 @@ export class BackendHost extends Disposable {
   /** The cache file could not be read and was set aside (its new path); a fresh cache started. */
   readonly onDidRecoverCache = this.recoveredEmitter.event;
 
+  /** Channels another part of the host answers (the chat: vscode.lm exists only in this thread). */
+  private readonly hostAnswers = new Map<string, (channel: string, payload: unknown) => Promise<Envelope>>();
+
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly settings: HostSettings,
@@ -90,7 +93,22 @@ export class BackendHost extends Disposable {
     return response;
   }
 
+  /** Has `answer` reply to these channels instead of the worker, until disposed. */
+  answerInHost(channels: readonly string[], answer: (channel: string, payload: unknown) => Promise<Envelope>): vscode.Disposable {
+    for (const channel of channels) this.hostAnswers.set(channel, answer);
+    return new vscode.Disposable(() => {
+      for (const channel of channels) if (this.hostAnswers.get(channel) === answer) this.hostAnswers.delete(channel);
+    });
+  }
+
+  /** A protocol push of the host's own making (the chat's stream), to every listener and webview. */
+  publish<K extends keyof PushPayloads>(channel: K, payload: PushPayloads[K]): void {
+    this.pushEmitter.fire({ channel, payload });
+  }
+
   private async answer(channel: unknown, payload: unknown, token?: vscode.CancellationToken): Promise<Envelope> {
+    const inHost = typeof channel === 'string' ? this.hostAnswers.get(channel) : undefined;
+    if (inHost) return inHost(channel as string, payload);
     if (typeof channel === 'string' && HOST_CHANNELS.has(channel)) {
       const response = await this.settings.request(channel, payload);
       // Before the answer: the caller's next request must already see the new settings.
