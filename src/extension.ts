@@ -71,9 +71,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionMainAPI {
   const briefing = new BriefingService(context, backendHost, documents);
   const chat = new ChatViewProvider(context.extensionUri, backendHost, logger);
   // The chat is answered here, not in the worker: vscode.lm exists only in the extension host.
-  const chatHost = new ChatHost(context, backendHost, settings, logger);
+  const chatHost = new ChatHost(context, backendHost, logger);
   const chatClient = { request: backendHost.request.bind(backendHost) };
-  const participant = new GhlParticipant(chatClient, settings);
+  const participant = new GhlParticipant(chatClient);
   // VS Code's Chat view may be turned off or missing (chat.disableAIFeatures); the panel and the tools work regardless.
   if (typeof vscode.chat?.createChatParticipant === 'function') participant.register();
 

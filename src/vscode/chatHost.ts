@@ -9,9 +9,8 @@ import { ExtGhlError } from '../protocol/envelope';
 import { REQUEST_CHANNELS, type RequestChannel } from '../protocol/requests';
 import type { ChatHistoryView } from '../protocol/responses';
 import { RequestFailed, type BackendHost } from './backendHost';
-import { modelPort, selectModel, SETTING_CHAT_MODEL } from './chatModel';
+import { currentLocation, modelPort, selectModel, SETTING_CHAT_MODEL, type ModelChoice } from './chatModel';
 import { ContactNode } from './contactsTree';
-import type { HostSettings } from './hostSettings';
 import { Disposable } from './lifecycle';
 import type { Logger } from './logger';
 
@@ -29,11 +28,11 @@ export class ChatHost extends Disposable {
   readonly service: ChatService;
   private readonly dispatcher: Dispatcher;
   private running: AbortController | undefined;
+  private modelChoice: Promise<ModelChoice> | undefined;
 
   constructor(
     context: vscode.ExtensionContext,
     private readonly host: BackendHost,
-    private readonly settings: HostSettings,
     private readonly logger: Logger,
   ) {
     super();
@@ -45,11 +44,23 @@ export class ChatHost extends Disposable {
     this.dispatcher = createDispatcher(this.table(), (level, message) => logger.log(level, message, 'chat'));
     this._register(host.answerInHost(HOST_CHAT_CHANNELS, (channel, payload) => this.dispatcher.dispatch(channel, payload)));
     this._register({ dispose: () => this.running?.abort() });
+    // Listing models is a round trip to the workbench; a turn should not pay for it each time.
+    this._register(vscode.lm.onDidChangeChatModels(() => (this.modelChoice = undefined)));
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(SETTING_CHAT_MODEL)) this.modelChoice = undefined;
+      }),
+    );
   }
 
   private async location(): Promise<{ id: string } | null> {
-    const { locationId } = await this.settings.connection();
-    return locationId ? { id: locationId } : null;
+    return currentLocation();
+  }
+
+  /** The model for the next turn: looked up once, again only when the models or ghl.chat.model change. */
+  private model(): Promise<ModelChoice> {
+    this.modelChoice ??= selectModel();
+    return this.modelChoice;
   }
 
   private table(): HandlerTable {
@@ -65,7 +76,7 @@ export class ChatHost extends Disposable {
         // A new message while one runs waits its turn (the service queues); Stop ends the one running.
         this.running = abort;
         try {
-          const choice = await selectModel();
+          const choice = await this.model();
           const result = await this.service.send({
             message,
             model: choice.model ? modelPort(choice.model) : null,
@@ -100,7 +111,7 @@ export class ChatHost extends Disposable {
       },
       [C.CHAT_HISTORY]: async (): Promise<ChatHistoryView> => {
         const location = await this.location();
-        const choice = await selectModel();
+        const choice = await this.model();
         const model = choice.model ? { vendor: choice.model.vendor, family: choice.model.family, id: choice.model.id, name: choice.model.name } : null;
         return {
           entries: [...this.service.history.entries(location?.id ?? '')],

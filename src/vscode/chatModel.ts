@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import type { ChatMessage, ChatModelPort, ChatResponsePart } from '../chat/modelPort';
+import { SETTING_LOCATION_ID } from '../handlers/context';
+import { settingText } from '../handlers/settings';
 
 /** The setting that picks the chat model: empty = the first available; else a vendor, family or id. */
 export const SETTING_CHAT_MODEL = 'ghl.chat.model';
@@ -129,4 +131,10 @@ export async function chooseChatModel(): Promise<void> {
   const picked = await vscode.window.showQuickPick(items, { title: 'GHL: Choose Chat Model', placeHolder: 'The model the GHL chat uses' });
   if (!picked) return;
   await vscode.workspace.getConfiguration().update(SETTING_CHAT_MODEL, picked.value, vscode.ConfigurationTarget.Global);
+}
+
+/** The location the chat talks about (its history is kept per location). Read from the settings, not from the secret store: no round trip per turn. */
+export function currentLocation(): { id: string } | null {
+  const id = settingText(vscode.workspace.getConfiguration().get(SETTING_LOCATION_ID));
+  return id ? { id } : null;
 }

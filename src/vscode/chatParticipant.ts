@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import { ChatService, type ChatTurnResult, type SendOptions } from '../chat/chatService';
 import type { ChannelClient } from '../chat/channelClient';
-import { modelPort } from './chatModel';
-import type { HostSettings } from './hostSettings';
+import { currentLocation, modelPort } from './chatModel';
 import { Disposable } from './lifecycle';
 
 export const PARTICIPANT_ID = 'ghl-vscode.ghl';
@@ -31,10 +30,7 @@ export interface ParticipantStream {
 export class GhlParticipant extends Disposable {
   readonly service: ChatService;
 
-  constructor(
-    client: ChannelClient,
-    private readonly settings: HostSettings,
-  ) {
+  constructor(client: ChannelClient) {
     super();
     // Its own conversation: VS Code's Chat view keeps and shows the history of @ghl.
     this.service = new ChatService({ client });
@@ -50,11 +46,10 @@ export class GhlParticipant extends Disposable {
     const abort = new AbortController();
     const listener = token.onCancellationRequested(() => abort.abort());
     try {
-      const { locationId } = await this.settings.connection();
       const options: SendOptions = {
         message: request.command ? `/${request.command} ${request.prompt}`.trim() : request.prompt,
         model: request.model ? modelPort(request.model) : null,
-        location: locationId ? { id: locationId } : null,
+        location: currentLocation(),
         signal: abort.signal,
         onDelta: (text) => stream.markdown(text),
         onToolCall: (call) => stream.progress(call.summary),
@@ -74,8 +69,7 @@ export class GhlParticipant extends Disposable {
 
   async confirm(actionId: unknown, approve: unknown): Promise<string> {
     if (typeof actionId !== 'string' || typeof approve !== 'boolean') return 'Nothing was done: the button sent no action.';
-    const { locationId } = await this.settings.connection();
-    const result = await this.service.confirm(actionId, approve, locationId ? { id: locationId } : null);
+    const result = await this.service.confirm(actionId, approve, currentLocation());
     const text =
       result.status === 'done' ? `Done: ${result.summary}` : result.status === 'cancelled' ? `Cancelled, nothing was changed: ${result.summary}` : result.message;
     if (result.status === 'failed' || result.status === 'unknown') void vscode.window.showWarningMessage(text);
