@@ -32,6 +32,17 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 };
 
+/** The panel maximized for the picture (room for the conversation), then back to its size. */
+async function screenshotMaximized(name: string): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.toggleMaximizedPanel');
+  try {
+    await new Promise((r) => setTimeout(r, 300));
+    await bridge.screenshot(name, { selector: parts.panel });
+  } finally {
+    await vscode.commands.executeCommand('workbench.action.toggleMaximizedPanel');
+  }
+}
+
 async function waitForReply(count: number): Promise<void> {
   await poll('the assistant reply', readChat, (lines) => lines.length >= count);
   await bridge.waitFor('[data-testid="chat-send"]', { webview: CHAT, timeout: 15_000 });
@@ -76,7 +87,7 @@ describe('GHL: chat', () => {
     assert.equal(today.toolCalls[0].ok, true, today.reply);
     assert.ok((await testModel.requests()).length === 0, 'no model was asked');
     await clearNotifications();
-    await bridge.screenshot('vscode-chat-no-model', { selector: parts.panel });
+    await screenshotMaximized('vscode-chat-no-model');
     await testModel.setAvailable(true);
     await waitForModel(true);
   });
@@ -122,7 +133,7 @@ describe('GHL: chat', () => {
     assert.ok(requests[1]!.messages.some((m) => m.text.includes('[tool result') && m.text.includes(contact.id)));
     assert.ok(requests[0]!.tools.includes('ghl_move_opportunity'));
     await clearNotifications();
-    await bridge.screenshot('vscode-chat-answer', { selector: parts.panel });
+    await screenshotMaximized('vscode-chat-answer');
     // The record button opens the contact's details.
     await bridge.click(`[data-testid="chat-ref"][data-id="${contact.id}"]`, { webview: CHAT });
     await poll('the contact details', async () => vscode.window.tabGroups.activeTabGroup.activeTab?.label ?? '', (label) => label.includes(contact.lastName!));
@@ -145,7 +156,7 @@ describe('GHL: chat', () => {
     assert.ok(summary.includes(target(first).name), summary);
     assert.equal((await control.opportunity(first.id)).pipelineStageId, first.pipelineStageId, 'nothing changed before Approve');
     await clearNotifications();
-    await bridge.screenshot('vscode-chat-confirm', { selector: parts.panel });
+    await screenshotMaximized('vscode-chat-confirm');
     await bridge.click('[data-testid="chat-approve"]', { webview: CHAT });
     await poll('the sandbox to have the new stage', () => control.opportunity(first.id), (o) => o.pipelineStageId === target(first).id);
     await bridge.waitFor('[data-testid="chat-confirm-card"]', { webview: CHAT, state: 'detached' });
