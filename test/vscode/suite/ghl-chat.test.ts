@@ -107,6 +107,24 @@ describe('GHL: chat', () => {
     for (const pipeline of state.pipelines ?? []) assert.ok(summaryText.includes(pipeline.id), `names pipeline ${pipeline.id}`);
   });
 
+  it('ghl.chat.model picks the model by vendor/family; one that matches nothing is said plainly', async () => {
+    const config = vscode.workspace.getConfiguration();
+    try {
+      await config.update('ghl.chat.model', 'no-such-model', vscode.ConfigurationTarget.Global);
+      const none = await poll('the setting to apply', () => call('ext-ghl:chat-history', {}), (h) => h.model === null);
+      assert.match(none.noModelReason, /No chat model matches "no-such-model"[\s\S]*Scripted Test Model[\s\S]*GHL: Choose Chat Model/);
+      const turn = await call('ext-ghl:chat-send', { message: 'hello?' });
+      assert.equal(turn.model, null);
+      assert.match(turn.reply, /No chat model matches "no-such-model"/);
+      await config.update('ghl.chat.model', 'ghl-test/scripted', vscode.ConfigurationTarget.Global);
+      const picked = await poll('the setting to apply', () => call('ext-ghl:chat-history', {}), (h) => h.model !== null);
+      assert.deepEqual(picked.model, { vendor: 'ghl-test', family: 'scripted', id: 'ghl-test-scripted', name: 'Scripted Test Model' });
+    } finally {
+      await config.update('ghl.chat.model', undefined, vscode.ConfigurationTarget.Global);
+      await call('ext-ghl:chat-clear', {});
+    }
+  });
+
   it('a turn through the Chat view calls a tool and shows the sandbox data with a tool line', async () => {
     await waitForModel(true);
     await call('ext-ghl:chat-clear', {});
@@ -238,6 +256,11 @@ describe('GHL: chat', () => {
   });
 
   it('figures: overhead beyond the model, host event-loop stall during turns', async () => {
+    // The same window idle for a moment first: what the host stalls anyway (the machine is shared).
+    const idle = monitorEventLoopDelay({ resolution: 5 });
+    idle.enable();
+    await new Promise((r) => setTimeout(r, 1000));
+    idle.disable();
     const loop = monitorEventLoopDelay({ resolution: 5 });
     const overheads: number[] = [];
     const beyondTools: number[] = [];
@@ -257,7 +280,7 @@ describe('GHL: chat', () => {
     console.log(
       `[figures] chat turn in VS Code (scripted model, 2 rounds, 1 cache tool call, 20 turns): overhead beyond the model p50 ${percentile(overheads, 50).toFixed(1)} ms, ` +
         `p95 ${percentile(overheads, 95).toFixed(1)} ms (of which not tools: p95 ${percentile(beyondTools, 95).toFixed(1)} ms; target ≤ 50 ms); ` +
-        `host event-loop delay during the turns: max ${stallMs.toFixed(1)} ms, p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms (target ≤ 50 ms)`,
+        `host event-loop delay during the turns: max ${stallMs.toFixed(1)} ms, p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms (target ≤ 50 ms); idle baseline max ${(idle.max / 1e6).toFixed(1)} ms`,
     );
     assert.ok(percentile(overheads, 95) <= 100, `overhead p95 ${percentile(overheads, 95)} ms`);
     assert.ok(stallMs <= 150, `event-loop stall ${stallMs} ms`);
