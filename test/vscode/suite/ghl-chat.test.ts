@@ -155,6 +155,15 @@ describe('GHL: chat', () => {
     // The record button opens the contact's details.
     await bridge.click(`[data-testid="chat-ref"][data-id="${contact.id}"]`, { webview: CHAT });
     await poll('the contact details', async () => vscode.window.tabGroups.activeTabGroup.activeTab?.label ?? '', (label) => label.includes(contact.lastName!));
+    // The conversation is the host's, per location: a new page of the view shows it again (records named stay in the text).
+    await openChat();
+    const shown = await readChat();
+    await bridge.evaluate('() => { window.__oldPage = true; }', { webview: CHAT });
+    await vscode.commands.executeCommand('workbench.action.webview.reloadWebviewAction');
+    await poll('a new page of the Chat view', () => bridge.evaluate<boolean>('() => window.__oldPage === true', { webview: CHAT }).catch(() => true), (old) => !old);
+    const reloaded = await poll('the conversation after a reload', readChat, (l) => l.length === shown.length && !l.some((m) => m.text === '…'));
+    assert.deepEqual(reloaded.map((l) => l.text.trim()), shown.map((l) => l.text.trim()));
+    assert.match(await bridge.text('[data-testid="chat-tool-line"]', { webview: CHAT }), /Searched contacts for/);
   });
 
   it('a write waits for Approve and changes the sandbox only then; Cancel leaves it as it was', async () => {
