@@ -9,6 +9,7 @@ import { ALL_DATA_KINDS, dataChangedBy, type DataKind } from '../protocol/mutati
 import { isRequestChannel, type RequestChannel, type RequestInput } from '../protocol/requests';
 import type { ResponseData } from '../protocol/responses';
 import type { ResponseEnvelope } from '../protocol/typedRequest';
+import type { HostEvents } from '../protocol/webviewMessages';
 import type { HostSettings } from './hostSettings';
 import { Disposable } from './lifecycle';
 import type { Logger } from './logger';
@@ -101,8 +102,8 @@ export class BackendHost extends Disposable {
     });
   }
 
-  /** A protocol push of the host's own making (the chat's stream), to every listener and webview. */
-  publish<K extends keyof PushPayloads>(channel: K, payload: PushPayloads[K]): void {
+  /** A push of the host's own making (the chat's stream, its host events), to every listener and webview. */
+  publish<K extends keyof PushPayloads | keyof HostEvents>(channel: K, payload: (PushPayloads & HostEvents)[K]): void {
     this.pushEmitter.fire({ channel, payload });
   }
 

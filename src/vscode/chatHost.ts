@@ -8,6 +8,7 @@ import { EXT_GHL_IPC as C } from '../protocol/channels';
 import { ExtGhlError } from '../protocol/envelope';
 import { REQUEST_CHANNELS, type RequestChannel } from '../protocol/requests';
 import type { ChatHistoryView } from '../protocol/responses';
+import { SETTING_LOCATION_ID } from '../handlers/context';
 import { RequestFailed, type BackendHost } from './backendHost';
 import { currentLocation, modelPort, selectModel, SETTING_CHAT_MODEL, type ModelChoice } from './chatModel';
 import { ContactNode } from './contactsTree';
@@ -49,6 +50,7 @@ export class ChatHost extends Disposable {
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(SETTING_CHAT_MODEL)) this.modelChoice = undefined;
+        if (e.affectsConfiguration(SETTING_LOCATION_ID)) host.publish('host:chat-changed', { reason: 'location' });
       }),
     );
   }
@@ -107,6 +109,7 @@ export class ChatHost extends Disposable {
       },
       [C.CHAT_CLEAR]: async () => {
         this.service.clear(await this.location());
+        this.host.publish('host:chat-changed', { reason: 'cleared' });
         return { cleared: true };
       },
       [C.CHAT_HISTORY]: async (): Promise<ChatHistoryView> => {

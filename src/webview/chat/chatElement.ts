@@ -83,7 +83,15 @@ export class ChatPanel extends LightElement {
   async start(): Promise<void> {
     if (!this.ipc) return;
     this.unsubscribe?.();
-    this.unsubscribe = this.ipc.onPush(C.CHAT_STREAM, (event) => this.onStream(event));
+    const offStream = this.ipc.onPush(C.CHAT_STREAM, (event) => this.onStream(event));
+    // Cleared elsewhere or another location: the host's conversation is the one to show (a turn of ours finishes first).
+    const offChanged = this.ipc.onPush('host:chat-changed', () => {
+      if (!this.sending) void this.reload();
+    });
+    this.unsubscribe = () => {
+      offStream();
+      offChanged();
+    };
     await this.reload();
   }
 

@@ -172,7 +172,10 @@ describe('GHL: chat', () => {
     const [first, second] = opps;
     const stagesOf = (o: any) => pipelines.find((p: any) => p.id === o.pipelineId).stages;
     const target = (o: any) => stagesOf(o).find((s: any) => s.id !== o.pipelineStageId);
+    // Cleared through the API (not the view): the view follows.
+    assert.ok((await readChat()).length > 0);
     await call('ext-ghl:chat-clear', {});
+    await poll('the view to follow the clear', readChat, (lines) => lines.length === 0);
     await testModel.script([
       { toolCall: { name: 'ghl_move_opportunity', input: { opportunityId: first.id, stage: target(first).id } } },
       { text: 'I have asked to move it; approve the card to go ahead.' },
