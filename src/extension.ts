@@ -6,6 +6,9 @@ import { BackendHost } from './vscode/backendHost';
 import { showCacheRecoveredNotice } from './vscode/cacheRecoveredNotice';
 import { HostSettings } from './vscode/hostSettings';
 import { BoardPanel, registerBoardPanelSerializer } from './vscode/boardPanel';
+import { ChatHost } from './vscode/chatHost';
+import { GhlParticipant } from './vscode/chatParticipant';
+import { registerChatTools } from './vscode/chatTools';
 import { ChatViewProvider } from './vscode/chatView';
 import { registerCommands } from './vscode/commands';
 import { ContactsTreeProvider } from './vscode/contactsTree';
@@ -67,6 +70,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionMainAPI {
   const documents = new GhlDocuments();
   const briefing = new BriefingService(context, backendHost, documents);
   const chat = new ChatViewProvider(context.extensionUri, backendHost, logger);
+  // The chat is answered here, not in the worker: vscode.lm exists only in the extension host.
+  const chatHost = new ChatHost(context, backendHost, logger);
+  const chatClient = { request: backendHost.request.bind(backendHost) };
+  const participant = new GhlParticipant(chatClient);
+  // VS Code's Chat view may be turned off or missing (chat.disableAIFeatures); the panel and the tools work regardless.
+  if (typeof vscode.chat?.createChatParticipant === 'function') participant.register();
 
   context.subscriptions.push(
     dataChanged,
@@ -83,12 +92,15 @@ export function activate(context: vscode.ExtensionContext): ExtensionMainAPI {
     // The provider too, not only its registration: it owns the chat view's bridge.
     chat,
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, chat),
+    chatHost,
+    participant,
+    registerChatTools(chatClient),
     registerBoardPanelSerializer(context, backendHost, logger),
     vscode.tasks.registerTaskProvider(TASK_TYPE, new GhlTaskProvider(briefing, backendHost)),
     new BriefingScheduler(context, () => briefing.show(), () => state.configured),
     documents,
     vscode.workspace.registerTextDocumentContentProvider(GhlDocuments.scheme, documents),
-    ...registerCommands({ context, host: backendHost, logger, state, contacts, pipelines, sync, documents, refreshViews, showBriefing: () => briefing.show() }),
+    ...registerCommands({ context, host: backendHost, logger, state, contacts, pipelines, sync, documents, refreshViews, showBriefing: () => briefing.show(), confirmChatAction: (id, approve) => participant.confirm(id, approve) }),
     { dispose: () => BoardPanel.disposeCurrent() },
   );
 

@@ -30,6 +30,7 @@ const CHAT_CHANNELS = new Set<RequestChannel>([
   'ext-ghl:contacts-update',
   'ext-ghl:pipelines-list',
   'ext-ghl:opps-list',
+  'ext-ghl:opps-stage-summary',
   'ext-ghl:opps-get',
   'ext-ghl:opps-create',
   'ext-ghl:opps-update',

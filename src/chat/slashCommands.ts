@@ -106,14 +106,13 @@ async function deals(stage: string, { client, now }: ToolContext, record: Record
     );
     return { reply: `${blocks.join('\n\n')}\n\n\`/deals <stage>\` lists the deals of one stage.`, toolCalls, refs: [] };
   }
-  const { items, names } = await findOpportunities(client, { stage, status: 'open', sort: 'value' }, now());
-  record(`Listed open opportunities in "${stage.slice(0, 40)}" — ${count.format(items.length)} found`);
-  if (items.length === 0) return { reply: `No open deals in a stage matching "${md(stage)}".`, toolCalls, refs: [] };
+  const { items, total, totalValue: value, names } = await findOpportunities(client, { stage, status: 'open', sort: 'value' }, now(), ROWS);
+  record(`Listed open opportunities in "${stage.slice(0, 40)}" — ${count.format(total)} found`);
+  if (total === 0) return { reply: `No open deals in a stage matching "${md(stage)}".`, toolCalls, refs: [] };
   const shown = items.slice(0, ROWS);
-  const value = items.reduce((n, o) => n + o.monetaryValue, 0);
   const lines = shown.map((o) => `- **${md(o.name)}** · ${money.format(o.monetaryValue)} · ${md(names.stage(o.pipelineId, o.pipelineStageId))}${o.contactName ? ` · ${md(o.contactName)}` : ''}`);
   return {
-    reply: `${count.format(items.length)} open deal${items.length === 1 ? '' : 's'} in "${md(stage)}" (${money.format(value)}):\n\n${lines.join('\n')}${more(items.length, shown.length, 'the largest are shown')}`,
+    reply: `${count.format(total)} open deal${total === 1 ? '' : 's'} in "${md(stage)}" (${money.format(value)}):\n\n${lines.join('\n')}${more(total, shown.length, 'the largest are shown')}`,
     toolCalls,
     refs: shown.map((o) => ({ kind: 'opportunity', id: o.id, label: o.name })),
   };
@@ -123,15 +122,15 @@ async function stale(arg: string, { client, now }: ToolContext, record: Record_,
   const days = arg ? Number(arg) : DEFAULT_STALE_DAYS;
   if (!Number.isInteger(days) || days < 0 || days > 3650) return { reply: 'Usage: `/stale [days]` — a whole number of days, 14 when left out.', toolCalls, refs: [] };
   const at = now();
-  const { items, names } = await findOpportunities(client, { status: 'open', staleDays: days, sort: 'stale' }, at);
-  record(`Listed open opportunities unchanged ${days}+ days — ${count.format(items.length)} found`);
-  if (items.length === 0) return { reply: `No open deal has gone ${days} days without a change.`, toolCalls, refs: [] };
+  const { items, total, names } = await findOpportunities(client, { status: 'open', staleDays: days, sort: 'stale' }, at, ROWS);
+  record(`Listed open opportunities unchanged ${days}+ days — ${count.format(total)} found`);
+  if (total === 0) return { reply: `No open deal has gone ${days} days without a change.`, toolCalls, refs: [] };
   const shown = items.slice(0, ROWS);
   const lines = shown.map(
     (o) => `- **${md(o.name)}** · ${daysSinceChange(o, at) ?? '?'} days · ${md(names.pipeline(o.pipelineId))} / ${md(names.stage(o.pipelineId, o.pipelineStageId))} · ${money.format(o.monetaryValue)}`,
   );
   return {
-    reply: `${count.format(items.length)} open deal${items.length === 1 ? '' : 's'} with no change for ${days}+ days, oldest first:\n\n${lines.join('\n')}${more(items.length, shown.length, 'the oldest are shown')}`,
+    reply: `${count.format(total)} open deal${total === 1 ? '' : 's'} with no change for ${days}+ days, oldest first:\n\n${lines.join('\n')}${more(total, shown.length, 'the oldest are shown')}`,
     toolCalls,
     refs: shown.map((o) => ({ kind: 'opportunity', id: o.id, label: o.name })),
   };

@@ -11,9 +11,25 @@ export interface OpportunityListOptions {
   status?: OpportunityStatus;
   stageId?: string;
   contactId?: string;
+  minValue?: number;
+  maxValue?: number;
+  /** Only those last updated at or before this time (epoch ms); undated ones never match. */
+  updatedBefore?: number;
+  /** Default 'updated' (newest first). */
+  sort?: OpportunityListSort;
   limit: number;
   offset: number;
 }
+
+export type OpportunityListSort = 'updated' | 'value' | 'stale' | 'created';
+
+const ORDER_BY: Record<OpportunityListSort, string> = {
+  updated: 'updated_at DESC, id',
+  value: 'monetary_value DESC, id',
+  // Oldest change first; undated last.
+  stale: 'updated_at IS NULL, updated_at ASC, id',
+  created: 'created_at DESC, id',
+};
 
 export interface StageSummary {
   stageId: string;
@@ -115,7 +131,7 @@ export class GhlOpportunitiesRepo {
   }
 
   /** One page sorted by updated_at, newest first (undated last), then id; and the total. */
-  list(options: OpportunityListOptions): ListResult<Opportunity> {
+  list(options: OpportunityListOptions): ListResult<Opportunity> & { totalValue: number } {
     const where: string[] = [];
     const params: Record<string, SqlValue> = {};
     if (options.locationId !== undefined) {
@@ -138,15 +154,29 @@ export class GhlOpportunitiesRepo {
       where.push('contact_id = $contact');
       params.$contact = options.contactId;
     }
+    if (options.minValue !== undefined) {
+      where.push('monetary_value >= $minValue');
+      params.$minValue = options.minValue;
+    }
+    if (options.maxValue !== undefined) {
+      where.push('monetary_value <= $maxValue');
+      params.$maxValue = options.maxValue;
+    }
+    if (options.updatedBefore !== undefined) {
+      // updated_at is GHL's ISO text; ISO strings in UTC order like the times they stand for.
+      where.push('updated_at IS NOT NULL AND updated_at <= $updatedBefore');
+      params.$updatedBefore = new Date(options.updatedBefore).toISOString();
+    }
     const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    const total = num(firstRow(this.db, `SELECT COUNT(*) FROM ghl_opportunities ${whereSql}`, params)?.[0]);
+    const counted = firstRow(this.db, `SELECT COUNT(*), TOTAL(monetary_value) FROM ghl_opportunities ${whereSql}`, params);
+    const total = num(counted?.[0]);
     const rows = allRows(
       this.db,
       `SELECT ${COLUMNS} FROM ghl_opportunities ${whereSql}
-       ORDER BY updated_at DESC, id LIMIT $limit OFFSET $offset`,
+       ORDER BY ${ORDER_BY[options.sort ?? 'updated']} LIMIT $limit OFFSET $offset`,
       { ...params, $limit: toInt(options.limit, 50, 0), $offset: toInt(options.offset, 0, 0) },
     );
-    return { items: rows.map(fromRow), total };
+    return { items: rows.map(fromRow), total, totalValue: num(counted?.[1]) };
   }
 
   /**

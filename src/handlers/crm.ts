@@ -17,6 +17,7 @@ type CrmChannels =
   | typeof C.CONTACTS_SYNC
   | typeof C.PIPELINES_LIST
   | typeof C.OPPS_LIST
+  | typeof C.OPPS_STAGE_SUMMARY
   | typeof C.OPPS_GET
   | typeof C.OPPS_CREATE
   | typeof C.OPPS_UPDATE
@@ -114,8 +115,11 @@ export function crmHandlers(ctx: HandlerContext, syncs: SyncCoordinator<'contact
       const items = ctx.repos().pipelines.list(currentLocationId(ctx));
       return { items, total: items.length };
     },
-    async [C.OPPS_LIST]({ pipelineId, contactId, status, limit, offset }) {
-      return ctx.repos().opportunities.list({ locationId: currentLocationId(ctx), pipelineId, contactId, status, limit, offset });
+    async [C.OPPS_LIST](filter) {
+      return ctx.repos().opportunities.list({ ...filter, locationId: currentLocationId(ctx) });
+    },
+    async [C.OPPS_STAGE_SUMMARY]({ pipelineId, status }) {
+      return { pipelineId, stages: ctx.repos().opportunities.stageSummary(pipelineId, { locationId: currentLocationId(ctx), status }) };
     },
     async [C.OPPS_GET]({ id }) {
       const opportunity = ctx.repos().opportunities.get(id);

@@ -4,17 +4,17 @@ import { SyncCoordinator } from '../sync/coordinator';
 import type { HandlerContext } from './context';
 import type { ArvEnrichmentJob } from '../arv/jobRunner';
 import { arvHandlers, type ArvWiringOptions } from './arv';
+import { chatHandlers } from './chat';
 import { crmHandlers } from './crm';
 import { createDispatcher, type Dispatcher, type HandlerTable } from './dispatcher';
 import { liveHandlers } from './live';
 import { readSettings, requireLocationId, writeSettings } from './settings';
+import type { RequestChannel } from '../protocol/requests';
+import { typedRequest } from '../protocol/typedRequest';
 
 export * from './context';
 export { createDispatcher, type Dispatcher, type HandlerTable } from './dispatcher';
 export { createSettingsDispatcher, maskToken, readSettings, settingText } from './settings';
-
-/** Placeholder answers for features that arrive in later versions: honest, never faked. */
-const CHAT_NOT_AVAILABLE = 'AI chat arrives in a later version. Your message was not sent anywhere.';
 
 export interface RegisteredHandlers extends Dispatcher {
   syncs: SyncCoordinator<'contacts' | 'opportunities'>;
@@ -25,6 +25,8 @@ export interface RegisteredHandlers extends Dispatcher {
 export function registerExtGhlHandlers(ctx: HandlerContext, arvOptions: ArvWiringOptions = {}): RegisteredHandlers {
   const syncs = new SyncCoordinator<'contacts' | 'opportunities'>();
   const arv = arvHandlers(ctx, arvOptions);
+  // The chat reaches the CRM through this same table, validated like any caller.
+  const self = { request: typedRequest((channel: RequestChannel, payload) => dispatcher.dispatch(channel, payload)) };
   const table: HandlerTable = {
     [C.SETTINGS_GET]: async () => readSettings(ctx),
     async [C.SETTINGS_SET](changes) {
@@ -41,9 +43,9 @@ export function registerExtGhlHandlers(ctx: HandlerContext, arvOptions: ArvWirin
     },
     ...crmHandlers(ctx, syncs),
     ...liveHandlers(ctx),
-    [C.CHAT_SEND]: async () => ({ status: 'not-available', message: CHAT_NOT_AVAILABLE, reply: CHAT_NOT_AVAILABLE }),
-    [C.CHAT_CLEAR]: async () => ({ cleared: true }),
+    ...chatHandlers(ctx, self),
     ...arv.table,
   };
-  return { ...createDispatcher(table, (level, message) => ctx.log(level, message)), syncs, arv: arv.job };
+  const dispatcher = createDispatcher(table, (level, message) => ctx.log(level, message));
+  return { ...dispatcher, syncs, arv: arv.job };
 }

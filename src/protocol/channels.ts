@@ -28,6 +28,11 @@ export const EXT_GHL_IPC = {
   CAL_EVENTS_LIST: 'ext-ghl:cal-events-list',
   CHAT_SEND: 'ext-ghl:chat-send',
   CHAT_CLEAR: 'ext-ghl:chat-clear',
+  CHAT_CONFIRM: 'ext-ghl:chat-confirm',
+  CHAT_STOP: 'ext-ghl:chat-stop',
+  CHAT_HISTORY: 'ext-ghl:chat-history',
+  CHAT_OPEN: 'ext-ghl:chat-open',
+  OPPS_STAGE_SUMMARY: 'ext-ghl:opps-stage-summary',
   ARV_ENRICH_START: 'ext-ghl:arv-enrich-start',
   ARV_ENRICH_STATUS: 'ext-ghl:arv-enrich-status',
   ARV_ENRICH_PLAN: 'ext-ghl:arv-enrich-plan',
@@ -38,9 +43,10 @@ export const EXT_GHL_IPC = {
   // Pushes: host → listeners, never requested.
   SYNC_PROGRESS: 'ext-ghl:sync-progress',
   ARV_ENRICH_PROGRESS: 'ext-ghl:arv-enrich-progress',
+  CHAT_STREAM: 'ext-ghl:chat-stream',
 } as const;
 
-export const PUSH_CHANNELS = [EXT_GHL_IPC.SYNC_PROGRESS, EXT_GHL_IPC.ARV_ENRICH_PROGRESS] as const;
+export const PUSH_CHANNELS = [EXT_GHL_IPC.SYNC_PROGRESS, EXT_GHL_IPC.ARV_ENRICH_PROGRESS, EXT_GHL_IPC.CHAT_STREAM] as const;
 export type PushChannel = (typeof PUSH_CHANNELS)[number];
 
 export interface SyncProgress {
@@ -53,7 +59,15 @@ export interface SyncProgress {
 /** After each deal of an ARV run and once when it ends (then `deal` is null). Deal names are CRM text. */
 export type ArvEnrichProgress = ArvProgress;
 
+/** While chat-send runs: the reply's text as it arrives, and a line per tool call. */
+export interface ChatStreamEvent {
+  turnId: string;
+  delta?: string;
+  toolCall?: { tool: string; ok: boolean; summary: string };
+}
+
 export interface PushPayloads {
   'ext-ghl:sync-progress': SyncProgress;
   'ext-ghl:arv-enrich-progress': ArvEnrichProgress;
+  'ext-ghl:chat-stream': ChatStreamEvent;
 }

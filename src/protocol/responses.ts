@@ -91,13 +91,60 @@ export interface CustomField {
   [key: string]: unknown;
 }
 
-export interface PlaceholderResult {
-  status: 'not-available';
-  message: string;
+export interface ChatToolCall {
+  tool: string;
+  input: unknown;
+  ok: boolean;
+  summary: string;
 }
 
-export interface ChatReply extends PlaceholderResult {
+export interface ChatPendingAction {
+  id: string;
+  tool: string;
+  summary: string;
+  input: unknown;
+}
+
+export interface ChatRecordRef {
+  kind: 'contact' | 'opportunity' | 'conversation';
+  id: string;
+  label: string;
+}
+
+/** One whole chat turn (chat-send). */
+export interface ChatReply {
+  turnId: string;
   reply: string;
+  /** null: answered without a model (a slash command, or no model available). */
+  model: { vendor: string; family: string; id: string } | null;
+  toolCalls: ChatToolCall[];
+  /** Writes the model asked for: nothing happens until chat-confirm approves one. */
+  pendingActions: ChatPendingAction[];
+  refs: ChatRecordRef[];
+  stopped?: true;
+  error?: { kind: string; message: string };
+  /** Where the turn's time went (ms): the whole turn as the host saw it, the model's streams, the tools. */
+  timings?: { totalMs: number; modelMs: number; toolMs: number };
+}
+
+export type ChatConfirmResult =
+  | { status: 'done'; actionId: string; summary: string; refs: ChatRecordRef[] }
+  | { status: 'cancelled'; actionId: string; summary: string }
+  | { status: 'failed'; actionId: string; summary: string; message: string }
+  | { status: 'unknown'; actionId: string; message: string };
+
+export interface ChatHistoryView {
+  entries: Array<{ role: 'user' | 'assistant'; text: string; at: number; toolCalls?: ChatToolCall[]; stopped?: boolean }>;
+  pendingActions: ChatPendingAction[];
+  /** The model a turn would use now, or why there is none. */
+  model: { vendor: string; family: string; id: string; name?: string } | null;
+  noModelReason?: string;
+}
+
+export interface StageSummaryRow {
+  stageId: string;
+  count: number;
+  totalValue: number;
 }
 
 export interface ResponseData {
@@ -111,7 +158,8 @@ export interface ResponseData {
   [C.CONTACTS_DELETE]: { id: string };
   [C.CONTACTS_SYNC]: SyncResult;
   [C.PIPELINES_LIST]: ListResult<Pipeline>;
-  [C.OPPS_LIST]: ListResult<Opportunity>;
+  /** totalValue: the summed monetary value of every match, not only this page. */
+  [C.OPPS_LIST]: ListResult<Opportunity> & { totalValue: number };
   [C.OPPS_GET]: Opportunity;
   [C.OPPS_CREATE]: Opportunity;
   [C.OPPS_UPDATE]: Opportunity;
@@ -126,6 +174,11 @@ export interface ResponseData {
   [C.CAL_EVENTS_LIST]: ListResult<CalendarEvent>;
   [C.CHAT_SEND]: ChatReply;
   [C.CHAT_CLEAR]: { cleared: true };
+  [C.CHAT_CONFIRM]: ChatConfirmResult;
+  [C.CHAT_STOP]: { stopped: boolean };
+  [C.CHAT_HISTORY]: ChatHistoryView;
+  [C.CHAT_OPEN]: { opened: true };
+  [C.OPPS_STAGE_SUMMARY]: { pipelineId: string; stages: StageSummaryRow[] };
   [C.ARV_ENRICH_START]: ArvPipelineRef & { runId: string; total: number; lookups: number };
   [C.ARV_ENRICH_STATUS]: ArvRunStatus;
   [C.ARV_ENRICH_PLAN]: ArvPipelineRef & ArvRunPlan;

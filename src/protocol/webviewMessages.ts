@@ -37,6 +37,8 @@ export interface HostEvents {
   'host:show-pipeline': { pipelineId: string };
   /** The cache changed outside the webview (sync finished, an edit from a tree). */
   'host:data-changed': { kinds: Array<'contacts' | 'opportunities' | 'pipelines'> };
+  /** The chat's conversation changed outside the view (cleared elsewhere, another location): load it again. */
+  'host:chat-changed': { reason: 'cleared' | 'location' };
   /** Settings changed (configured or not). */
   'host:configuration': { configured: boolean; locationId: string | null; defaultPipeline: string | null };
 }

@@ -9,6 +9,7 @@ import { ALL_DATA_KINDS, dataChangedBy, type DataKind } from '../protocol/mutati
 import { isRequestChannel, type RequestChannel, type RequestInput } from '../protocol/requests';
 import type { ResponseData } from '../protocol/responses';
 import type { ResponseEnvelope } from '../protocol/typedRequest';
+import type { HostEvents } from '../protocol/webviewMessages';
 import type { HostSettings } from './hostSettings';
 import { Disposable } from './lifecycle';
 import type { Logger } from './logger';
@@ -45,6 +46,9 @@ export class BackendHost extends Disposable {
   private readonly recoveredEmitter = this._register(new vscode.EventEmitter<string>());
   /** The cache file could not be read and was set aside (its new path); a fresh cache started. */
   readonly onDidRecoverCache = this.recoveredEmitter.event;
+
+  /** Channels another part of the host answers (the chat: vscode.lm exists only in this thread). */
+  private readonly hostAnswers = new Map<string, (channel: string, payload: unknown) => Promise<Envelope>>();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -99,7 +103,22 @@ export class BackendHost extends Disposable {
     return response;
   }
 
+  /** Has `answer` reply to these channels instead of the worker, until disposed. */
+  answerInHost(channels: readonly string[], answer: (channel: string, payload: unknown) => Promise<Envelope>): vscode.Disposable {
+    for (const channel of channels) this.hostAnswers.set(channel, answer);
+    return new vscode.Disposable(() => {
+      for (const channel of channels) if (this.hostAnswers.get(channel) === answer) this.hostAnswers.delete(channel);
+    });
+  }
+
+  /** A push of the host's own making (the chat's stream, its host events), to every listener and webview. */
+  publish<K extends keyof PushPayloads | keyof HostEvents>(channel: K, payload: (PushPayloads & HostEvents)[K]): void {
+    this.pushEmitter.fire({ channel, payload });
+  }
+
   private async answer(channel: unknown, payload: unknown, token?: vscode.CancellationToken): Promise<Envelope> {
+    const inHost = typeof channel === 'string' ? this.hostAnswers.get(channel) : undefined;
+    if (inHost) return inHost(channel as string, payload);
     if (typeof channel === 'string' && HOST_CHANNELS.has(channel)) {
       const response = await this.settings.request(channel, payload);
       // Before the answer: the caller's next request must already see the new settings.

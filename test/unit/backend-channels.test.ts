@@ -88,6 +88,28 @@ describe('backend channels against the sandbox', () => {
     assert.ok(inPipeline.total > 0 && inPipeline.total < 230);
     assert.ok(inPipeline.items.every((o: any) => o.pipelineId === pipelineId));
     const won = await h.data('ext-ghl:opps-list', { status: 'won', limit: 500 });
+    {
+      // Filters and orders in SQL: stage, value range, not updated since, sort.
+      const sample = all.items[0]!;
+      const inStage = await h.data('ext-ghl:opps-list', { pipelineId: sample.pipelineId, stageId: sample.pipelineStageId, limit: 500 });
+      assert.ok(inStage.items.length > 0 && inStage.items.every((o: any) => o.pipelineStageId === sample.pipelineStageId));
+      assert.equal(inStage.total, all.items.filter((o: any) => o.pipelineId === sample.pipelineId && o.pipelineStageId === sample.pipelineStageId).length);
+      const mid = await h.data('ext-ghl:opps-list', { minValue: 1000, maxValue: 50_000, sort: 'value', limit: 500 });
+      assert.equal(mid.total, all.items.filter((o: any) => o.monetaryValue >= 1000 && o.monetaryValue <= 50_000).length);
+      assert.ok(mid.items.every((o: any, i: number, a: any[]) => i === 0 || a[i - 1]!.monetaryValue >= o.monetaryValue), 'sorted by value');
+      const dated = all.items.filter((o: any) => o.updatedAt).map((o: any) => Date.parse(o.updatedAt!)).sort((a: number, b: number) => a - b);
+      const cut = dated[Math.floor(dated.length / 2)]!;
+      const old = await h.data('ext-ghl:opps-list', { updatedBefore: cut, sort: 'stale', limit: 500 });
+      assert.equal(old.total, dated.filter((t: number) => t <= cut).length);
+      assert.ok(old.items.every((o: any, i: number, a: any[]) => i === 0 || a[i - 1]!.updatedAt! <= o.updatedAt!), 'oldest change first');
+      const bad = await h.backend.request('ext-ghl:opps-list', { minValue: 10, maxValue: 5 });
+      assert.equal(!bad.success && bad.error.code, 'VALIDATION');
+      const summary = await h.data('ext-ghl:opps-stage-summary', { pipelineId: sample.pipelineId });
+      const inPipeline = all.items.filter((o: any) => o.pipelineId === sample.pipelineId);
+      assert.equal(summary.stages.reduce((n: number, s: any) => n + s.count, 0), inPipeline.length);
+      const stageRow = summary.stages.find((s: any) => s.stageId === sample.pipelineStageId)!;
+      assert.equal(stageRow.totalValue, inPipeline.filter((o: any) => o.pipelineStageId === sample.pipelineStageId).reduce((n: number, o: any) => n + o.monetaryValue, 0));
+    }
     assert.ok(won.items.every((o: any) => o.status === 'won'));
     const someone = all.items[0].contactId;
     const theirs = await h.data('ext-ghl:opps-list', { contactId: someone, limit: 500 });
@@ -156,11 +178,17 @@ describe('backend channels against the sandbox', () => {
     assert.ok(fields.items.some((f: any) => f.name === 'ARV'));
   });
 
-  it('chat is an honest placeholder', async () => {
+  it('the core alone answers the chat without a model: slash commands from the cache, else says why', async () => {
     const reply = await h.data('ext-ghl:chat-send', { message: 'How many open deals?' });
-    assert.equal(reply.status, 'not-available');
-    assert.match(reply.message, /later version/);
+    assert.equal(reply.model, null);
+    assert.match(reply.reply, /No chat model is reachable here/);
+    assert.deepEqual(reply.pendingActions, []);
+    const found = await h.data('ext-ghl:chat-send', { message: '/find a' });
+    assert.ok(found.toolCalls.length >= 1 && found.toolCalls[0]!.ok, JSON.stringify(found.toolCalls));
+    assert.equal((await h.data('ext-ghl:chat-history')).entries.length, 4);
+    assert.equal((await h.data('ext-ghl:chat-confirm', { actionId: 'nope', approve: true })).status, 'unknown');
     assert.deepEqual(await h.data('ext-ghl:chat-clear'), { cleared: true });
+    assert.equal((await h.data('ext-ghl:chat-history')).entries.length, 0);
     // ARV enrichment is real now: test/unit/arv-channels.test.ts.
     assert.equal((await h.data('ext-ghl:arv-enrich-status')).status, 'idle');
   });

@@ -36,7 +36,7 @@ describe('chat figures at 50,000 contacts', () => {
       ['ghl_list_opportunities', () => ({ staleDays: 14 })],
       ['ghl_pipeline_summary', () => ({})],
     ];
-    // Contact tools are one indexed cache query; opportunity tools page through opps-list (500 a page).
+    // Contact tools are one indexed cache query; opportunity tools one filtered, counted opps-list page per stage (or the stage summary).
     const contactTimes: number[] = [];
     const scanTimes: number[] = [];
     const rows: string[] = [];
@@ -57,9 +57,11 @@ describe('chat figures at 50,000 contacts', () => {
     const contactP95 = percentile(contactTimes, 95);
     console.log(
       `[figures] cache tool calls at 50,000 contacts / 3,000 opportunities (after 5 warm-up calls each):\n  ${rows.join('\n  ')}\n` +
-        `  contact tools: p95 ${contactP95.toFixed(1)} ms (target ≤ 20 ms); opportunity tools (paging opps-list): p95 ${percentile(scanTimes, 95).toFixed(1)} ms`,
+        `  contact tools: p95 ${contactP95.toFixed(1)} ms (target ≤ 20 ms); opportunity tools: p95 ${percentile(scanTimes, 95).toFixed(1)} ms (target ≤ 20 ms)`,
     );
+    // Twice the target: the machine is shared, a busy core must not fail the run.
     assert.ok(contactP95 <= 40, `contact tools p95 ${contactP95.toFixed(1)} ms`);
+    assert.ok(percentile(scanTimes, 95) <= 40, `opportunity tools p95 ${percentile(scanTimes, 95).toFixed(1)} ms`);
   });
 
   it("the engine's overhead per turn beyond the model's time", async () => {

@@ -23,6 +23,8 @@ describe('package contents (vsce ls)', () => {
       (f) => /^(src|test|bench|tools|scripts|node_modules|\.vscode|\.ci)\//.test(f) || /\.(ts|map|mjs)$/.test(f) || /^tsconfig|^eslint/.test(f),
     );
     assert.deepEqual(unwanted, []);
+    // The scripted chat model of the VS Code tests is a provider: the product must never ship one.
+    assert.deepEqual(files.filter((f) => /model-provider|ghl-test/.test(f)), []);
   });
 
   test('holds the manifest, the docs and the licence', () => {

@@ -13,7 +13,10 @@
 //
 // The extension host gets EXT_TEST_SANDBOX_URL / _TOKEN / _LOCATION / _LOCATION_NAME /
 // _CONTROL, and EXT_TEST_TMP_ROOT (the run's temp root: VS Code's logs are under it).
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { require as tsxRequire } from 'tsx/cjs/api';
 
 /** Sizes chosen for the tree checks: 250 + 1 hostile contact = one page of 200 + "Load more… (51 more)". */
@@ -39,6 +42,10 @@ export default async function prepare({ userSettings, env, tmpDir }) {
   const control = http.createServer((req, res) => handleControl(sandbox, hostile, req, res));
   await new Promise((resolve) => control.listen(0, '127.0.0.1', resolve));
 
+  installTestModelProvider(path.join(tmpDir, 'extensions'));
+  // The Language Model API, VS Code's Chat view and so @ghl are off while AI features are disabled.
+  userSettings['chat.disableAIFeatures'] = false;
+
   userSettings['ghl.apiBaseUrl'] = sandbox.url;
   // VS Code would offer to forward the sandbox's port (a "Ports 1" badge in the screenshots).
   userSettings['remote.autoForwardPorts'] = false;
@@ -60,6 +67,28 @@ export default async function prepare({ userSettings, env, tmpDir }) {
       await sandbox.close();
     },
   };
+}
+
+/**
+ * The scripted chat model (test/vscode/model-provider) goes into the server's --extensions-dir
+ * (run.mjs passes <tmpDir>/extensions): the web workbench honours only one
+ * extensionDevelopmentPath, which is the product. extensions.json is the list VS Code reads.
+ */
+function installTestModelProvider(extensionsDir) {
+  const source = fileURLToPath(new URL('./model-provider/', import.meta.url));
+  const manifest = JSON.parse(readFileSync(path.join(source, 'package.json'), 'utf8'));
+  const folder = `${manifest.publisher}.${manifest.name}-${manifest.version}`;
+  const target = path.join(extensionsDir, folder);
+  mkdirSync(extensionsDir, { recursive: true });
+  cpSync(source, target, { recursive: true });
+  const entry = {
+    identifier: { id: `${manifest.publisher}.${manifest.name}` },
+    version: manifest.version,
+    location: { $mid: 1, fsPath: target, path: target, scheme: 'file' },
+    relativeLocation: folder,
+    metadata: { installedTimestamp: Date.now(), source: 'resource' },
+  };
+  writeFileSync(path.join(extensionsDir, 'extensions.json'), JSON.stringify([entry]));
 }
 
 /** A contact and an opportunity (in the first pipeline's first stage) whose names are markup. */

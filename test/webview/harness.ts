@@ -101,6 +101,10 @@ export interface HostFixtures {
   /** Fail every request of these channels with this error. */
   failAlways?: Record<string, ErrorInfo>;
   chatReply?: string;
+  /** What chat-send answers besides the reply (tool lines, writes waiting for approval, records named). */
+  chatTurn?: { toolCalls?: unknown[]; pendingActions?: unknown[]; refs?: unknown[] };
+  /** chat-history's model; null (the default) = no model, with this reason. */
+  chatModel?: { vendor: string; family: string; id: string; name?: string } | null;
   /** Milliseconds before each reply. */
   delayMs?: number;
 }
@@ -195,13 +199,43 @@ function fakeHost(fixtures: HostFixtures): void {
         opp.status = payload.status as typeof opp.status;
         return void ok(id, opp);
       }
-      case 'ext-ghl:chat-send':
+      case 'ext-ghl:chat-history':
         return void ok(id, {
-          status: 'not-available',
-          message: 'Chat is not available yet.',
-          reply: fixtures.chatReply ?? 'Chat is not available yet — this is a placeholder answer.',
+          entries: JSON.parse(sessionStorage.getItem('fake-chat-history') ?? '[]'),
+          pendingActions: [],
+          model: fixtures.chatModel ?? null,
+          ...(fixtures.chatModel ? {} : { noModelReason: 'No chat model is available in VS Code right now.' }),
         });
+      case 'ext-ghl:chat-send': {
+        const reply = fixtures.chatReply ?? 'A scripted answer.';
+        const turn = fixtures.chatTurn ?? {};
+        // Streamed in two halves first, as the host does while a turn runs.
+        const half = Math.ceil(reply.length / 2);
+        host.push('ext-ghl:chat-stream', { turnId: 't-1', delta: reply.slice(0, half) });
+        for (const call of turn.toolCalls ?? []) host.push('ext-ghl:chat-stream', { turnId: 't-1', toolCall: call });
+        host.push('ext-ghl:chat-stream', { turnId: 't-1', delta: reply.slice(half) });
+        const entries = JSON.parse(sessionStorage.getItem('fake-chat-history') ?? '[]');
+        entries.push({ role: 'user', text: payload.message, at: 1 }, { role: 'assistant', text: reply, at: 2, toolCalls: turn.toolCalls });
+        sessionStorage.setItem('fake-chat-history', JSON.stringify(entries));
+        return void ok(id, {
+          turnId: 't-1',
+          reply,
+          model: fixtures.chatModel ?? null,
+          toolCalls: turn.toolCalls ?? [],
+          pendingActions: turn.pendingActions ?? [],
+          refs: turn.refs ?? [],
+        });
+      }
+      case 'ext-ghl:chat-confirm':
+        return void ok(id, payload.approve
+          ? { status: 'done', actionId: payload.actionId, summary: 'the change', refs: [] }
+          : { status: 'cancelled', actionId: payload.actionId, summary: 'the change' });
+      case 'ext-ghl:chat-stop':
+        return void ok(id, { stopped: true });
+      case 'ext-ghl:chat-open':
+        return void ok(id, { opened: true });
       case 'ext-ghl:chat-clear':
+        sessionStorage.removeItem('fake-chat-history');
         return void ok(id, { cleared: true });
       default:
         return void fail(id, { code: 'UNKNOWN_CHANNEL', message: `Unknown channel ${channel}` });

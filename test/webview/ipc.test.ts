@@ -74,7 +74,7 @@ describe('ipc', () => {
         channels: [pa.channel, pb.channel],
         pendingAfterJunk,
         ra: ra.success && ra.data.locationId,
-        rb: rb.success && rb.data.status,
+        rb: rb.success && rb.data.reply,
         seen,
       };
     });
@@ -82,7 +82,7 @@ describe('ipc', () => {
     assert.deepEqual(result.channels, ['ext-ghl:settings-get', 'ext-ghl:chat-send']);
     assert.equal(result.pendingAfterJunk, 2);
     assert.equal(result.ra, 'loc-1');
-    assert.equal(result.rb, 'not-available');
+    assert.equal(result.rb, 'A scripted answer.');
     assert.deepEqual(result.seen, [{ kind: 'contacts', synced: 1, total: 2 }]);
   });
 

@@ -56,11 +56,19 @@ export function stageNames(pipelines: Pipeline[]): StageNames {
   };
 }
 
-/** Every cached opportunity matching the channel's own filters, page by page. */
-export async function loadOpportunities(
-  client: ChannelClient,
-  filter: { pipelineId?: string; status?: OpportunityStatus; contactId?: string },
-): Promise<Opportunity[]> {
+export interface OpportunityFilter {
+  pipelineId?: string;
+  stageId?: string;
+  status?: OpportunityStatus;
+  contactId?: string;
+  minValue?: number;
+  maxValue?: number;
+  updatedBefore?: number;
+  sort?: 'updated' | 'value' | 'stale' | 'created';
+}
+
+/** Every cached opportunity matching the channel's filters (filtered and sorted in SQL), page by page. */
+export async function loadOpportunities(client: ChannelClient, filter: OpportunityFilter): Promise<Opportunity[]> {
   const out: Opportunity[] = [];
   for (let offset = 0; offset < MAX_SCANNED; offset += PAGE) {
     const page = await call(client, 'ext-ghl:opps-list', { ...filter, limit: PAGE, offset });
@@ -93,44 +101,47 @@ export interface OpportunityQuery {
 }
 
 export interface OpportunityMatches {
+  /** The first `rows` matches, in order. */
   items: Opportunity[];
+  /** Every match, counted and summed by the channel. */
+  total: number;
+  totalValue: number;
   names: StageNames;
 }
 
-/** The cached opportunities matching a query, sorted; the channel filters what it can, the rest here. */
-export async function findOpportunities(client: ChannelClient, query: OpportunityQuery, now: number): Promise<OpportunityMatches> {
+/** The cached opportunities matching a query, filtered and sorted by the channel (merged here when several stages match). */
+export async function findOpportunities(client: ChannelClient, query: OpportunityQuery, now: number, rows = PAGE): Promise<OpportunityMatches> {
   const pipelines = await loadPipelines(client);
   const names = stageNames(pipelines);
   const inPipelines = query.pipeline ? matchPipelines(pipelines, query.pipeline) : null;
   const stages = query.stage ? matchStages(inPipelines ?? pipelines, query.stage) : null;
-  const stageKeys = stages ? new Set(stages.map((m) => `${m.pipeline.id}\u0000${m.stage.id}`)) : null;
   const status = query.status === 'all' ? undefined : (query.status ?? 'open');
   // The stages narrow the pipelines too; when one pipeline is left the channel filters it, else it is done here.
   const pipelineIds = stages ? new Set(stages.map((m) => m.pipeline.id)) : inPipelines ? new Set(inPipelines.map((p) => p.id)) : null;
   const pipelineId = pipelineIds?.size === 1 ? [...pipelineIds][0] : undefined;
-  const all = await loadOpportunities(client, { pipelineId, status, contactId: query.contactId });
-  const staleBefore = query.staleDays === undefined ? null : now - query.staleDays * DAY_MS;
-  const items = all.filter((o) => {
-    if (pipelineIds && !pipelineIds.has(o.pipelineId)) return false;
-    if (stageKeys && !stageKeys.has(`${o.pipelineId}\u0000${o.pipelineStageId}`)) return false;
-    if (query.minValue !== undefined && o.monetaryValue < query.minValue) return false;
-    if (query.maxValue !== undefined && o.monetaryValue > query.maxValue) return false;
-    if (staleBefore !== null) {
-      const at = o.updatedAt ? Date.parse(o.updatedAt) : NaN;
-      if (!(at <= staleBefore)) return false;
-    }
-    return true;
-  });
-  const time = (iso: string | null) => (iso ? Date.parse(iso) || 0 : 0);
+  const staleBefore = query.staleDays === undefined ? undefined : now - query.staleDays * DAY_MS;
   const sort = query.sort ?? (query.staleDays !== undefined ? 'stale' : 'value');
+  const filter: OpportunityFilter = { status, contactId: query.contactId, minValue: query.minValue, maxValue: query.maxValue, updatedBefore: staleBefore, sort };
+  // The channel filters, sorts, counts and sums in SQL: one page per matched stage (usually one), else one for the pipelines.
+  const limit = Math.max(1, Math.min(rows, PAGE));
+  const pages = stages
+    ? await Promise.all(stages.map((m) => call(client, 'ext-ghl:opps-list', { ...filter, pipelineId: m.pipeline.id, stageId: m.stage.id, limit })))
+    : pipelineIds && pipelineIds.size > 1
+      ? await Promise.all([...pipelineIds].map((id) => call(client, 'ext-ghl:opps-list', { ...filter, pipelineId: id, limit })))
+      : [await call(client, 'ext-ghl:opps-list', { ...filter, pipelineId, limit })];
+  const items = pages.flatMap((p) => p.items);
+  const total = pages.reduce((n, p) => n + p.total, 0);
+  const totalValue = pages.reduce((n, p) => n + p.totalValue, 0);
+  const time = (iso: string | null) => (iso ? Date.parse(iso) || 0 : 0);
   const by: Record<NonNullable<OpportunityQuery['sort']>, (a: Opportunity, b: Opportunity) => number> = {
     value: (a, b) => b.monetaryValue - a.monetaryValue,
     updated: (a, b) => time(b.updatedAt) - time(a.updatedAt),
     stale: (a, b) => time(a.updatedAt) - time(b.updatedAt),
     created: (a, b) => time(b.createdAt) - time(a.createdAt),
   };
+  // Several pages are merged in the same order the channel used.
   items.sort((a, b) => by[sort](a, b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { items, names };
+  return { items: items.slice(0, limit), total, totalValue, names };
 }
 
 export interface StageTotals {
@@ -147,23 +158,18 @@ export async function pipelineSummary(client: ChannelClient, query: { pipeline?:
   const status = query.status === 'all' ? undefined : (query.status ?? 'open');
   const out: StageTotals[] = [];
   for (const pipeline of pipelines) {
-    const opportunities = await loadOpportunities(client, { pipelineId: pipeline.id, status });
-    const totals = new Map<string, { count: number; value: number }>();
-    for (const o of opportunities) {
-      const t = totals.get(o.pipelineStageId) ?? { count: 0, value: 0 };
-      t.count++;
-      t.value += o.monetaryValue;
-      totals.set(o.pipelineStageId, t);
-    }
+    const { stages: rows } = await call(client, 'ext-ghl:opps-stage-summary', { pipelineId: pipeline.id, status });
+    const totals = new Map(rows.map((r) => [r.stageId, r]));
     const stages = [...pipeline.stages]
       .sort((a, b) => a.position - b.position)
-      .map((s) => ({ stageId: s.id, stage: s.name, count: totals.get(s.id)?.count ?? 0, value: totals.get(s.id)?.value ?? 0 }));
+      .map((s) => ({ stageId: s.id, stage: s.name, count: totals.get(s.id)?.count ?? 0, value: totals.get(s.id)?.totalValue ?? 0 }));
     out.push({
       pipelineId: pipeline.id,
       pipeline: pipeline.name,
       stages,
-      count: opportunities.length,
-      value: opportunities.reduce((sum, o) => sum + o.monetaryValue, 0),
+      // Deals in a stage the pipeline no longer lists still count towards it.
+      count: rows.reduce((n, r) => n + r.count, 0),
+      value: rows.reduce((sum, r) => sum + r.totalValue, 0),
     });
   }
   return out;

@@ -141,19 +141,18 @@ export const listOpportunities = readTool({
     limit: rowLimit,
   }),
   async run(input, { client, now }) {
-    const { items, names } = await findOpportunities(client, input, now());
+    const { items, total, totalValue, names } = await findOpportunities(client, input, now(), input.limit ?? MAX_ROWS);
     const result = capped(
       items.map((o) => opportunityRow(o, names, now())),
-      items.length,
+      total,
       input.limit ?? MAX_ROWS,
     );
-    const totalValue = items.reduce((sum, o) => sum + o.monetaryValue, 0);
     const filters = [input.stage && `in ${quote(input.stage, 40)}`, input.staleDays !== undefined && `unchanged ${input.staleDays}+ days`]
       .filter(Boolean)
       .join(', ');
     return {
       ok: true,
-      summary: `Listed ${input.status === 'all' ? '' : `${input.status ?? 'open'} `}opportunities${filters ? ` ${filters}` : ''} — ${found(items.length, 'found', 'found')}`,
+      summary: `Listed ${input.status === 'all' ? '' : `${input.status ?? 'open'} `}opportunities${filters ? ` ${filters}` : ''} — ${found(total, 'found', 'found')}`,
       content: dataBlock('ghl_list_opportunities', { ...result, totalValue }),
       refs: items.slice(0, result.shown).map(opportunityRef),
     };

@@ -20,6 +20,8 @@ export interface CommandDeps {
   documents: GhlDocuments;
   refreshViews(): void;
   showBriefing(): Promise<void>;
+  /** Runs or discards a write @ghl proposed (its Approve / Cancel buttons). */
+  confirmChatAction(actionId: unknown, approve: unknown): Promise<string>;
 }
 
 /** Runs a command body; a failure is reported with its next steps, Retry running the body again. */

@@ -3,11 +3,12 @@ import { EXT_GHL_IPC } from '../../protocol/channels';
 import { guarded, type CommandDeps } from './deps';
 import { COMMANDS, type CommandTable } from './ids';
 import { renderAgenda } from './renderers';
+import { chooseChatModel } from '../chatModel';
 
-type DocumentCommands = Pick<CommandTable, 'ghl.showDailyBriefing' | 'ghl.showCalendar' | 'ghl.openChat'>;
+type DocumentCommands = Pick<CommandTable, 'ghl.showDailyBriefing' | 'ghl.showCalendar' | 'ghl.openChat' | 'ghl.chooseChatModel' | 'ghl.chat.confirmAction'>;
 
 /** The briefing, the calendar and the chat: views of the CRM beside the code. */
-export function documentCommands({ host, logger, documents, showBriefing }: CommandDeps): DocumentCommands {
+export function documentCommands({ host, logger, documents, showBriefing, confirmChatAction }: CommandDeps): DocumentCommands {
   return {
     [COMMANDS.showDailyBriefing]: guarded('Building the daily briefing', logger, () => showBriefing()),
     [COMMANDS.showCalendar]: guarded('Loading the calendar', logger, async () => {
@@ -17,5 +18,7 @@ export function documentCommands({ host, logger, documents, showBriefing }: Comm
       await documents.show('calendar', 'Calendar', renderAgenda(events.items, new Map(calendars.items.map((c) => [c.id, c.name]))));
     }),
     [COMMANDS.openChat]: () => vscode.commands.executeCommand('ghl-chat.focus'),
+    [COMMANDS.chooseChatModel]: guarded('Choosing the chat model', logger, () => chooseChatModel()),
+    [COMMANDS.confirmChatAction]: (actionId, approve) => confirmChatAction(actionId, approve),
   };
 }

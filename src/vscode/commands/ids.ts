@@ -32,6 +32,8 @@ export const COMMANDS = {
   moveOpportunityStage: 'ghl.moveOpportunityStage',
   openBoard: 'ghl.openBoard',
   openChat: 'ghl.openChat',
+  chooseChatModel: 'ghl.chooseChatModel',
+  confirmChatAction: 'ghl.chat.confirmAction',
   showDailyBriefing: 'ghl.showDailyBriefing',
   showCalendar: 'ghl.showCalendar',
   showLog: 'ghl.showLog',
@@ -75,6 +77,9 @@ export interface CommandArgs {
   /** A node of the Pipelines view, or a pipeline id. */
   'ghl.openBoard': [target?: PipelineNode | StageNode | OpportunityNode | string];
   'ghl.openChat': [];
+  'ghl.chooseChatModel': [];
+  /** From @ghl's Approve / Cancel buttons. */
+  'ghl.chat.confirmAction': [actionId?: unknown, approve?: unknown];
   'ghl.showDailyBriefing': [];
   'ghl.showCalendar': [];
   'ghl.showLog': [];

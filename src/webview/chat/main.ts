@@ -17,3 +17,4 @@ chat.ipc = getIpc();
 chat.persist = (state) => saveState(state);
 chat.restore(loadState<SavedChatState>());
 (document.getElementById(WEBVIEW_ROOT_ID) ?? document.body).replaceChildren(chat);
+void chat.start();

@@ -1,6 +1,6 @@
 // Every request channel of the protocol is reachable (1) through the API activate() returns and
 // (2) from a webview (the board), through VS Code's real webview messaging. Every answer is an
-// envelope — success, or a structured error — never an exception. The same 28-step script
+// envelope — success, or a structured error — never an exception. The same 33-step script
 // runs on both paths; mutations undo themselves (what it creates, it deletes).
 import * as assert from 'node:assert/strict';
 import { EXT_GHL_IPC, PUSH_CHANNELS } from '../../../src/protocol/channels';
@@ -30,7 +30,7 @@ function assertEnvelope(channel: string, value: unknown): Envelope {
 }
 
 /**
- * Calls all 28 request channels once, in an order where each call has what it needs (ids from
+ * Calls all 33 request channels once, in an order where each call has what it needs (ids from
  * earlier answers). Returns channel → envelope.
  */
 async function callEveryChannel(send: Send, state: SandboxState, tag: string): Promise<Map<string, Envelope>> {
@@ -63,6 +63,7 @@ async function callEveryChannel(send: Send, state: SandboxState, tag: string): P
   await req(C.PIPELINES_LIST, {});
   const opps = await req(C.OPPS_LIST, { pipelineId: sales.id, limit: 5 });
   await req(C.OPPS_GET, { id: opps?.items?.[0]?.id ?? 'missing' });
+  await req(C.OPPS_STAGE_SUMMARY, { pipelineId: sales.id });
   const opp = await req(C.OPPS_CREATE, {
     opportunity: {
       name: `Channel probe ${tag}`,
@@ -84,6 +85,11 @@ async function callEveryChannel(send: Send, state: SandboxState, tag: string): P
   await req(C.CALS_LIST, {});
   await req(C.CAL_EVENTS_LIST, {});
   await req(C.CHAT_SEND, { message: `Channel probe ${tag}` });
+  await req(C.CHAT_HISTORY, {});
+  await req(C.CHAT_STOP, {});
+  await req(C.CHAT_CONFIRM, { actionId: `no-such-action-${tag}`, approve: false }); // answers status 'unknown'
+  // Reveals the opportunity's pipeline on the board: the board (which may be the caller) stays visible.
+  await req(C.CHAT_OPEN, { kind: 'opportunity', id: opps?.items?.[0]?.id ?? 'missing' });
   await req(C.CHAT_CLEAR, {});
   // ghl-arv.test has set the RentCast key and estimated this pipeline: a run finds every deal fresh.
   const acquisitions = state.pipelines.find((p) => p.name === 'Acquisitions')?.id ?? 'missing';
@@ -110,11 +116,11 @@ describe('GHL: every protocol channel', () => {
     state = await control.state();
   });
 
-  it('has 32 request channels', () => {
-    assert.equal(REQUEST_CHANNELS.length, 32, REQUEST_CHANNELS.join(', '));
+  it('has 37 request channels', () => {
+    assert.equal(REQUEST_CHANNELS.length, 37, REQUEST_CHANNELS.join(', '));
   });
 
-  it('answers all 32 through the extension API, each with a successful envelope', async () => {
+  it('answers all 37 through the extension API, each with a successful envelope', async () => {
     const extApi = await api();
     const results = await callEveryChannel((c, p) => extApi.request(c, p), state, `api${Date.now().toString(36)}`);
     console.log(`      API: ${summary(results)}`);
@@ -137,7 +143,7 @@ describe('GHL: every protocol channel', () => {
     assert.equal(push.success, false, 'a push channel is not requestable');
   });
 
-  it('answers all 32 from the board webview through VS Code webview messaging', async function () {
+  it('answers all 37 from the board webview through VS Code webview messaging', async function () {
     if (!bridge.available) this.skip();
     const sales = state.pipelines.find((p) => p.name === 'Sales Pipeline')!;
     await vscode.commands.executeCommand('ghl.openBoard', sales.id);

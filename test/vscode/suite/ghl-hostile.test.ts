@@ -147,6 +147,10 @@ describe('GHL: hostile CRM data stays text', () => {
     const user = lines[lines.length - 2]!;
     assert.equal(user.text, state.hostile.contactName);
     assert.ok(!user.html.includes('<img'), `rendered as markup: ${user.html}`);
+    // An answer that quotes the record (a slash command's Markdown) shows it as text too.
+    const found = (await sendChat('/find xss@example.com')).at(-1)!;
+    assert.ok(found.text.includes(state.hostile.contactName), found.text);
+    assert.ok(!found.html.includes('<img'), `rendered as markup: ${found.html}`);
     assert.deepEqual(await bridge.evaluate<Injected>(INJECTED, { webview: CHAT }), { elements: 0, xss: null });
     await bridge.click('[data-testid="chat-clear"]', { webview: CHAT });
   });

@@ -293,7 +293,10 @@ export async function sendChat(text: string): Promise<ChatLine[]> {
   const before = (await readChat()).length;
   await bridge.fill(CHAT_TEXTAREA, text, { webview: CHAT });
   await bridge.click('[data-testid="chat-send"]', { webview: CHAT });
-  return poll('the user message and the reply', readChat, (lines) => lines.length >= before + 2);
+  await poll('the user message and the reply', readChat, (lines) => lines.length >= before + 2);
+  // Send comes back (in place of Stop) once the turn is over and the reply is final.
+  await bridge.waitFor('[data-testid="chat-send"]', { webview: CHAT, timeout: 15_000 });
+  return readChat();
 }
 
 // --- logs --------------------------------------------------------------------------------------------
