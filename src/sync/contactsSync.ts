@@ -73,26 +73,33 @@ export async function syncContacts(deps: SyncDeps, options: ContactsSyncOptions 
 
   if (mode === 'delta') await pull(undefined);
   else {
-    // The first page is fetched alone: it tells GHL's total, the oldest record and how
-    // long an answer takes, which decide whether more cursors would be any faster.
-    throwIfCancelled(deps.signal);
-    const askedAt = Date.now();
-    const first = await search({ pageLimit: CONTACTS_PAGE_LIMIT });
-    const answerMs = Date.now() - askedAt;
-    const records = requireList(first, 'contacts', 'contacts');
-    const { valid, invalid } = parseRecords(wireContact, records);
-    skipped += invalid;
-    const last = valid.at(-1);
-    const cursor = last ? cursorOf(last, 'dateAdded') : undefined;
-    guard.acceptPage(valid.map((c) => c.id), cursor, typeof first.total === 'number' ? first.total : null, invalid);
-    const next = guard.nextCursor(records.length, CONTACTS_PAGE_LIMIT, cursor);
-    store(valid);
+    // The first two pages are fetched alone: they tell GHL's total, the oldest record and
+    // how long an answer takes (the faster of the two: the first may wait on a cold GHL),
+    // which decide whether more cursors would be any faster.
+    let answerMs = Number.POSITIVE_INFINITY;
+    let oldest = NaN;
+    let position = NaN;
+    let next: Cursor | undefined;
+    for (let page = 0; page < 2 && (page === 0 || next !== undefined); page++) {
+      throwIfCancelled(deps.signal);
+      const askedAt = Date.now();
+      const answer = await search({ pageLimit: CONTACTS_PAGE_LIMIT, ...(next ? { searchAfter: next } : {}) });
+      answerMs = Math.min(answerMs, Date.now() - askedAt);
+      const records = requireList(answer, 'contacts', 'contacts');
+      const { valid, invalid } = parseRecords(wireContact, records);
+      skipped += invalid;
+      const last = valid.at(-1);
+      const cursor = last ? cursorOf(last, 'dateAdded') : undefined;
+      guard.acceptPage(valid.map((c) => c.id), cursor, typeof answer.total === 'number' ? answer.total : null, invalid);
+      next = guard.nextCursor(records.length, CONTACTS_PAGE_LIMIT, cursor);
+      if (page === 0 && valid.length > 0) oldest = addedMs(valid[0]!);
+      if (last) position = addedMs(last);
+      store(valid);
+    }
     if (next !== undefined) {
       const total = guard.reportedTotal ?? 0;
       const pagesLeft = Math.ceil((total - guard.accounted) / CONTACTS_PAGE_LIMIT);
       const cursors = cursorsFor(deps.api, answerMs, pagesLeft);
-      const oldest = valid.length > 0 ? addedMs(valid[0]!) : NaN;
-      const position = last ? addedMs(last) : NaN;
       if (cursors > 1 && Number.isFinite(oldest) && Number.isFinite(position)) {
         await shardedPull(deps, {
           cursors,

@@ -8,16 +8,19 @@ export const MAX_CURSORS = 8;
 /**
  * How many cursors spend the sync's share of GHL's window within the window, given how
  * long one answer takes: a window of 90 sync requests per 10 s at 400 ms an answer needs
- * 4 cursors; the same window at 10 ms an answer is spent by one. One cursor also when the
- * client cannot tell its budget (a test double).
+ * 4 cursors; the same window at 10 ms an answer is spent by one. More cursors cost a few
+ * requests (each shard ends with a short page), so a pass shards only when one cursor
+ * would leave at least half of the window unused. One cursor also when the client cannot
+ * tell its budget (a test double).
  */
 export function cursorsFor(api: GhlApi, answerMs: number, pagesLeft: number): number {
   const budget = (api.client as Partial<GhlApi['client']>).budget;
   if (!budget || typeof budget.syncAllowance !== 'function') return 1;
   const allowance = budget.syncAllowance();
   const { intervalMs } = budget.snapshot();
-  const wanted = Math.ceil((allowance * Math.max(answerMs, 0)) / Math.max(intervalMs, 1));
-  return Math.max(1, Math.min(wanted, MAX_CURSORS, allowance, pagesLeft));
+  const wanted = (allowance * Math.max(answerMs, 0)) / Math.max(intervalMs, 1);
+  if (wanted < 2) return 1;
+  return Math.max(1, Math.min(Math.ceil(wanted), MAX_CURSORS, allowance, pagesLeft));
 }
 
 /**
