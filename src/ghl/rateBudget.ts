@@ -40,6 +40,7 @@ export class RateBudget {
   private readonly sent: RateTicket[] = [];
   /** Until then, after a 429 despite the pacing, sync pages get half their usual share. */
   private syncSlowUntil = 0;
+  private announcedLimits = false;
 
   constructor(
     private readonly now: () => number = Date.now,
@@ -57,6 +58,11 @@ export class RateBudget {
 
   snapshot(): RateLimitSnapshot {
     return { max: this.max, intervalMs: this.intervalMs, remaining: this.serverRemaining, dailyRemaining: this.dailyRemainingValue };
+  }
+
+  /** GHL announced its window (X-RateLimit-Max) rather than the defaults being assumed. */
+  get announced(): boolean {
+    return this.announcedLimits;
   }
 
   /** Requests of one window the user keeps: sync pages never take these. */
@@ -119,7 +125,10 @@ export class RateBudget {
     const interval = intHeader(headers, 'x-ratelimit-interval-milliseconds');
     const remaining = intHeader(headers, 'x-ratelimit-remaining');
     const daily = intHeader(headers, 'x-ratelimit-daily-remaining');
-    if (max !== null && max > 0) this.max = max;
+    if (max !== null && max > 0) {
+      this.max = max;
+      this.announcedLimits = true;
+    }
     if (interval !== null && interval > 0) this.intervalMs = interval;
     if (remaining !== null) {
       const now = this.now();

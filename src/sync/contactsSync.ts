@@ -149,7 +149,7 @@ async function shardedPull(
   const hi = Number.isFinite(newestMs) ? Math.max(newestMs, run.first.position) + 1 : run.first.position + 1;
   const plan = new ShardPlan({ ...run.first, hi });
   plan.fill(run.cursors, 2 * CONTACTS_PAGE_LIMIT);
-  deps.log('info', `[sync] contacts: ${plan.shards.length} shards over ${run.cursors} cursors.`);
+  const planned = plan.shards.length;
 
   await runShards<ContactsPage>({
     plan,
@@ -169,6 +169,7 @@ async function shardedPull(
       ),
     accept: (shard, page, hiAtRequest) => acceptShardPage(shard, page, hiAtRequest, run),
   });
+  deps.log('info', `[sync] contacts: ${run.cursors} cursors over ${planned} shards, ${plan.shards.length - planned} more split off while running.`);
 }
 
 function acceptShardPage(

@@ -181,9 +181,12 @@ async function pullByUnit(
       });
     }
   };
-  await Promise.all(Array.from({ length: Math.min(run.cursors, units.length) }, () => cursor().catch(fail)));
+  const cursors = Math.min(run.cursors, units.length);
+  await Promise.all(Array.from({ length: cursors }, () => cursor().catch(fail)));
   if (failure) throw failure.err;
   await locationTotal;
+  const by = units.some((u) => u.pipeline_stage_id) ? 'stages' : 'pipelines';
+  deps.log('info', `[sync] opportunities: ${cursors} cursors over ${units.length} ${by}.`);
 }
 
 function updatedMs(value: string | number | null | undefined): number {

@@ -10,12 +10,12 @@ export const MAX_CURSORS = 8;
  * long one answer takes: a window of 90 sync requests per 10 s at 400 ms an answer needs
  * 4 cursors; the same window at 10 ms an answer is spent by one. More cursors cost a few
  * requests (each shard ends with a short page), so a pass shards only when one cursor
- * would leave at least half of the window unused. One cursor also when the client cannot
- * tell its budget (a test double).
+ * would leave at least half of the window unused. One cursor also while GHL has not
+ * announced its window (the defaults are a guess) or the client cannot tell its budget.
  */
 export function cursorsFor(api: GhlApi, answerMs: number, pagesLeft: number): number {
   const budget = (api.client as Partial<GhlApi['client']>).budget;
-  if (!budget || typeof budget.syncAllowance !== 'function') return 1;
+  if (!budget || typeof budget.syncAllowance !== 'function' || !budget.announced) return 1;
   const allowance = budget.syncAllowance();
   const { intervalMs } = budget.snapshot();
   const wanted = (allowance * Math.max(answerMs, 0)) / Math.max(intervalMs, 1);
