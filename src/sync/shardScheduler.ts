@@ -8,7 +8,7 @@ export const MAX_CURSORS = 8;
 /**
  * How many cursors spend the sync's share of GHL's window within the window, given how
  * long one answer takes: a window of 90 sync requests per 10 s at 400 ms an answer needs
- * 4 cursors; the same window at 10 ms an answer is spent by one. More cursors cost a few
+ * 4 cursors (8 are used, see below); the same window at 10 ms an answer is spent by one. More cursors cost a few
  * requests (each shard ends with a short page), so a pass shards only when one cursor
  * would leave at least half of the window unused. One cursor also while GHL has not
  * announced its window (the defaults are a guess) or the client cannot tell its budget.
@@ -20,7 +20,9 @@ export function cursorsFor(api: GhlApi, answerMs: number, pagesLeft: number): nu
   const { intervalMs } = budget.snapshot();
   const wanted = (allowance * Math.max(answerMs, 0)) / Math.max(intervalMs, 1);
   if (wanted < 2) return 1;
-  return Math.max(1, Math.min(Math.ceil(wanted), MAX_CURSORS, allowance, pagesLeft));
+  // Twice that: the share is spent in the first half of the window, so the pages left over
+  // for the next window wait on the window alone, not on answers still to come.
+  return Math.max(1, Math.min(Math.ceil(2 * wanted), MAX_CURSORS, allowance, pagesLeft));
 }
 
 /**
