@@ -18,12 +18,10 @@ async function search(sandbox: Sandbox, body: Record<string, unknown>) {
 async function pageAll(sandbox: Sandbox, body: Record<string, unknown>) {
   const out: Array<{ id: string; dateAdded: string; dateUpdated: string }> = [];
   let searchAfter: [number, string] | undefined;
-  let total = -1;
   for (;;) {
     const page = await search(sandbox, { ...body, pageLimit: 97, ...(searchAfter ? { searchAfter } : {}) });
-    total = page.total;
     out.push(...page.contacts);
-    if (page.contacts.length < 97) return { out, total };
+    if (page.contacts.length < 97) return { out, total: page.total };
     searchAfter = page.contacts.at(-1)!.searchAfter;
   }
 }
