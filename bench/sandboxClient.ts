@@ -41,6 +41,10 @@ export class SandboxProcess {
     return this.send({ cmd: 'stats' }) as Promise<SandboxStats>;
   }
 
+  sample(): Promise<{ contactId: string; opportunityId: string }> {
+    return this.send({ cmd: 'sample' }) as Promise<{ contactId: string; opportunityId: string }>;
+  }
+
   resetStats(): Promise<unknown> {
     return this.send({ cmd: 'resetStats' });
   }

@@ -8,6 +8,7 @@ type Command =
   | { id: number; cmd: 'start'; options: SandboxOptions }
   | { id: number; cmd: 'touch'; n: number }
   | { id: number; cmd: 'stats' }
+  | { id: number; cmd: 'sample' }
   | { id: number; cmd: 'resetStats' }
   | { id: number; cmd: 'close' };
 
@@ -25,6 +26,10 @@ process.on('message', async (message: Command) => {
       break;
     case 'stats':
       reply(sandbox?.stats);
+      break;
+    case 'sample':
+      // One contact and one opportunity a user could act on during a sync.
+      reply({ contactId: sandbox?.store.contacts.keys().next().value, opportunityId: sandbox?.store.opportunities.keys().next().value });
       break;
     case 'resetStats':
       sandbox?.resetStats();

@@ -1,5 +1,6 @@
 import { ExtGhlError } from '../protocol/envelope';
 import type { GhlClient } from './client';
+import type { RequestPriority } from './rateBudget';
 
 /** GHL API v2 endpoints the extension uses, with the request and response shapes of the
  * published specs (and the known spec-vs-reality gaps noted where they matter). */
@@ -17,6 +18,7 @@ export interface OpportunitiesSearchQuery {
   location_id: string;
   limit: number;
   pipeline_id?: string;
+  pipeline_stage_id?: string;
   status?: string;
   startAfter?: string | number;
   startAfterId?: string;
@@ -50,10 +52,11 @@ export class GhlApi {
     return this.client.call<{ customField?: unknown }>('POST', `/locations/${enc(locationId)}/customFields`, { body });
   }
 
-  searchContacts(body: ContactsSearchBody, signal?: AbortSignal) {
+  searchContacts(body: ContactsSearchBody, signal?: AbortSignal, priority?: RequestPriority) {
     return this.client.call<{ contacts: unknown[]; total?: number }>('POST', '/contacts/search', {
       body,
       signal,
+      priority,
       idempotent: true,
       listField: 'contacts',
     });
@@ -75,18 +78,20 @@ export class GhlApi {
     return this.client.call<unknown>('DELETE', `/contacts/${enc(id)}`);
   }
 
-  getPipelines(locationId: string, signal?: AbortSignal) {
+  getPipelines(locationId: string, signal?: AbortSignal, priority?: RequestPriority) {
     return this.client.call<{ pipelines: unknown[] }>('GET', '/opportunities/pipelines', {
       query: { locationId },
       signal,
+      priority,
       listField: 'pipelines',
     });
   }
 
-  searchOpportunities(query: OpportunitiesSearchQuery, signal?: AbortSignal) {
+  searchOpportunities(query: OpportunitiesSearchQuery, signal?: AbortSignal, priority?: RequestPriority) {
     return this.client.call<{ opportunities: unknown[]; meta?: OpportunitiesSearchMeta }>('GET', '/opportunities/search', {
       query: { ...query },
       signal,
+      priority,
       listField: 'opportunities',
     });
   }

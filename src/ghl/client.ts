@@ -1,5 +1,5 @@
 import { ExtGhlError, type ErrorCode } from '../protocol/envelope';
-import { RateBudget, type RateTicket } from './rateBudget';
+import { RateBudget, type RateTicket, type RequestPriority } from './rateBudget';
 
 /**
  * A thin client for GHL API v2 on Node's global fetch. It knows the wire: base URL,
@@ -43,6 +43,14 @@ export interface CallOptions {
   /** A list endpoint: the field of a successful answer that must be an array. An answer
    * without it is an error (retried for reads), never an empty list. */
   listField?: string;
+  /** 'sync' for sync pages: they leave the user headroom and wait behind user requests. */
+  priority?: RequestPriority;
+}
+
+interface SlotWaiter {
+  priority: RequestPriority;
+  resolve(ticket: RateTicket): void;
+  reject(err: unknown): void;
 }
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -57,8 +65,11 @@ export class GhlClient {
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly now: () => number;
   private requests = 0;
-  /** Serialises pacing decisions so concurrent calls cannot both take the last slot. */
-  private pacing: Promise<void> = Promise.resolve();
+  /** Requests waiting for a slot, user requests first; one pump hands out the slots in order. */
+  private readonly waiting: Record<RequestPriority, SlotWaiter[]> = { user: [], sync: [] };
+  private pumping = false;
+  /** Wakes the pump from a wait so a user request arriving meanwhile goes first. */
+  private wake: AbortController | null = null;
 
   constructor(private readonly options: GhlClientOptions) {
     if (!options.token) throw new ExtGhlError('NOT_CONFIGURED', 'No GHL API token is set.');
@@ -93,7 +104,7 @@ export class GhlClient {
       return true;
     };
     for (let attempt = 1; ; attempt++) {
-      const ticket = await this.waitForSlot(options.signal);
+      const ticket = await this.waitForSlot(options.priority ?? 'user', options.signal);
       const started = this.now();
       let response: Response;
       let text: string;
@@ -143,6 +154,7 @@ export class GhlClient {
       }
       if (response.status === 429 && rateLimited < this.maxRetries) {
         rateLimited++;
+        this.budget.recordRateLimited();
         await this.sleep(this.budget.backoffAfter429(response.headers, rateLimited), options.signal);
         continue;
       }
@@ -151,27 +163,63 @@ export class GhlClient {
     }
   }
 
-  private async waitForSlot(signal?: AbortSignal): Promise<RateTicket> {
-    const turn = this.pacing.then(async () => {
-      const daily = this.budget.dailyRemaining;
-      if (daily !== null && daily <= this.dailyReserve) {
-        throw new ExtGhlError(
-          'RATE_LIMITED',
-          `GHL's daily API budget for this location is used up (${daily} left). It resets at midnight in the location's time zone.`,
-        );
-      }
-      for (let delay = this.budget.delayBeforeNext(); delay > 0; delay = this.budget.delayBeforeNext()) {
-        await this.sleep(delay, signal);
-      }
-      if (signal?.aborted) throw new ExtGhlError('CANCELLED', 'The request was cancelled.');
-      this.requests++;
-      return this.budget.recordSend();
+  private waitForSlot(priority: RequestPriority, signal?: AbortSignal): Promise<RateTicket> {
+    return new Promise<RateTicket>((resolve, reject) => {
+      if (signal?.aborted) return reject(new ExtGhlError('CANCELLED', 'The request was cancelled.'));
+      const onAbort = () => {
+        const queue = this.waiting[priority];
+        const at = queue.indexOf(waiter);
+        if (at < 0) return;
+        queue.splice(at, 1);
+        reject(new ExtGhlError('CANCELLED', 'The request was cancelled.'));
+      };
+      const settle = () => signal?.removeEventListener('abort', onAbort);
+      const waiter: SlotWaiter = {
+        priority,
+        resolve: (ticket) => (settle(), resolve(ticket)),
+        reject: (err) => (settle(), reject(err)),
+      };
+      this.waiting[priority].push(waiter);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      // A user request must not sit out a sync page's wait: interrupt it and decide again.
+      if (priority === 'user') this.wake?.abort();
+      void this.pump();
     });
-    this.pacing = turn.then(
-      () => undefined,
-      () => undefined,
-    );
-    return turn;
+  }
+
+  /** Hands out slots one at a time (so concurrent calls cannot both take the last one), user requests first. */
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      for (;;) {
+        const waiter = this.waiting.user[0] ?? this.waiting.sync[0];
+        if (!waiter) return;
+        const daily = this.budget.dailyRemaining;
+        if (daily !== null && daily <= this.dailyReserve) {
+          this.waiting[waiter.priority].shift();
+          waiter.reject(
+            new ExtGhlError(
+              'RATE_LIMITED',
+              `GHL's daily API budget for this location is used up (${daily} left). It resets at midnight in the location's time zone.`,
+            ),
+          );
+          continue;
+        }
+        const delay = this.budget.delayBeforeNext(waiter.priority);
+        if (delay > 0) {
+          this.wake = new AbortController();
+          await this.sleep(delay, this.wake.signal).catch(() => undefined);
+          this.wake = null;
+          continue;
+        }
+        this.waiting[waiter.priority].shift();
+        this.requests++;
+        waiter.resolve(this.budget.recordSend());
+      }
+    } finally {
+      this.pumping = false;
+    }
   }
 
   private headers(path: string, hasBody: boolean): Record<string, string> {

@@ -10,6 +10,15 @@
  * which is somewhere in between, so a busy server or a slow network never tips us over.
  */
 
+/**
+ * Who is asking: a user action (the default) may spend the whole window; sync pages leave
+ * headroom in every window so a user action never waits behind a long sync.
+ */
+export type RequestPriority = 'user' | 'sync';
+
+/** The share of each window sync pages leave to the user. */
+export const USER_HEADROOM_SHARE = 0.1;
+
 /** One request in the log; `answeredAt` stays null while it is in flight. */
 export interface RateTicket {
   answeredAt: number | null;
@@ -29,6 +38,9 @@ export class RateBudget {
   private serverRemainingUntil = 0;
   private dailyRemainingValue: number | null = null;
   private readonly sent: RateTicket[] = [];
+  /** Until then, after a 429 despite the pacing, sync pages get half their usual share. */
+  private syncSlowUntil = 0;
+  private announcedLimits = false;
 
   constructor(
     private readonly now: () => number = Date.now,
@@ -48,15 +60,39 @@ export class RateBudget {
     return { max: this.max, intervalMs: this.intervalMs, remaining: this.serverRemaining, dailyRemaining: this.dailyRemainingValue };
   }
 
-  /** How long to wait before the next request may be sent (0 = now). */
-  delayBeforeNext(): number {
+  /** GHL announced its window (X-RateLimit-Max) rather than the defaults being assumed. */
+  get announced(): boolean {
+    return this.announcedLimits;
+  }
+
+  /** Requests of one window the user keeps: sync pages never take these. */
+  get userHeadroom(): number {
+    return Math.max(1, Math.ceil(this.max * USER_HEADROOM_SHARE));
+  }
+
+  /** Requests per window sync pages may spend (less after a recent 429). */
+  syncAllowance(): number {
+    const share = Math.max(1, this.max - this.userHeadroom);
+    return this.now() < this.syncSlowUntil ? Math.max(1, Math.floor(share / 2)) : share;
+  }
+
+  /** How long to wait before the next request of this priority may be sent (0 = now). */
+  delayBeforeNext(priority: RequestPriority = 'user'): number {
     const now = this.now();
     const windowMs = this.intervalMs + this.marginMs;
     this.forgetOlderThan(now - windowMs);
-    if (this.sent.length < this.max && !this.serverSaysEmpty(now)) return 0;
+    const limit = priority === 'sync' ? this.syncAllowance() : this.max;
+    // What GHL says is left must cover the user's headroom too before a sync page goes.
+    const reserve = priority === 'sync' ? this.max - limit : 0;
+    if (this.sent.length < limit && !this.serverSaysAtMost(reserve, now)) return 0;
     const oldest = this.oldestAnswer();
-    if (oldest === undefined) return this.sent.length < this.max ? Math.max(1, this.serverRemainingUntil - now) : 10;
+    if (oldest === undefined) return this.sent.length < limit ? Math.max(1, this.serverRemainingUntil - now) : 10;
     return Math.max(1, oldest + windowMs - now);
+  }
+
+  /** A 429 came despite the pacing (another client spends the same budget): slow the sync for a window. */
+  recordRateLimited(): void {
+    this.syncSlowUntil = this.now() + this.intervalMs;
   }
 
   recordSend(): RateTicket {
@@ -89,7 +125,10 @@ export class RateBudget {
     const interval = intHeader(headers, 'x-ratelimit-interval-milliseconds');
     const remaining = intHeader(headers, 'x-ratelimit-remaining');
     const daily = intHeader(headers, 'x-ratelimit-daily-remaining');
-    if (max !== null && max > 0) this.max = max;
+    if (max !== null && max > 0) {
+      this.max = max;
+      this.announcedLimits = true;
+    }
     if (interval !== null && interval > 0) this.intervalMs = interval;
     if (remaining !== null) {
       const now = this.now();
@@ -124,8 +163,8 @@ export class RateBudget {
     return oldest;
   }
 
-  private serverSaysEmpty(now: number): boolean {
-    return this.serverRemaining !== null && this.serverRemaining <= 0 && now < this.serverRemainingUntil;
+  private serverSaysAtMost(left: number, now: number): boolean {
+    return this.serverRemaining !== null && this.serverRemaining <= left && now < this.serverRemainingUntil;
   }
 }
 

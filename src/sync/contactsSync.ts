@@ -1,5 +1,9 @@
+import type { ContactsSearchBody } from '../ghl/api';
 import { parseRecords, toContact, wireContact, type WireContact } from '../ghl/mappers';
-import { PageGuard, pipelinedPull, requireList } from './paging';
+import { ExtGhlError } from '../protocol/envelope';
+import { PageGuard, pipelinedPull, requireList, throwIfCancelled, totalMargin } from './paging';
+import { ShardPlan, type Shard } from './shardPlan';
+import { cursorsFor, runShards } from './shardScheduler';
 import type { PassResult, SyncDeps } from './types';
 
 /** GHL's largest contacts page. */
@@ -11,12 +15,15 @@ export interface ContactsSyncOptions {
 }
 
 type Cursor = Array<string | number>;
+type ContactsPage = { contacts: unknown[]; total?: number };
 
 /**
  * Pulls contacts with POST /contacts/search and the `searchAfter` cursor (page numbers stop
- * at 10,000 records). Each page is upserted in its own transaction and announced as
- * progress; rows GHL no longer has are pruned only after a full pass that saw what GHL's
- * total says it has.
+ * at 10,000 records). A full pass whose answers are slow next to GHL's rate window runs
+ * several cursors over disjoint `dateAdded` shards (see shardPlan.ts); a delta, or a pass
+ * one cursor can keep up with, runs one. Each page is upserted in its own transaction and
+ * announced as progress; rows GHL no longer has are pruned only after a full pass in
+ * which every shard completed and that saw what GHL's total says it has.
  */
 export async function syncContacts(deps: SyncDeps, options: ContactsSyncOptions = {}): Promise<PassResult> {
   const mode = options.updatedSince ? 'delta' : 'full';
@@ -28,12 +35,21 @@ export async function syncContacts(deps: SyncDeps, options: ContactsSyncOptions 
   let synced = 0;
   let skipped = 0;
 
-  await pipelinedPull({
-    signal: deps.signal,
-    fetch: (cursor: Cursor | undefined) =>
-      deps.api.searchContacts(
-        {
-          locationId: deps.locationId,
+  const search = (body: Omit<ContactsSearchBody, 'locationId'>, signal = deps.signal) =>
+    deps.api.searchContacts({ locationId: deps.locationId, ...body }, signal, 'sync') as Promise<ContactsPage>;
+  const store = (valid: WireContact[]) => {
+    const syncedAt = deps.now();
+    deps.contacts.upsertMany(valid.map((c) => toContact(c, deps.locationId, syncedAt)));
+    deps.markDirty();
+    synced += valid.length;
+    deps.onProgress({ kind: 'contacts', synced, total: Math.max(guard.reportedTotal ?? synced, synced) });
+  };
+  const pull = (from: Cursor | undefined) =>
+    pipelinedPull({
+      signal: deps.signal,
+      from,
+      fetch: (cursor: Cursor | undefined) =>
+        search({
           pageLimit: CONTACTS_PAGE_LIMIT,
           ...(cursor ? { searchAfter: cursor } : {}),
           ...(options.updatedSince
@@ -42,26 +58,60 @@ export async function syncContacts(deps: SyncDeps, options: ContactsSyncOptions 
                 sort: [{ field: 'dateUpdated', direction: 'asc' as const }],
               }
             : {}),
-        },
-        deps.signal,
-      ),
-    parse: (page) => {
-      const records = requireList(page, 'contacts', 'contacts');
+        }),
+      parse: (page) => {
+        const records = requireList(page, 'contacts', 'contacts');
+        const { valid, invalid } = parseRecords(wireContact, records);
+        skipped += invalid;
+        const last = valid.at(-1);
+        const cursor = last ? cursorOf(last, sortField) : undefined;
+        guard.acceptPage(valid.map((c) => c.id), cursor, typeof page.total === 'number' ? page.total : null, invalid);
+        return { parsed: valid, next: guard.nextCursor(records.length, CONTACTS_PAGE_LIMIT, cursor) };
+      },
+      store,
+    });
+
+  if (mode === 'delta') await pull(undefined);
+  else {
+    // The first two pages are fetched alone: they tell GHL's total, the oldest record and
+    // how long an answer takes (the faster of the two: the first may wait on a cold GHL),
+    // which decide whether more cursors would be any faster.
+    let answerMs = Number.POSITIVE_INFINITY;
+    let oldest = NaN;
+    let position = NaN;
+    let next: Cursor | undefined;
+    for (let page = 0; page < 2 && (page === 0 || next !== undefined); page++) {
+      throwIfCancelled(deps.signal);
+      const askedAt = Date.now();
+      const answer = await search({ pageLimit: CONTACTS_PAGE_LIMIT, ...(next ? { searchAfter: next } : {}) });
+      answerMs = Math.min(answerMs, Date.now() - askedAt);
+      const records = requireList(answer, 'contacts', 'contacts');
       const { valid, invalid } = parseRecords(wireContact, records);
       skipped += invalid;
       const last = valid.at(-1);
-      const cursor = last ? cursorOf(last, sortField) : undefined;
-      guard.acceptPage(valid.map((c) => c.id), cursor, typeof page.total === 'number' ? page.total : null, invalid);
-      return { parsed: valid, next: guard.nextCursor(records.length, CONTACTS_PAGE_LIMIT, cursor) };
-    },
-    store: (valid) => {
-      const syncedAt = deps.now();
-      deps.contacts.upsertMany(valid.map((c) => toContact(c, deps.locationId, syncedAt)));
-      deps.markDirty();
-      synced += valid.length;
-      deps.onProgress({ kind: 'contacts', synced, total: Math.max(guard.reportedTotal ?? synced, synced) });
-    },
-  });
+      const cursor = last ? cursorOf(last, 'dateAdded') : undefined;
+      guard.acceptPage(valid.map((c) => c.id), cursor, typeof answer.total === 'number' ? answer.total : null, invalid);
+      next = guard.nextCursor(records.length, CONTACTS_PAGE_LIMIT, cursor);
+      if (page === 0 && valid.length > 0) oldest = addedMs(valid[0]!);
+      if (last) position = addedMs(last);
+      store(valid);
+    }
+    if (next !== undefined) {
+      const total = guard.reportedTotal ?? 0;
+      const pagesLeft = Math.ceil((total - guard.accounted) / CONTACTS_PAGE_LIMIT);
+      const cursors = cursorsFor(deps.api, answerMs, pagesLeft);
+      if (cursors > 1 && Number.isFinite(oldest) && Number.isFinite(position)) {
+        await shardedPull(deps, {
+          cursors,
+          search,
+          store,
+          guard,
+          onSkipped: (n) => (skipped += n),
+          first: { lo: oldest, position, cursor: next, accounted: guard.accounted, estimate: total - guard.accounted },
+        });
+      } else await pull(next);
+    }
+  }
 
   const verified = guard.agreesWithTotal();
   let pruned = 0;
@@ -74,6 +124,111 @@ export async function syncContacts(deps: SyncDeps, options: ContactsSyncOptions 
   if (skipped > 0) deps.log('warn', `Contacts sync skipped ${skipped} record(s) without an id.`);
   deps.onProgress({ kind: 'contacts', synced, total: synced, done: true });
   return { synced, mode, requests: deps.api.client.requestCount - requestsBefore, pruned, verified };
+}
+
+/**
+ * The rest of a full pass over `dateAdded` shards. One newest-first request of one record
+ * closes the span; the pass guard sees every page, so ids stay distinct across shards and
+ * GHL's location total still decides whether the pass may prune.
+ */
+async function shardedPull(
+  deps: SyncDeps,
+  run: {
+    cursors: number;
+    search(body: Omit<ContactsSearchBody, 'locationId'>, signal?: AbortSignal): Promise<ContactsPage>;
+    store(valid: WireContact[]): void;
+    guard: PageGuard;
+    onSkipped(n: number): void;
+    first: { lo: number; position: number; cursor: Cursor; accounted: number; estimate: number };
+  },
+): Promise<void> {
+  throwIfCancelled(deps.signal);
+  const newestPage = await run.search({ pageLimit: 1, sort: [{ field: 'dateAdded', direction: 'desc' }] });
+  const { valid: newest } = parseRecords(wireContact, requireList(newestPage, 'contacts', 'contacts'));
+  const newestMs = newest.length > 0 ? addedMs(newest[0]!) : NaN;
+  const hi = Number.isFinite(newestMs) ? Math.max(newestMs, run.first.position) + 1 : run.first.position + 1;
+  const plan = new ShardPlan({ ...run.first, hi });
+  plan.fill(run.cursors, 2 * CONTACTS_PAGE_LIMIT);
+  const planned = plan.shards.length;
+
+  await runShards<ContactsPage>({
+    plan,
+    cursors: run.cursors,
+    minSplitRecords: 2 * CONTACTS_PAGE_LIMIT,
+    pageRecords: CONTACTS_PAGE_LIMIT,
+    signal: deps.signal,
+    fetch: (shard, signal) =>
+      run.search(
+        {
+          pageLimit: CONTACTS_PAGE_LIMIT,
+          ...(shard.cursor ? { searchAfter: shard.cursor } : {}),
+          ...rangeOf(shard),
+          sort: [{ field: 'dateAdded', direction: 'asc' }],
+        },
+        signal,
+      ),
+    accept: (shard, page, hiAtRequest) => acceptShardPage(shard, page, hiAtRequest, run),
+  });
+  deps.log('info', `[sync] contacts: ${run.cursors} cursors over ${planned} shards, ${plan.shards.length - planned} more split off while running.`);
+}
+
+function acceptShardPage(
+  shard: Shard,
+  page: ContactsPage,
+  hiAtRequest: number,
+  run: { store(valid: WireContact[]): void; guard: PageGuard; onSkipped(n: number): void },
+): void {
+  const records = requireList(page, 'contacts', 'contacts');
+  const { valid, invalid } = parseRecords(wireContact, records);
+  run.onSkipped(invalid);
+  // The shard may have been split while this page was asked for: what lies past its
+  // upper bound now is another shard's, and this one has reached its end.
+  const beyond = (c: WireContact) => !shard.openAbove && addedMs(c) >= shard.hi;
+  const before = (c: WireContact) => !shard.openBelow && addedMs(c) < shard.lo;
+  const mine = valid.filter((c) => !beyond(c) && !before(c));
+  const reachedEnd = valid.some(beyond);
+  const last = valid.at(-1);
+  const cursor = last ? cursorOf(last, 'dateAdded') : undefined;
+  const key = cursor === undefined ? null : JSON.stringify(cursor);
+  if (key !== null && key === shard.lastCursorKey) {
+    throw new ExtGhlError('API', 'GHL returned the same contacts cursor twice; stopped to avoid a loop. Records fetched so far are kept.');
+  }
+  shard.lastCursorKey = key;
+  const fresh = run.guard.acceptPage(mine.map((c) => c.id), undefined, null, invalid);
+  shard.accounted += fresh + invalid;
+  shard.cursor = cursor;
+  const lastMine = mine.at(-1);
+  if (lastMine && Number.isFinite(addedMs(lastMine))) shard.position = Math.max(shard.position, addedMs(lastMine));
+
+  const total = typeof page.total === 'number' && hiAtRequest === shard.hi ? page.total : null;
+  const fullPage = records.length >= CONTACTS_PAGE_LIMIT && cursor !== undefined;
+  shard.estimate = total !== null ? Math.max(0, total - shard.accounted) : Math.max(0, shard.estimate - mine.length);
+  if (reachedEnd || (total !== null && shard.accounted >= total)) shard.done = true;
+  else if (!fullPage) {
+    // A short page ends the shard only when GHL's total for its range agrees (within the margin).
+    if (total !== null && total - shard.accounted > totalMargin(total)) {
+      throw new ExtGhlError(
+        'API',
+        `GHL's contacts pages for one date range ended after ${shard.accounted} of the ${total} it reported; stopped without removing anything. Records fetched so far are kept.`,
+        { seen: shard.accounted, total },
+      );
+    }
+    shard.done = true;
+  }
+  run.store(mine);
+}
+
+function rangeOf(shard: Shard): Pick<ContactsSearchBody, 'filters'> {
+  const value = {
+    ...(shard.openBelow ? {} : { gte: new Date(shard.lo).toISOString() }),
+    ...(shard.openAbove ? {} : { lt: new Date(shard.hi).toISOString() }),
+  };
+  return Object.keys(value).length > 0 ? { filters: [{ field: 'dateAdded', operator: 'range', value }] } : {};
+}
+
+function addedMs(contact: WireContact): number {
+  const value = contact.dateAdded;
+  return typeof value === 'number' ? value : value ? Date.parse(value) : NaN;
 }
 
 function cursorOf(contact: WireContact, field: 'dateAdded' | 'dateUpdated'): Cursor | undefined {

@@ -116,8 +116,10 @@ export async function pipelinedPull<Page, Parsed, Cursor>(steps: {
   parse(page: Page): { parsed: Parsed; next: Cursor | undefined };
   store(parsed: Parsed): void;
   signal?: AbortSignal;
+  /** Where to start (a pass that already fetched its first page); the beginning by default. */
+  from?: Cursor;
 }): Promise<void> {
-  let inFlight = steps.fetch(undefined);
+  let inFlight = steps.fetch(steps.from);
   for (;;) {
     const page = await inFlight;
     const { parsed, next } = steps.parse(page);

@@ -9,7 +9,8 @@
  *   --rate-limit MAX/MS   e.g. 100/10000 (optionally MAX/MS/DAILY)
  *   --token T             default pit-sandbox-token
  *   --location L          default loc_sandbox_0001
- *   --latency MS          artificial delay per response
+ *   --latency-ms MS[±PCT] artificial delay per response, e.g. 400±20 (or 400/20): 400 ms ±20 %
+ *                         (--latency is the same flag)
  */
 import { startSandbox, type SandboxOptions } from './server';
 
@@ -17,7 +18,7 @@ function usage(message: string): never {
   process.stderr.write(`sandbox: ${message}\n`);
   process.stderr.write(
     'usage: npm run sandbox -- [--port N] [--contacts N] [--opportunities N] [--conversations N] [--seed N]\n' +
-      '                          [--rate-limit MAX/INTERVAL_MS[/DAILY]] [--token T] [--location L] [--latency MS]\n',
+      '                          [--rate-limit MAX/INTERVAL_MS[/DAILY]] [--token T] [--location L] [--latency-ms MS[±PCT]]\n',
   );
   process.exit(2);
 }
@@ -49,8 +50,17 @@ export function parseArgs(argv: string[]): SandboxOptions {
         options.seed = int(flag, value());
         break;
       case '--latency':
-        options.latencyMs = int(flag, value());
+      case '--latency-ms': {
+        const m = /^(\d+)(?:(?:±|\/|:)(\d+(?:\.\d+)?)%?)?$/.exec(value() ?? '');
+        if (!m) usage(`${flag} needs MS or MS±PCT, e.g. 400±20`);
+        options.latencyMs = Number(m[1]);
+        if (m[2] !== undefined) {
+          const pct = Number(m[2]);
+          if (pct > 100) usage(`${flag}: the jitter is a percentage of the latency, at most 100`);
+          options.latencyJitter = pct / 100;
+        }
         break;
+      }
       case '--token': {
         const v = value();
         if (!v) usage('--token needs a value');
@@ -95,7 +105,7 @@ async function main(): Promise<void> {
       `  data:        ${sandbox.store.contacts.size} contacts, ${sandbox.store.opportunities.size} opportunities, ` +
         `${sandbox.store.conversations.size} conversations, ${sandbox.store.events.size} calendar events`,
       `  rate limit:  ${rl ? `${rl.max} per ${rl.intervalMs} ms${rl.dailyMax ? `, ${rl.dailyMax} per day` : ''}` : 'off'}`,
-      `  latency:     ${options.latencyMs ?? 0} ms`,
+      `  latency:     ${options.latencyMs ?? 0} ms${options.latencyJitter ? ` ±${Math.round(options.latencyJitter * 100)} %` : ''}`,
       sandbox.rentcast
         ? `  RentCast:    ${sandbox.url}/v1/avm/value (set ghl.arv.rentcastBaseUrl to ${sandbox.url}, key ${sandbox.rentcast.apiKey}, 20 requests/s)`
         : '  RentCast:    not mounted',

@@ -57,6 +57,8 @@ export interface SandboxOptions {
   rateLimit?: { max: number; intervalMs: number; dailyMax?: number };
   /** Artificial delay before every response. */
   latencyMs?: number;
+  /** Spread of that delay as a share of it: 0.2 = each answer takes latencyMs ±20 % (uniform). */
+  latencyJitter?: number;
   now?: () => number;
   /** The RentCast stand-in mounted on this port under /v1/avm/ (it knows the addresses of the contacts there are at its first request); false: not mounted. */
   rentcast?: RentcastSandboxOptions | false;
@@ -226,7 +228,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const locationId = options.locationId ?? 'loc_sandbox_0001';
   const now = options.now ?? Date.now;
   const latencyMs = Math.max(0, options.latencyMs ?? 0);
+  const latencyJitter = Math.min(1, Math.max(0, options.latencyJitter ?? 0));
   const seed = options.seed ?? 1;
+  const latencyRng = new Rng((seed ^ 0x1a7e) >>> 0);
+  const answerDelay = () => Math.round(latencyMs * (1 + latencyJitter * (2 * latencyRng.next() - 1)));
   const store = generateStore({
     seed,
     locationId,
@@ -365,6 +370,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const SEARCH_KEYS = new Set(['locationId', 'pageLimit', 'page', 'searchAfter', 'query', 'filters', 'sort']);
 
+  /** The bounds when `filters` (already validated) are only ranges on dateAdded; null otherwise. */
+  const dateAddedRange = (filters: unknown): Partial<Record<'gt' | 'gte' | 'lt' | 'lte', string>> | null => {
+    if (!Array.isArray(filters) || filters.length === 0) return null;
+    const bounds: Partial<Record<'gt' | 'gte' | 'lt' | 'lte', string>> = {};
+    for (const f of filters as Array<Record<string, unknown>>) {
+      if ('group' in f || f.field !== 'dateAdded' || f.operator !== 'range') return null;
+      const value = f.value as Record<string, unknown>;
+      for (const op of ['gt', 'gte', 'lt', 'lte'] as const) {
+        if (value[op] === undefined) continue;
+        const iso = toIso(value[op])!;
+        const prev = bounds[op];
+        // Several ranges on one field: the tightest bound of each kind wins.
+        bounds[op] = prev === undefined ? iso : op.startsWith('g') ? (iso > prev ? iso : prev) : iso < prev ? iso : prev;
+      }
+    }
+    return bounds;
+  };
+
   const searchContacts = (ctx: Ctx): Reply => {
     const b = ctx.body;
     requireLocation(b.locationId, 'locationId');
@@ -404,17 +427,27 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const out: SandboxContact[] = [];
     let total = 0;
 
+    const addedRange = qPred ? null : dateAddedRange(b.filters);
     if (sortField === 'dateAdded') {
       const arr = index();
-      // Positions [from, to) in index order that lie after the cursor.
+      // Positions [from, to) in index order that lie after the cursor (and inside a plain
+      // dateAdded range: the index is in dateAdded order, so that is two binary searches).
       let from = 0;
       let to = arr.length;
-      if (after) {
-        if (desc) to = lowerBound(arr, after.iso, after.id, 'dateAdded', false);
-        else from = lowerBound(arr, after.iso, after.id, 'dateAdded', true);
+      if (addedRange) {
+        const HIGHEST_ID = '\uffff';
+        if (addedRange.gte !== undefined) from = Math.max(from, lowerBound(arr, addedRange.gte, '', 'dateAdded', false));
+        if (addedRange.gt !== undefined) from = Math.max(from, lowerBound(arr, addedRange.gt, HIGHEST_ID, 'dateAdded', true));
+        if (addedRange.lt !== undefined) to = Math.min(to, lowerBound(arr, addedRange.lt, '', 'dateAdded', false));
+        if (addedRange.lte !== undefined) to = Math.min(to, lowerBound(arr, addedRange.lte, HIGHEST_ID, 'dateAdded', true));
       }
-      if (!pred) {
-        total = arr.length;
+      const rangeSize = Math.max(0, to - from);
+      if (after) {
+        if (desc) to = Math.min(to, lowerBound(arr, after.iso, after.id, 'dateAdded', false));
+        else from = Math.max(from, lowerBound(arr, after.iso, after.id, 'dateAdded', true));
+      }
+      if (!pred || addedRange) {
+        total = addedRange ? rangeSize : arr.length;
         if (desc) for (let i = to - 1 - skip; i >= from && out.length < pageLimit; i--) out.push(arr[i]!);
         else for (let i = from + skip; i < to && out.length < pageLimit; i++) out.push(arr[i]!);
       } else {
@@ -1204,7 +1237,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const timer = setTimeout(() => {
         timers.delete(timer);
         write();
-      }, latencyMs);
+      }, answerDelay());
       timers.add(timer);
     } else write();
   };
