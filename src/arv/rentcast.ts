@@ -8,6 +8,7 @@ import { RateBudget, type RateTicket } from '../ghl/rateBudget';
 import { ValuationError, type SubjectHints, type ValuationProvider } from './provider';
 import { parseRentcastAnswer } from './rentcastAnswer';
 import type { Valuation } from './types';
+import { errorText, isTimeout, tryParse, withTimeout } from '../http/fetchHelpers';
 
 export const DEFAULT_RENTCAST_BASE_URL = 'https://api.rentcast.io';
 export const RENTCAST_REQUESTS_PER_SECOND = 20;
@@ -217,29 +218,6 @@ function cancelled(): ValuationError {
 
 function backoffMs(attempt: number): number {
   return Math.min(4000, 500 * 2 ** (attempt - 1));
-}
-
-function withTimeout(signal: AbortSignal | undefined, ms: number): AbortSignal {
-  const timeout = AbortSignal.timeout(ms);
-  return signal ? AbortSignal.any([signal, timeout]) : timeout;
-}
-
-function isTimeout(err: unknown): boolean {
-  return err instanceof Error && (err.name === 'TimeoutError' || (err.cause as Error | undefined)?.name === 'TimeoutError');
-}
-
-function errorText(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const cause = err.cause as { code?: string; message?: string } | undefined;
-  return cause?.code ?? cause?.message ?? err.message;
-}
-
-function tryParse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -1,5 +1,6 @@
 import { ExtGhlError, type ErrorCode } from '../protocol/envelope';
 import { RateBudget, type RateTicket, type RequestPriority } from './rateBudget';
+import { errorText, isTimeout, tryParse, withTimeout } from '../http/fetchHelpers';
 
 /**
  * A thin client for GHL API v2 on Node's global fetch. It knows the wire: base URL,
@@ -281,29 +282,6 @@ export function versionFor(path: string): string {
 
 function backoffMs(attempt: number): number {
   return Math.min(4000, 250 * 2 ** (attempt - 1)) + Math.floor(Math.random() * 100);
-}
-
-function withTimeout(signal: AbortSignal | undefined, ms: number): AbortSignal {
-  const timeout = AbortSignal.timeout(ms);
-  return signal ? AbortSignal.any([signal, timeout]) : timeout;
-}
-
-function isTimeout(err: unknown): boolean {
-  return err instanceof Error && (err.name === 'TimeoutError' || (err.cause as Error | undefined)?.name === 'TimeoutError');
-}
-
-function errorText(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const cause = err.cause as { code?: string; message?: string } | undefined;
-  return cause?.code ?? cause?.message ?? err.message;
-}
-
-function tryParse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 type BodyResult = { ok: true; value: object } | { ok: false; error: ExtGhlError };
