@@ -60,6 +60,8 @@ describe('GHL: chat', () => {
 
   afterEach(async () => {
     await testModel.script([]);
+    // A test that took the model away and failed midway must not take it from the next ones.
+    await testModel.setAvailable(true);
   });
 
   it('without a model: the Chat view says so, and the slash commands still answer from the cache', async () => {

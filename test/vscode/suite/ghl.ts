@@ -290,7 +290,8 @@ export async function openChat(): Promise<void> {
 }
 
 export async function sendChat(text: string): Promise<ChatLine[]> {
-  const before = (await readChat()).length;
+  // Right after a view reload the old frame may still be detaching: read until the new one answers.
+  const before = (await poll('the chat view', readChat, () => true)).length;
   await bridge.fill(CHAT_TEXTAREA, text, { webview: CHAT });
   await bridge.click('[data-testid="chat-send"]', { webview: CHAT });
   await poll('the user message and the reply', readChat, (lines) => lines.length >= before + 2);
