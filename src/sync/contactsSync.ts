@@ -1,7 +1,7 @@
 import type { ContactsSearchBody } from '../ghl/api';
 import { parseRecords, toContact, wireContact, type WireContact } from '../ghl/mappers';
 import { ExtGhlError } from '../protocol/envelope';
-import { PageGuard, pipelinedPull, requireList, throwIfCancelled, totalMargin } from './paging';
+import { PageGuard, pipelinedPull, pruneAfterPass, requireList, throwIfCancelled, totalMargin } from './paging';
 import { ShardPlan, type Shard } from './shardPlan';
 import { cursorsFor, runShards } from './shardScheduler';
 import type { PassResult, SyncDeps } from './types';
@@ -113,14 +113,7 @@ export async function syncContacts(deps: SyncDeps, options: ContactsSyncOptions 
     }
   }
 
-  const verified = guard.agreesWithTotal();
-  let pruned = 0;
-  if (mode === 'full' && verified) {
-    pruned = deps.contacts.pruneNotIn(deps.locationId, guard.seen, passStartedAt);
-    if (pruned > 0) deps.markDirty();
-  } else if (mode === 'full') {
-    deps.log('warn', `Contacts: the full pass saw ${guard.accounted} of the ${guard.reportedTotal ?? 'unreported'} GHL reports; nothing pruned, the next sync is a full pass again.`);
-  }
+  const { verified, pruned } = pruneAfterPass(deps, 'Contacts', deps.contacts, guard, mode, passStartedAt);
   if (skipped > 0) deps.log('warn', `Contacts sync skipped ${skipped} record(s) without an id.`);
   deps.onProgress({ kind: 'contacts', synced, total: synced, done: true });
   return { synced, mode, requests: deps.api.client.requestCount - requestsBefore, pruned, verified };

@@ -1,6 +1,6 @@
 import type { OpportunitiesSearchQuery } from '../ghl/api';
 import { parseRecords, toOpportunity, toPipeline, wireOpportunity, wirePipeline, type WireOpportunity, type WirePipeline } from '../ghl/mappers';
-import { PageGuard, pipelinedPull, requireList, throwIfCancelled } from './paging';
+import { PageGuard, pipelinedPull, pruneAfterPass, requireList, throwIfCancelled } from './paging';
 import { cursorsFor, MAX_CURSORS } from './shardScheduler';
 import type { PassResult, SyncDeps } from './types';
 
@@ -61,14 +61,7 @@ export async function syncOpportunities(
   if (units.length > 1) await pullByUnit(deps, units, { guard, store, cursors: cursorsFor(deps.api, answerMs, units.length) });
   else await pullOne(deps, { guard, store, sinceMs });
 
-  const verified = guard.agreesWithTotal();
-  let pruned = 0;
-  if (mode === 'full' && verified) {
-    pruned = deps.opportunities.pruneNotIn(deps.locationId, guard.seen, passStartedAt);
-    if (pruned > 0) deps.markDirty();
-  } else if (mode === 'full') {
-    deps.log('warn', `Opportunities: the full pass saw ${guard.accounted} of the ${guard.reportedTotal ?? 'unreported'} GHL reports; nothing pruned, the next sync is a full pass again.`);
-  }
+  const { verified, pruned } = pruneAfterPass(deps, 'Opportunities', deps.opportunities, guard, mode, passStartedAt);
   deps.onProgress({ kind: 'opportunities', synced, total: synced, done: true });
   return { synced, mode, requests: deps.api.client.requestCount - requestsBefore, pruned, verified, pipelines: pipelines.length };
 }

@@ -1,4 +1,5 @@
 import { ExtGhlError } from '../protocol/envelope';
+import type { SyncDeps, UpsertPruneRepo } from './types';
 
 /** Lets the event loop breathe between pages so a long sync never freezes the host. */
 export function yieldToEventLoop(): Promise<void> {
@@ -133,4 +134,28 @@ export async function pipelinedPull<Page, Parsed, Cursor>(steps: {
     if (next === undefined) return;
     await yieldToEventLoop();
   }
+}
+
+/**
+ * Ends a pass: a full pass that agrees with GHL's total prunes what it did not see (only
+ * rows cached before it started); one that does not prunes nothing and says so. Returns
+ * whether the pass was verified and how many rows went.
+ */
+export function pruneAfterPass<T>(
+  deps: SyncDeps,
+  what: 'Contacts' | 'Opportunities',
+  repo: UpsertPruneRepo<T>,
+  guard: PageGuard,
+  mode: 'full' | 'delta',
+  passStartedAt: number,
+): { verified: boolean; pruned: number } {
+  const verified = guard.agreesWithTotal();
+  if (mode !== 'full') return { verified, pruned: 0 };
+  if (!verified) {
+    deps.log('warn', `${what}: the full pass saw ${guard.accounted} of the ${guard.reportedTotal ?? 'unreported'} GHL reports; nothing pruned, the next sync is a full pass again.`);
+    return { verified, pruned: 0 };
+  }
+  const pruned = repo.pruneNotIn(deps.locationId, guard.seen, passStartedAt);
+  if (pruned > 0) deps.markDirty();
+  return { verified, pruned };
 }
