@@ -4,6 +4,7 @@ import { EXT_GHL_IPC } from '../../protocol/channels';
 import type { ArvRunStatus } from '../../arv/jobTypes';
 import { RequestFailed, type BackendHost } from '../backendHost';
 import { PipelineNode } from '../pipelinesTree';
+import { argOrAsk } from './pickers';
 import { guarded, type CommandDeps } from './deps';
 import { COMMANDS, type CommandTable } from './ids';
 
@@ -15,16 +16,12 @@ const START = 'Start';
 export function arvCommands({ host, logger }: CommandDeps): ArvCommands {
   return {
     [COMMANDS.setRentcastApiKey]: guarded('Setting the RentCast API key', logger, async (keyArg?: unknown) => {
-      const key =
-        typeof keyArg === 'string' && keyArg.trim()
-          ? keyArg
-          : await vscode.window.showInputBox({
-              title: 'RentCast API key',
-              prompt: "Your RentCast API key (app.rentcast.io → API). It is kept in VS Code's secret storage; every lookup is billed to it.",
-              password: true,
-              ignoreFocusOut: true,
-              validateInput: (value) => (value.trim().length < 8 ? 'The key looks too short.' : undefined),
-            });
+      const key = await argOrAsk(keyArg, {
+        title: 'RentCast API key',
+        prompt: "Your RentCast API key (app.rentcast.io → API). It is kept in VS Code's secret storage; every lookup is billed to it.",
+        password: true,
+        validateInput: (value) => (value.trim().length < 8 ? 'The key looks too short.' : undefined),
+      });
       if (key === undefined) return;
       const view = await host.call(EXT_GHL_IPC.SETTINGS_SET, { rentcastApiKey: key.trim() });
       void vscode.window.showInformationMessage(`RentCast API key saved (${view.rentcastApiKey}).`);

@@ -6,6 +6,11 @@ import type { BackendHost } from '../backendHost';
 import { ContactNode, contactLabel } from '../contactsTree';
 import { OpportunityNode } from '../pipelinesTree';
 
+/** A non-blank string argument (keybindings, automation) as it is; otherwise asks with `options`. */
+export function argOrAsk(arg: unknown, options: vscode.InputBoxOptions): Thenable<string | undefined> {
+  return typeof arg === 'string' && arg.trim() ? Promise.resolve(arg) : vscode.window.showInputBox({ ignoreFocusOut: true, ...options });
+}
+
 export function ask(prompt: string, title: string, validateInput?: (value: string) => string | undefined): Thenable<string | undefined> {
   return vscode.window.showInputBox({ title, prompt, ignoreFocusOut: true, validateInput });
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { EXT_GHL_IPC } from '../../protocol/channels';
+import { argOrAsk } from './pickers';
 import { guarded, type CommandDeps } from './deps';
 import { COMMANDS, type CommandTable } from './ids';
 
@@ -14,17 +15,13 @@ export function setupCommands({ host, logger, state, refreshViews }: CommandDeps
   return {
     // Both setup commands take an optional argument so keybindings and automation can skip the prompt.
     [COMMANDS.setApiToken]: guarded('Setting the API token', logger, async (tokenArg?: unknown) => {
-      const token =
-        typeof tokenArg === 'string' && tokenArg.trim()
-          ? tokenArg
-          : await vscode.window.showInputBox({
-              title: 'GoHighLevel API token',
-              prompt: "Paste a Private Integration token (Settings → Private Integrations in GHL). It is kept in VS Code's secret storage.",
-              password: true,
-              ignoreFocusOut: true,
-              placeHolder: 'pit-…',
-              validateInput: (value) => (value.trim().length < 8 ? 'The token looks too short.' : undefined),
-            });
+      const token = await argOrAsk(tokenArg, {
+        title: 'GoHighLevel API token',
+        prompt: "Paste a Private Integration token (Settings → Private Integrations in GHL). It is kept in VS Code's secret storage.",
+        password: true,
+        placeHolder: 'pit-…',
+        validateInput: (value) => (value.trim().length < 8 ? 'The token looks too short.' : undefined),
+      });
       if (token === undefined) return;
       const view = await host.call(EXT_GHL_IPC.SETTINGS_SET, { token: token.trim() });
       await afterConfigChange();
@@ -33,16 +30,12 @@ export function setupCommands({ host, logger, state, refreshViews }: CommandDeps
     }),
     [COMMANDS.setLocationId]: guarded('Setting the location', logger, async (locationArg?: unknown) => {
       const current = (await host.call(EXT_GHL_IPC.SETTINGS_GET, {})).locationId ?? '';
-      const locationId =
-        typeof locationArg === 'string' && locationArg.trim()
-          ? locationArg
-          : await vscode.window.showInputBox({
-              title: 'GoHighLevel location ID',
-              prompt: 'The sub-account (location) id, as in app.gohighlevel.com/v2/location/<id>/…',
-              value: current,
-              ignoreFocusOut: true,
-              validateInput: (value) => (/^[A-Za-z0-9_-]{3,64}$/.test(value.trim()) ? undefined : 'Letters, digits, - and _ only.'),
-            });
+      const locationId = await argOrAsk(locationArg, {
+        title: 'GoHighLevel location ID',
+        prompt: 'The sub-account (location) id, as in app.gohighlevel.com/v2/location/<id>/…',
+        value: current,
+        validateInput: (value) => (/^[A-Za-z0-9_-]{3,64}$/.test(value.trim()) ? undefined : 'Letters, digits, - and _ only.'),
+      });
       if (locationId === undefined) return;
       await host.call(EXT_GHL_IPC.SETTINGS_SET, { locationId: locationId.trim() });
       await afterConfigChange();
