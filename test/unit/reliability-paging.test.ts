@@ -14,6 +14,7 @@ import { ExtGhlError } from '../../src/protocol/envelope';
 import { syncContacts } from '../../src/sync/contactsSync';
 import { chooseMode, runIncrementalSync, type IncrementalDeps } from '../../src/sync/incremental';
 import { totalMargin } from '../../src/sync/paging';
+import { memoryRepo } from '../helpers/memoryRepo';
 
 const noSleep = async () => undefined;
 
@@ -135,22 +136,6 @@ describe('reliability: the client never takes a broken body for data', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-
-function memoryRepo<T extends { id: string }>() {
-  const rows = new Map<string, T>();
-  return {
-    rows,
-    upsertMany(list: T[]) {
-      for (const row of list) rows.set(row.id, row);
-    },
-    pruneNotIn(_locationId: string, keep: Iterable<string>) {
-      const keepSet = new Set(keep);
-      let removed = 0;
-      for (const id of [...rows.keys()]) if (!keepSet.has(id) && rows.delete(id)) removed++;
-      return removed;
-    },
-  };
-}
 
 const contact = (i: number) => ({ id: `c${String(i).padStart(5, '0')}`, firstName: `F${i}`, searchAfter: [i, `c${i}`] });
 

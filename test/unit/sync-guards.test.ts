@@ -5,22 +5,7 @@ import { ExtGhlError } from '../../src/protocol/envelope';
 import { syncContacts } from '../../src/sync/contactsSync';
 import { syncOpportunities } from '../../src/sync/opportunitiesSync';
 import type { SyncDeps } from '../../src/sync/types';
-
-function memoryRepo<T extends { id: string }>() {
-  const rows = new Map<string, T>();
-  return {
-    rows,
-    upsertMany(list: T[]) {
-      for (const row of list) rows.set(row.id, row);
-    },
-    pruneNotIn(_locationId: string, keep: Iterable<string>) {
-      const keepSet = new Set(keep);
-      let removed = 0;
-      for (const id of [...rows.keys()]) if (!keepSet.has(id) && rows.delete(id)) removed++;
-      return removed;
-    },
-  };
-}
+import { memoryRepo } from '../helpers/memoryRepo';
 
 function deps(api: Partial<GhlApi>) {
   const contacts = memoryRepo<any>();
