@@ -51,6 +51,12 @@ function doneOutcome(tool: string, plan: WritePlan, record: unknown, refs: ToolO
   return { ok: true, summary: `Done: ${plan.summary}`, content: dataBlock(tool, { done: plan.summary, record }), refs };
 }
 
+/** What the model reads after a contact write ran, with the contact as a clickable ref. */
+function contactDone(tool: string, contact: Contact, plan: WritePlan): ToolOutcome {
+  const label = contactLabel(contact);
+  return doneOutcome(tool, plan, { id: contact.id, name: label }, [{ kind: 'contact', id: contact.id, label }]);
+}
+
 export const updateContact = writeTool({
   name: 'ghl_update_contact',
   toolReferenceName: 'ghlUpdateContact',
@@ -89,10 +95,7 @@ export const updateContact = writeTool({
       request: { channel: 'ext-ghl:contacts-update', payload: { id: contact.id, data } },
     };
   },
-  done(data, plan) {
-    const contact = data as Contact;
-    return doneOutcome('ghl_update_contact', plan, { id: contact.id, name: contactLabel(contact) }, [{ kind: 'contact', id: contact.id, label: contactLabel(contact) }]);
-  },
+  done: (data, plan) => contactDone('ghl_update_contact', data as Contact, plan),
 });
 
 export const createContact = writeTool({
@@ -115,10 +118,7 @@ export const createContact = writeTool({
     );
     return { summary: `Create contact: ${lines.join('; ')}`, request: { channel: 'ext-ghl:contacts-create', payload: { contact } } };
   },
-  done(data, plan) {
-    const contact = data as Contact;
-    return doneOutcome('ghl_create_contact', plan, { id: contact.id, name: contactLabel(contact) }, [{ kind: 'contact', id: contact.id, label: contactLabel(contact) }]);
-  },
+  done: (data, plan) => contactDone('ghl_create_contact', data as Contact, plan),
 });
 
 export const moveOpportunity = writeTool({
