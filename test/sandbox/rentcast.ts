@@ -16,8 +16,8 @@
  * mounts it on another server (e.g. the GHL sandbox's) for the `/v1/avm/*` paths.
  */
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { mulberry32 } from './data';
+import { listenOnLoopback } from './loopback';
 
 export const RENTCAST_SANDBOX_KEY = 'rc_sandbox_key_0001';
 
@@ -304,20 +304,7 @@ export async function startRentcastSandbox(options: RentcastSandboxOptions = {})
     res.writeHead(404, { 'Content-Type': 'application/json; charset=utf-8' });
     res.end(JSON.stringify({ status: 404, error: 'resource/not-found', message: `Cannot ${req.method} ${req.url ?? '/'}` }));
   });
-  server.keepAliveTimeout = 5_000;
-  const sockets = new Set<Socket>();
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const { port, close } = await listenOnLoopback(server, options.port);
   return {
     url: `http://127.0.0.1:${port}`,
     port,
@@ -339,11 +326,7 @@ export async function startRentcastSandbox(options: RentcastSandboxOptions = {})
     dispose: () => standIn.dispose(),
     close: () => {
       standIn.dispose();
-      return new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-        for (const s of sockets) s.destroy();
-      });
+      return close();
     },
   };
 }

@@ -19,9 +19,8 @@
  * Test hooks: `injectFault` (status/body or a hung response), `touchContacts`, live `store`, `stats`.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Socket } from 'node:net';
 import { contactAddresses, createRentcastStandIn, type RentcastSandboxOptions, type RentcastStandIn } from './rentcast';
+import { listenOnLoopback } from './loopback';
 import {
   compareContacts,
   generateStore,
@@ -1339,21 +1338,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
     req.on('error', () => res.destroy());
   });
-  server.keepAliveTimeout = 5_000;
-  const sockets = new Set<Socket>();
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const listening = await listenOnLoopback(server, options.port);
+  const port = listening.port;
   baseUrl = `http://127.0.0.1:${port}`;
 
   const touchContacts = (nOrIds: number | string[]): string[] => {
@@ -1403,11 +1389,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       rentcast?.dispose();
       for (const t of timers) clearTimeout(t);
       timers.clear();
-      return new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-        for (const s of sockets) s.destroy();
-      });
+      return listening.close();
     },
   };
 }
