@@ -101,7 +101,7 @@ export class ConversationPanel extends Disposable {
     super();
     this.conversationId = initialState.conversationId;
     ConversationPanel.open.set(this.conversationId, this);
-    panel.iconPath = new vscode.ThemeIcon('comment-discussion');
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'ghl.svg');
     this.bridge = this._register(new WebviewBridge(panel.webview, host, logger, 'conversation', (action) => this.onAction(action)));
     this._register(
       panel.onDidChangeViewState(() => {

@@ -143,8 +143,9 @@ export class ConversationView extends LightElement {
   }
 
   private channelOfConversation(): string {
-    const own = this.model?.thread.findLast((b) => !b.reply);
-    return own?.channel ?? '';
+    const thread = this.model?.thread ?? [];
+    for (let i = thread.length - 1; i >= 0; i--) if (!thread[i]!.reply) return thread[i]!.channel;
+    return '';
   }
 
   private renderBubble(bubble: Bubble) {

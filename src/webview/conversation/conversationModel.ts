@@ -94,7 +94,7 @@ export function replyTypeLabel(type: MessageType): string {
  */
 export function channelOptions(contact: { phone?: string | null; email?: string | null }, conversationType: MessageType | null): ChannelOption[] {
   const reachable = (type: MessageType) => {
-    const field = requiredContactField(type);
+    const field: 'phone' | 'email' | null = requiredContactField(type);
     return field === null || Boolean(contact[field]);
   };
   const types = [...new Set([...(conversationType ? [conversationType] : []), ...OFFERED])].filter(reachable);

@@ -1,0 +1,183 @@
+import * as vscode from 'vscode';
+import { InboxPoller, type InboxAlert, type InboxPollOutcome } from '../../inbox';
+import { EXT_GHL_IPC } from '../../protocol/channels';
+import type { Conversation } from '../../protocol/responses';
+import type { BackendHost } from '../backendHost';
+import { RequestFailed } from '../backendHost';
+import type { HostSettings } from '../hostSettings';
+import { Disposable } from '../lifecycle';
+import type { Logger } from '../logger';
+import type { ExtensionState } from '../state';
+import { ConversationPanel, registerConversationPanelSerializer } from './conversationPanel';
+import { ConversationsTreeProvider, conversationName } from './conversationsTree';
+import { InboxBadge } from './inboxBadge';
+import { parseFilter, type InboxFilter } from './inboxFilter';
+import { showAlert } from './inboxNotifications';
+import { InboxWatcher } from './inboxWatcher';
+import { UnreadDecorations } from './unreadDecorations';
+
+export const SETTING_USER_ID = 'ghl.inbox.userId';
+const FILTER_KEY = 'ghl.inbox.filter';
+/** Conversations one poll reads (the newest unread ones). */
+const POLL_LIMIT = 50;
+
+/** The outcome of the last polls, for the test API: what was alerted and when. */
+export interface InboxActivity {
+  polls: number;
+  lastOutcome: InboxPollOutcome['status'] | null;
+  alerts: Array<{ conversationId: string; message: string; at: number }>;
+}
+
+/**
+ * The inbox of this window: the Conversations view, its badge and status bar count, the
+ * poll for new messages and what follows from it (rows to the top, notifications, open
+ * panels read again), and the actions on a conversation (open, mark read, star).
+ */
+export class InboxController extends Disposable {
+  readonly tree: ConversationsTreeProvider;
+  readonly view: vscode.TreeView<unknown>;
+  readonly watcher: InboxWatcher;
+  private readonly badge: InboxBadge;
+  private poller: InboxPoller;
+  /** Conversations known to be unread, so reading one here lowers the count at once. */
+  private readonly unread = new Set<string>();
+  /** At most one error notification until a poll succeeds again. */
+  private errorShown = false;
+  readonly activity: InboxActivity = { polls: 0, lastOutcome: null, alerts: [] };
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly host: BackendHost,
+    private readonly logger: Logger,
+    settings: HostSettings,
+    private readonly state: ExtensionState,
+  ) {
+    super();
+    this.tree = this._register(new ConversationsTreeProvider(host, parseFilter(context.globalState.get(FILTER_KEY)), () => this.userId));
+    const view = this._register(vscode.window.createTreeView('ghl.conversations', { treeDataProvider: this.tree, showCollapseAll: false }));
+    this.view = view as vscode.TreeView<unknown>;
+    this.tree.attach(view);
+    this.badge = this._register(new InboxBadge(this.view));
+    this._register(vscode.window.registerFileDecorationProvider(new UnreadDecorations()));
+    this.poller = this.newPoller();
+    this.watcher = this._register(new InboxWatcher({ poll: () => this.poll(), canPoll: () => state.configured }));
+    this._register(
+      view.onDidChangeVisibility((e) => {
+        if (e.visible) this.watcher.viewShown();
+      }),
+    );
+    // Another location (or none): its conversations, its count, a new baseline for alerts.
+    this._register(
+      settings.onDidChange(() => {
+        this.poller = this.newPoller();
+        this.unread.clear();
+        this.badge.set(null);
+        this.tree.refresh();
+      }),
+    );
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(SETTING_USER_ID) && this.tree.filter.kind === 'mine') this.tree.refresh();
+      }),
+    );
+    this._register(registerConversationPanelSerializer(context, host, logger, () => undefined));
+    this._register({ dispose: () => ConversationPanel.disposeAll() });
+  }
+
+  get userId(): string | null {
+    const value = vscode.workspace.getConfiguration().get<string>(SETTING_USER_ID);
+    return typeof value === 'string' && value.trim() ? value.trim() : null;
+  }
+
+  get unreadCount(): number | null {
+    return this.badge.count;
+  }
+
+  async setFilter(filter: InboxFilter): Promise<void> {
+    this.tree.setFilter(filter);
+    await this.context.globalState.update(FILTER_KEY, filter);
+  }
+
+  private newPoller(): InboxPoller {
+    return new InboxPoller({ poll: (input) => this.host.request(EXT_GHL_IPC.CONVS_POLL, { ...input, limit: POLL_LIMIT }) });
+  }
+
+  /** One poll and everything that follows from it. */
+  private async poll(): Promise<void> {
+    const poller = this.poller;
+    const outcome = await poller.pollOnce();
+    // The location changed while it ran: its answer is about the old one.
+    if (poller !== this.poller) return;
+    this.activity.polls++;
+    this.activity.lastOutcome = outcome.status;
+    if (outcome.status === 'skipped') return;
+    if (outcome.status === 'failed') {
+      this.logger.warn(`Checking for new messages failed: ${outcome.error?.kind ?? 'error'}: ${outcome.error?.message ?? ''}`, 'inbox');
+      if (!this.errorShown && this.state.configured) {
+        this.errorShown = true;
+        void vscode.window.showWarningMessage(`GoHighLevel: could not check for new messages (${outcome.error?.message ?? 'unknown error'}). Retrying in the background.`);
+      }
+      return;
+    }
+    this.errorShown = false;
+    for (const c of outcome.changed) {
+      if ((c.unreadCount ?? 0) > 0) this.unread.add(c.id);
+      else this.unread.delete(c.id);
+    }
+    this.tree.mergeChanged(outcome.changed);
+    if (outcome.unreadConversations !== null) this.badge.set(outcome.unreadConversations);
+    for (const c of outcome.changed) ConversationPanel.get(c.id)?.refresh();
+    const alerted = new Set<string>();
+    for (const alert of outcome.alerts) {
+      if (alerted.has(alert.conversationId)) continue;
+      alerted.add(alert.conversationId);
+      this.alert(alert, outcome.changed.find((c) => c.id === alert.conversationId));
+    }
+  }
+
+  private alert(alert: InboxAlert, conversation: Conversation | undefined): void {
+    // Already in front of the user: it is read, not announced.
+    if (ConversationPanel.get(alert.conversationId)?.inFront) {
+      void this.markRead(alert.conversationId, conversation?.lastMessageDate ?? alert.at);
+      return;
+    }
+    showAlert(alert, (focusReply) => void this.open(alert.conversationId, { contactName: alert.contactName, focusReply }));
+    this.activity.alerts.push({ conversationId: alert.conversationId, message: `${alert.contactName} (${alert.channelLabel}): ${alert.preview}`, at: Date.now() });
+    if (this.activity.alerts.length > 50) this.activity.alerts.shift();
+  }
+
+  /** Opens (or reveals) the conversation's panel and marks it read. */
+  async open(conversationId: string, options: { contactName?: string; focusReply?: boolean } = {}): Promise<void> {
+    const row = this.tree.find(conversationId);
+    ConversationPanel.show(this.context.extensionUri, this.host, this.logger, conversationId, {
+      ...options,
+      contactName: options.contactName ?? (row ? conversationName(row) : undefined),
+    });
+    // The panel is open either way; markRead logged why it could not tell GHL.
+    await this.markRead(conversationId, row?.lastMessageDate).catch(() => undefined);
+  }
+
+  /** PUT /conversations/{id} { unreadCount: 0 }; the row, the count and the poller follow. */
+  async markRead(conversationId: string, lastMessageDate?: number): Promise<void> {
+    const response = await this.host.request(EXT_GHL_IPC.CONVS_MARK_READ, { id: conversationId });
+    if (!response.success) {
+      this.logger.warn(`Could not mark the conversation read: ${response.error.message}`, 'inbox');
+      throw new RequestFailed(response.error);
+    }
+    const wasUnread = this.unread.delete(conversationId) || (this.tree.find(conversationId)?.unreadCount ?? 0) > 0;
+    this.tree.patch(conversationId, { unreadCount: 0 });
+    this.poller.markSeen(conversationId, lastMessageDate ?? this.tree.find(conversationId)?.lastMessageDate ?? Date.now());
+    if (wasUnread) this.badge.readOne();
+  }
+
+  async setStarred(conversationId: string, starred: boolean): Promise<void> {
+    await this.host.call(EXT_GHL_IPC.CONVS_STAR, { id: conversationId, starred });
+    this.tree.patch(conversationId, { starred });
+    if (this.tree.filter.kind === 'starred' && !starred) this.tree.refresh();
+  }
+
+  /** "GHL: Check for New Messages". */
+  checkNow(): Promise<void> {
+    return this.watcher.pollNow();
+  }
+}
