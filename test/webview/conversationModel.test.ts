@@ -154,8 +154,8 @@ describe('ConversationModel: the thread', () => {
     assert.equal(m.thread[0]!.subject, 'Re: your property');
     assert.equal(m.thread[0]!.channel, 'Email');
     assert.deepEqual(m.thread[0]!.attachments, ['https://files.example.com/a/plan.pdf']);
-    // An SMS that looks like HTML goes through the same text-only path (the view binds text anyway).
-    assert.equal(m.thread[1]!.body, 'alert(2)');
+    // An SMS is what the lead typed, tags and all: shown exactly so (and bound as text by the view).
+    assert.equal(m.thread[1]!.body, '<script>alert(2)</script>');
     assert.deepEqual(httpsLinks(['https://ok.example/x', 'data:text/html,<b>', 'ftp://x']), ['https://ok.example/x']);
   });
 

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import { channelLabel } from '../../inbox/channels';
+import { channelLabel, firstLine } from '../../inbox';
 import { EXT_GHL_IPC } from '../../protocol/channels';
 import type { Contact } from '../../protocol/entities';
 import type { Conversation } from '../../protocol/responses';
 import type { BackendHost } from '../backendHost';
 import { ContactNode, contactLabel } from '../contactsTree';
-import { ConversationNode, conversationName, firstLine } from '../inbox/conversationsTree';
+import { ConversationNode, conversationName } from '../inbox/conversationsTree';
 import { FILTER_CHANNELS, filterLabel, type InboxFilter } from '../inbox/inboxFilter';
 import { SETTING_USER_ID, type InboxController } from '../inbox/inboxController';
 import { formatAgo } from '../statusBar';
@@ -44,7 +44,7 @@ async function pickConversation(conversations: readonly Conversation[], placeHol
       description: [(c.unreadCount ?? 0) > 0 ? `${c.unreadCount} unread` : '', channelLabel(c.lastMessageType), c.lastMessageDate ? formatAgo(Date.now() - c.lastMessageDate) : '']
         .filter(Boolean)
         .join(' · '),
-      detail: firstLine(c.lastMessageBody) || undefined,
+      detail: firstLine(c.lastMessageBody, 100) || undefined,
       conversation: c,
     })),
     { placeHolder, matchOnDescription: true, matchOnDetail: true },

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { firstLine } from '../../inbox';
 import { EXT_GHL_IPC } from '../../protocol/channels';
 import type { Conversation } from '../../protocol/responses';
 import type { BackendHost } from '../backendHost';
@@ -21,12 +22,6 @@ type Node = ConversationNode | LoadMoreConversationsNode;
 
 export function conversationName(conversation: Conversation): string {
   return conversation.contactName?.trim() || conversation.fullName?.trim() || conversation.email || conversation.phone || '(no name)';
-}
-
-/** The last message's first line, shortened: CRM text, shown as text. */
-export function firstLine(text: string | undefined, max = PREVIEW_LENGTH): string {
-  const line = (text ?? '').split(/\r?\n/).find((l) => l.trim() !== '')?.trim() ?? '';
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
 /**
@@ -127,7 +122,7 @@ export class ConversationsTreeProvider extends Disposable implements vscode.Tree
     const item = new vscode.TreeItem(unread > 0 ? { label: name, highlights: [[0, name.length]] } : name, vscode.TreeItemCollapsibleState.None);
     item.id = `conversation:${conversation.id}`;
     item.resourceUri = conversationUri(conversation.id, unread);
-    const preview = firstLine(conversation.lastMessageBody);
+    const preview = firstLine(conversation.lastMessageBody, PREVIEW_LENGTH);
     const age = conversation.lastMessageDate ? formatAgo(Date.now() - conversation.lastMessageDate) : '';
     item.description = [preview, age].filter(Boolean).join(' · ');
     item.iconPath = new vscode.ThemeIcon(

@@ -60,7 +60,17 @@ export class InboxController extends Disposable {
     this.badge = this._register(new InboxBadge(this.view));
     this._register(vscode.window.registerFileDecorationProvider(new UnreadDecorations()));
     this.poller = this.newPoller();
-    this.watcher = this._register(new InboxWatcher({ poll: () => this.poll(), canPoll: () => state.configured }));
+    this.watcher = this._register(
+      new InboxWatcher({
+        poll: async () => {
+          const poller = this.poller;
+          const status = await this.poll(poller);
+          return { status, consecutiveFailures: poller.consecutiveFailures };
+        },
+        canPoll: () => state.configured,
+        syncRunning: () => state.syncing !== null,
+      }),
+    );
     this._register(
       view.onDidChangeVisibility((e) => {
         if (e.visible) this.watcher.viewShown();
@@ -103,21 +113,20 @@ export class InboxController extends Disposable {
   }
 
   /** One poll and everything that follows from it. */
-  private async poll(): Promise<void> {
-    const poller = this.poller;
+  private async poll(poller: InboxPoller): Promise<InboxPollOutcome['status']> {
     const outcome = await poller.pollOnce();
     // The location changed while it ran: its answer is about the old one.
-    if (poller !== this.poller) return;
+    if (poller !== this.poller) return outcome.status;
     this.activity.polls++;
     this.activity.lastOutcome = outcome.status;
-    if (outcome.status === 'skipped') return;
+    if (outcome.status === 'skipped') return outcome.status;
     if (outcome.status === 'failed') {
       this.logger.warn(`Checking for new messages failed: ${outcome.error?.kind ?? 'error'}: ${outcome.error?.message ?? ''}`, 'inbox');
       if (!this.errorShown && this.state.configured) {
         this.errorShown = true;
         void vscode.window.showWarningMessage(`GoHighLevel: could not check for new messages (${outcome.error?.message ?? 'unknown error'}). Retrying in the background.`);
       }
-      return;
+      return outcome.status;
     }
     this.errorShown = false;
     for (const c of outcome.changed) {
@@ -133,6 +142,7 @@ export class InboxController extends Disposable {
       alerted.add(alert.conversationId);
       this.alert(alert, outcome.changed.find((c) => c.id === alert.conversationId));
     }
+    return outcome.status;
   }
 
   private alert(alert: InboxAlert, conversation: Conversation | undefined): void {

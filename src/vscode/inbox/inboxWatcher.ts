@@ -1,48 +1,46 @@
 import * as vscode from 'vscode';
+import { DEFAULT_POLL_SECONDS, pollDelayMs, type InboxPollOutcome } from '../../inbox';
 import { Disposable } from '../lifecycle';
 
 export const SETTING_POLL_SECONDS = 'ghl.inbox.pollSeconds';
-export const DEFAULT_POLL_SECONDS = 60;
 
-/** ghl.inbox.pollSeconds as a number of seconds; 0 (or anything unusable below it) turns polling off. */
-export function pollSeconds(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) return DEFAULT_POLL_SECONDS;
-  return value <= 0 ? 0 : value;
+/** ghl.inbox.pollSeconds as set (the core's pollDelayMs decides what 0 or a tiny value means). */
+export function pollSecondsSetting(): number {
+  const value = vscode.workspace.getConfiguration().get<unknown>(SETTING_POLL_SECONDS);
+  return typeof value === 'number' && Number.isFinite(value) ? value : DEFAULT_POLL_SECONDS;
 }
 
-/** How long until the next poll is due: a full interval after the last one, at once if that has passed. */
-export function delayUntilDue(lastPollAt: number | null, now: number, intervalMs: number): number {
-  if (lastPollAt === null) return intervalMs;
-  return Math.max(0, lastPollAt + intervalMs - now);
+export interface PollResult {
+  status: InboxPollOutcome['status'];
+  consecutiveFailures: number;
 }
 
 export interface InboxWatcherDeps {
   /** One poll (one request); the watcher never runs two at once. */
-  poll(): Promise<void>;
+  poll(): Promise<PollResult>;
   /** False while no location is connected: nothing to poll. */
   canPoll(): boolean;
-  /** Defaults to vscode.window.state.focused and its change event. */
-  focused?(): boolean;
+  syncRunning(): boolean;
 }
 
 /**
- * When to look for new messages: every ghl.inbox.pollSeconds while this window is focused
- * (read live; 0 = off), at once when the window comes back into focus with a poll due, and
- * on demand. Never at activation: the first poll waits for the Conversations view to show
- * or a full interval of focus.
+ * When to look for new messages: at the core's pace (pollDelayMs: ghl.inbox.pollSeconds,
+ * read live, 0 = off; sooner again after a skip for a sync, backing off after failures) and
+ * only while this window is focused; at once when focus comes back with a poll due, and on
+ * demand. Never at activation: the first poll waits for the Conversations view to show or
+ * a full interval of focus.
  */
 export class InboxWatcher extends Disposable {
   private timer: NodeJS.Timeout | undefined;
   private lastPollAt: number | null = null;
+  private last: PollResult | undefined;
   private running: Promise<void> | undefined;
-  private readonly focused: () => boolean;
 
   constructor(private readonly deps: InboxWatcherDeps) {
     super();
-    this.focused = deps.focused ?? (() => vscode.window.state.focused);
     this._register(
       vscode.window.onDidChangeWindowState((state) => {
-        if (state.focused && this.lastPollAt !== null && this.due()) void this.pollNow();
+        if (state.focused && this.due()) void this.pollNow();
         else this.schedule();
       }),
     );
@@ -55,16 +53,12 @@ export class InboxWatcher extends Disposable {
     this.schedule();
   }
 
-  get intervalMs(): number {
-    return pollSeconds(vscode.workspace.getConfiguration().get(SETTING_POLL_SECONDS)) * 1000;
-  }
-
   /** The Conversations view became visible: the first look happens now, not an interval later. */
   viewShown(): void {
     if (this.lastPollAt === null || this.due()) void this.pollNow();
   }
 
-  /** Polls now (one request), unless one is running: then that one's result is the answer. */
+  /** Polls now (one request), unless one is running: then that one is the answer. */
   pollNow(): Promise<void> {
     if (this.running) return this.running;
     if (!this.deps.canPoll()) {
@@ -74,7 +68,7 @@ export class InboxWatcher extends Disposable {
     clearTimeout(this.timer);
     const running = (async () => {
       try {
-        await this.deps.poll();
+        this.last = await this.deps.poll();
       } finally {
         this.lastPollAt = Date.now();
         this.running = undefined;
@@ -85,17 +79,29 @@ export class InboxWatcher extends Disposable {
     return running;
   }
 
+  /** Milliseconds until the next poll is due from the last one, null when none is (off, unfocused). */
+  private delay(focused: boolean): number | null {
+    return pollDelayMs({
+      pollSeconds: pollSecondsSetting(),
+      focused,
+      syncRunning: this.deps.syncRunning(),
+      ...(this.last ? { lastOutcome: this.last.status, consecutiveFailures: this.last.consecutiveFailures } : {}),
+    });
+  }
+
   private due(): boolean {
-    const interval = this.intervalMs;
-    return interval > 0 && delayUntilDue(this.lastPollAt, Date.now(), interval) === 0;
+    const delay = this.delay(true);
+    return delay !== null && this.lastPollAt !== null && Date.now() - this.lastPollAt >= delay;
   }
 
   private schedule(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const interval = this.intervalMs;
-    if (this.isDisposed || interval === 0 || !this.focused() || this.running) return;
-    this.timer = setTimeout(() => void this.pollNow(), delayUntilDue(this.lastPollAt, Date.now(), interval));
+    if (this.isDisposed || this.running) return;
+    const delay = this.delay(vscode.window.state.focused);
+    if (delay === null) return;
+    const wait = this.lastPollAt === null ? delay : Math.max(0, this.lastPollAt + delay - Date.now());
+    this.timer = setTimeout(() => void this.pollNow(), wait);
     this.timer.unref?.();
   }
 }

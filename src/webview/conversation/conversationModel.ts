@@ -114,9 +114,14 @@ export function httpsLinks(values: unknown): string[] {
   });
 }
 
-function looksLikeHtml(message: Message): boolean {
-  const contentType = typeof message.contentType === 'string' ? message.contentType : '';
-  return contentType.includes('html') || /<\/?[a-z][^>]*>/i.test(message.body ?? '');
+/**
+ * An email body GHL holds as HTML. Anything else (an SMS, a chat message) is what the lead
+ * typed, tags and all, and is shown exactly so.
+ */
+function isHtmlBody(message: Message): boolean {
+  const contentType = typeof message.contentType === 'string' ? message.contentType.toLowerCase() : '';
+  if (contentType.includes('html')) return true;
+  return (message.messageType ?? '').includes('EMAIL') && /<\/?[a-z][^>]*>/i.test(message.body ?? '');
 }
 
 function timeOf(message: Message, fallback: number): number {
@@ -259,7 +264,7 @@ export class ConversationModel {
       key: message.id,
       messageId: message.id,
       direction: message.direction === 'outbound' ? 'outbound' : 'inbound',
-      body: looksLikeHtml(message) ? this.opts.htmlToText(body) : body,
+      body: isHtmlBody(message) ? this.opts.htmlToText(body) : body,
       ...(message.subject ? { subject: message.subject } : {}),
       channel: this.opts.channelLabel(message.messageType),
       at: timeOf(message, this.now()),
