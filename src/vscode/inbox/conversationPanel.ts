@@ -10,15 +10,23 @@ import { WebviewBridge, renderWebviewHtml, webviewOptions } from '../webviewBrid
 export interface ConversationPageState {
   conversationId: string;
   focusReply?: boolean;
+  /** A restored panel's unsent reply. */
+  draft?: string;
+  subject?: string;
 }
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,200}$/;
 
-/** The conversation id of a restored panel's saved state, which comes from the webview: never trusted as is. */
-export function restoredConversationId(state: unknown): string | undefined {
+/** A restored panel's saved state, which comes from the webview: never trusted as is. */
+export function restoredConversationState(state: unknown): ConversationPageState | undefined {
   if (typeof state !== 'object' || state === null) return undefined;
-  const { conversationId } = state as Record<string, unknown>;
-  return typeof conversationId === 'string' && ID_PATTERN.test(conversationId) ? conversationId : undefined;
+  const { conversationId, draft, subject } = state as Record<string, unknown>;
+  if (typeof conversationId !== 'string' || !ID_PATTERN.test(conversationId)) return undefined;
+  return {
+    conversationId,
+    ...(typeof draft === 'string' && draft.length <= 10_000 ? { draft } : {}),
+    ...(typeof subject === 'string' && subject.length <= 500 ? { subject } : {}),
+  };
 }
 
 /** An attachment link the page asked to open: https only, parsed, never loaded into the page. */
@@ -79,15 +87,23 @@ export class ConversationPanel extends Disposable {
     return new ConversationPanel(panel, extensionUri, host, logger, { conversationId, ...(options.focusReply ? { focusReply: true } : {}) }, options.contactName);
   }
 
-  /** A panel VS Code brings back after a reload, with the state its page saved. */
-  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, host: BackendHost, logger: Logger, state: unknown): ConversationPanel | undefined {
-    const conversationId = restoredConversationId(state);
-    if (!conversationId || ConversationPanel.open.has(conversationId)) {
+  /** A panel VS Code brings back after a reload, with the state its page saved; titled by its contact again. */
+  static async revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, host: BackendHost, logger: Logger, state: unknown): Promise<ConversationPanel | undefined> {
+    const restored = restoredConversationState(state);
+    if (!restored || ConversationPanel.open.has(restored.conversationId)) {
       panel.dispose();
-      return conversationId ? ConversationPanel.open.get(conversationId) : undefined;
+      return restored ? ConversationPanel.open.get(restored.conversationId) : undefined;
     }
+    const conversation = await host.request(EXT_GHL_IPC.CONVS_GET, { id: restored.conversationId });
+    // Opened meanwhile by another way (a click, a notification): that panel stays.
+    if (ConversationPanel.open.has(restored.conversationId)) {
+      panel.dispose();
+      return ConversationPanel.open.get(restored.conversationId);
+    }
+    const contactName = conversation.success ? conversation.data.contactName || conversation.data.fullName : undefined;
+    panel.title = panelTitle(contactName);
     panel.webview.options = webviewOptions(extensionUri);
-    return new ConversationPanel(panel, extensionUri, host, logger, { conversationId });
+    return new ConversationPanel(panel, extensionUri, host, logger, restored, contactName || 'Conversation');
   }
 
   private constructor(
@@ -162,12 +178,10 @@ export function registerConversationPanelSerializer(
   context: vscode.ExtensionContext,
   host: BackendHost,
   logger: Logger,
-  onRevived: (panel: ConversationPanel) => void,
 ): vscode.Disposable {
   const serializer: vscode.WebviewPanelSerializer = {
     async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
-      const revived = ConversationPanel.revive(panel, context.extensionUri, host, logger, state);
-      if (revived) onRevived(revived);
+      await ConversationPanel.revive(panel, context.extensionUri, host, logger, state);
     },
   };
   const registrations = [vscode.window.registerWebviewPanelSerializer(ConversationPanel.viewType, serializer)];

@@ -46,6 +46,8 @@ export class ConversationsTreeProvider extends Disposable implements vscode.Tree
     private readonly host: BackendHost,
     private filterValue: InboxFilter,
     private userId: () => string | null,
+    /** VS Code asks for rows only while the view is visible: the inbox's first look waits for that. */
+    private readonly onShown: () => void = () => undefined,
   ) {
     super();
   }
@@ -138,6 +140,7 @@ export class ConversationsTreeProvider extends Disposable implements vscode.Tree
 
   async getChildren(element?: Node): Promise<Node[]> {
     if (element) return [];
+    this.onShown();
     if (!this.loading) {
       const loading = this.ensureLoaded().finally(() => {
         if (this.loading === loading) this.loading = undefined;

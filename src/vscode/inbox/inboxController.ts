@@ -53,12 +53,6 @@ export class InboxController extends Disposable {
     private readonly state: ExtensionState,
   ) {
     super();
-    this.tree = this._register(new ConversationsTreeProvider(host, parseFilter(context.globalState.get(FILTER_KEY)), () => this.userId));
-    const view = this._register(vscode.window.createTreeView('ghl.conversations', { treeDataProvider: this.tree, showCollapseAll: false }));
-    this.view = view as vscode.TreeView<unknown>;
-    this.tree.attach(view);
-    this.badge = this._register(new InboxBadge(this.view));
-    this._register(vscode.window.registerFileDecorationProvider(new UnreadDecorations()));
     this.poller = this.newPoller();
     this.watcher = this._register(
       new InboxWatcher({
@@ -71,6 +65,14 @@ export class InboxController extends Disposable {
         syncRunning: () => state.syncing !== null,
       }),
     );
+    this.tree = this._register(
+      new ConversationsTreeProvider(host, parseFilter(context.globalState.get(FILTER_KEY)), () => this.userId, () => this.watcher.viewShown()),
+    );
+    const view = this._register(vscode.window.createTreeView('ghl.conversations', { treeDataProvider: this.tree, showCollapseAll: false }));
+    this.view = view as vscode.TreeView<unknown>;
+    this.tree.attach(view);
+    this.badge = this._register(new InboxBadge(this.view));
+    this._register(vscode.window.registerFileDecorationProvider(new UnreadDecorations()));
     this._register(
       view.onDidChangeVisibility((e) => {
         if (e.visible) this.watcher.viewShown();
@@ -90,7 +92,7 @@ export class InboxController extends Disposable {
         if (e.affectsConfiguration(SETTING_USER_ID) && this.tree.filter.kind === 'mine') this.tree.refresh();
       }),
     );
-    this._register(registerConversationPanelSerializer(context, host, logger, () => undefined));
+    this._register(registerConversationPanelSerializer(context, host, logger));
     this._register({ dispose: () => ConversationPanel.disposeAll() });
   }
 

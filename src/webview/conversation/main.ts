@@ -22,6 +22,8 @@ import { htmlToText } from './htmlText';
 interface InitialState {
   conversationId?: unknown;
   focusReply?: unknown;
+  draft?: unknown;
+  subject?: unknown;
 }
 
 const initial = readInitialState<InitialState>();
@@ -33,7 +35,12 @@ const view = document.createElement('ghl-conversation');
 view.model = model;
 view.openLink = (url) => ipc.act({ type: 'open-link', url });
 view.persist = (state) => saveState(state);
-view.restore(saved);
+// The page's own state first; a panel VS Code restored brings it in the initial state too.
+view.restore({
+  ...(typeof initial.draft === 'string' ? { draft: initial.draft } : {}),
+  ...(typeof initial.subject === 'string' ? { subject: initial.subject } : {}),
+  ...saved,
+});
 saveState({ ...saved, conversationId });
 (document.getElementById(WEBVIEW_ROOT_ID) ?? document.body).replaceChildren(view);
 ipc.onPush('host:focus-reply', (event) => {

@@ -14,7 +14,6 @@ import {
   notificationTexts,
   pane,
   poll,
-  readRows,
   clickRow,
   sleep,
   type SandboxConversationState,
@@ -123,6 +122,10 @@ describe('GHL: the Conversations inbox', function () {
       assert.equal(row.highlighted, want.unread > 0, `the highlight of ${row.label}`);
       assert.match(row.description, /ago|just now/);
     }
+    // The first look happens as the view shows: the status bar counts the sandbox's unread conversations.
+    const unread = expected.filter((e) => e.unread > 0).length;
+    const status = await poll('the inbox status bar item', () => bridge.text(STATUS_INBOX).catch(() => ''), (t) => t.trim() === String(unread));
+    assert.equal(status.trim(), String(unread));
     await bridge.screenshot('inbox-view', { selector: parts.sidebar });
   });
 
@@ -255,16 +258,46 @@ describe('GHL: the Conversations inbox', function () {
     assert.ok(requests >= 1 && requests <= 3, `one request per poll (${requests} in ${seconds.toFixed(1)} s)`);
   });
 
-  it('hostile message text stays text in the tree tooltip and the panel', async () => {
+  it('a new message in the conversation in front shows in its panel, is read at once, and is not announced', async () => {
     const target = listed.find((c) => c.phone) ?? listed[0]!;
+    const title = nameOf(target);
+    await vscode.commands.executeCommand('ghl.openConversation', target.id);
+    await bridge.waitFor('[data-testid="reply-input"]', { webview: title });
+    await clearNotifications();
+    const body = `Still there? ${Date.now()}`;
+    await control.inbound({ conversationId: target.id, type: 'SMS', body });
+    await vscode.commands.executeCommand('ghl.checkForNewMessages');
+    await poll('the new bubble in the open panel', () => bubbles(title), (bs) => bs.at(-1)?.text === body && bs.at(-1)?.direction === 'inbound');
+    await poll('the sandbox to mark it read', () => control.conversation(target.id), (c) => c.unreadCount === 0);
+    assert.deepEqual((await notificationTexts()).filter((t) => t.includes(body)), []);
+  });
+
+  it('hostile message text stays text in the panel and the tree tooltip', async () => {
+    const target = listed.find((c) => c.phone) ?? listed[0]!;
+    const title = nameOf(target);
     const hostile = '<img src=x onerror="window.__xss=3"><script>window.__xss=4</script> <b>bold</b>';
+    await vscode.commands.executeCommand('ghl.openConversation', target.id);
+    await bridge.waitFor('[data-testid="reply-input"]', { webview: title });
     await control.inbound({ conversationId: target.id, type: 'SMS', body: hostile });
     await vscode.commands.executeCommand('ghl.checkForNewMessages');
-    await vscode.commands.executeCommand('ghl.conversations.focus');
-    const rows = await poll('the hostile row', conversationRows, (rs) => rs.some((r) => r.label === nameOf(target) && r.description.startsWith('<img')));
-    const row = rows.find((r) => r.label === nameOf(target))!;
-    assert.ok(row.description.includes('<script>'));
+    await poll('the hostile bubble', () => bubbles(title), (bs) => bs.some((b) => b.text === hostile));
+    const injected = await bridge.evaluate<{ elements: number; xss: unknown }>(
+      `() => ({
+        elements:
+          document.querySelectorAll('img[src="x"], img[onerror]').length +
+          [...document.querySelectorAll('script')].filter((s) => s.textContent.includes('__xss')).length +
+          [...document.querySelectorAll('b')].filter((e) => e.textContent === 'bold').length,
+        xss: window.__xss ?? null,
+      })`,
+      { webview: title },
+    );
+    assert.deepEqual(injected, { elements: 0, xss: null });
+    await bridge.screenshot('inbox-thread-hostile');
 
+    await vscode.commands.executeCommand('ghl.conversations.focus');
+    const rows = await poll('the hostile row', conversationRows, (rs) => rs.some((r) => r.label === title && r.description.startsWith('<img')));
+    const row = rows.find((r) => r.label === title)!;
+    assert.ok(row.description.includes('<script>'));
     // The tooltip opens when the mouse enters the row: come from another one.
     const other = rows.find((r) => r.index !== row.index)!;
     await bridge.hover(`${pane(VIEW)} .monaco-list-row[data-index="${other.index}"]`);
@@ -278,17 +311,25 @@ describe('GHL: the Conversations inbox', function () {
     assert.ok(tip.text.includes('<img src=x onerror="window.__xss=3">'), tip.text);
     assert.equal(tip.markup, 0);
     await bridge.moveMouse(900, 500);
+    assert.equal(await bridge.evaluate<unknown>(`() => window.__xss ?? null`), null);
+  });
 
+  it("the chat's conversation link and a reload bring up the panel", async () => {
+    await closePanels();
+    const target = listed[0]!;
     const title = nameOf(target);
-    await vscode.commands.executeCommand('ghl.openConversation', target.id);
-    const shown = await poll('the hostile bubble', () => bubbles(title), (bs) => bs.some((b) => b.text === hostile));
-    assert.ok(shown);
-    const injected = await bridge.evaluate<{ elements: number; xss: unknown }>(
-      `() => ({ elements: document.querySelectorAll('img, script:not([nonce]), b').length, xss: window.__xss ?? null })`,
-      { webview: title },
-    );
-    assert.deepEqual(injected, { elements: 0, xss: null });
-    const workbench = await bridge.evaluate<unknown>(`() => window.__xss ?? null`);
-    assert.equal(workbench, null);
+    await call('ext-ghl:chat-open', { kind: 'conversation', id: target.id });
+    await bridge.waitFor('[data-testid="reply-input"]', { webview: title });
+    await closePanels();
+    // What VS Code does after "Developer: Reload Window": the serializer gets a panel and the page's saved state.
+    await vscode.commands.executeCommand('ghl.test.reviveConversation', { conversationId: target.id, draft: 'half-written' });
+    await bridge.waitFor('[data-testid="bubble"]', { webview: title });
+    const draft = await bridge.evaluate<string>(`(el) => el.value`, { selector: '[data-testid="reply-input"]', webview: title });
+    assert.equal(draft, 'half-written');
+    // A saved state that is not a conversation id opens nothing.
+    const before = await bridge.webviewCount();
+    await vscode.commands.executeCommand('ghl.test.reviveConversation', { conversationId: '../../etc' });
+    await sleep(300);
+    assert.equal(await bridge.webviewCount(), before);
   });
 });
