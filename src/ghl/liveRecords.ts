@@ -86,15 +86,21 @@ export function readLiveRecords<S extends z.ZodType>(schema: S, list: unknown, w
       return;
     }
     broken++;
-    if (!firstProblem) {
-      const issue = parsed.error.issues[0];
-      firstProblem = `#${index + 1}: ${issue?.path.length ? `${issue.path.join('.')} ` : ''}${issue?.message ?? 'unreadable'}`;
-    }
+    if (!firstProblem) firstProblem = `#${index + 1}: ${problemText(record, parsed.error.issues[0])}`;
   });
   if (broken > 0) {
     throw new ExtGhlError('API', `GHL sent ${broken} of ${list.length} ${what} that cannot be read (${firstProblem}).`, { broken, total: list.length });
   }
   return valid;
+}
+
+function problemText(record: unknown, issue: z.core.$ZodIssue | undefined): string {
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) return 'not an object';
+  if (!issue) return 'unreadable';
+  const field = issue.path.map(String).join('.');
+  const value = field ? (record as Record<string, unknown>)[field] : record;
+  if (value === undefined || value === null) return `no ${field}`;
+  return `${field} ${issue.message}`;
 }
 
 export function readIdRecords<T extends { id: string }>(list: unknown, what: string): T[] {

@@ -697,6 +697,7 @@ function addInboxDetails(
   seed: number,
 ): void {
   const rng = new Rng((seed ^ 0x1b0c5) >>> 0);
+  const lastDates = new Set<number>();
   let i = 0;
   for (const cv of conversations.values()) {
     const list = messages.get(cv.id) ?? [];
@@ -726,6 +727,14 @@ function addInboxDetails(
     }
     const last = list[list.length - 1];
     if (last) {
+      // Threads squeezed in before "now" can end on the same millisecond; a date cursor
+      // (startAfterDate) would then skip one of them at a page boundary. A millisecond later keeps them apart.
+      let date = Date.parse(last.dateAdded);
+      while (lastDates.has(date)) date++;
+      lastDates.add(date);
+      last.dateAdded = new Date(date).toISOString();
+      cv.lastMessageDate = date;
+      cv.dateUpdated = date;
       cv.lastMessageBody = last.body;
       cv.lastMessageType = last.messageType;
       cv.lastMessageDirection = last.direction;
