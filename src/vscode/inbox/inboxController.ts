@@ -75,7 +75,10 @@ export class InboxController extends Disposable {
     this._register(vscode.window.registerFileDecorationProvider(new UnreadDecorations()));
     this._register(
       view.onDidChangeVisibility((e) => {
-        if (e.visible) this.watcher.viewShown();
+        if (!e.visible) return;
+        // Live rows: what was read or answered elsewhere meanwhile shows when the view is looked at again.
+        if (this.tree.conversations.length > 0) this.tree.refresh();
+        this.watcher.viewShown();
       }),
     );
     // Another location (or none): its conversations, its count, a new baseline for alerts.

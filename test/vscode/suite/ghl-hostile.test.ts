@@ -41,7 +41,8 @@ describe('GHL: hostile CRM data stays text', () => {
   it('shows as text in the Contacts and Pipelines trees, and runs nothing in the workbench', async () => {
     await showSidebar();
     // Sorted by name, "<img…" comes first.
-    await bridge.click(`${pane('Contacts')} .monaco-list-row >> nth=0`);
+    // Keyboard focus into the list without clicking a row: a click opens that contact's details, which take the focus (and the Home key).
+    await vscode.commands.executeCommand('ghl.contacts.focus');
     await bridge.press('Home');
     const contactRow = await poll('the hostile contact row', () => readRows('Contacts'), (rs) =>
       rs.some((r) => r.label === state.hostile.contactName),
@@ -105,7 +106,8 @@ describe('GHL: hostile CRM data stays text', () => {
 
   it('a click on the contact shows its details and its opportunity as text', async () => {
     await showSidebar();
-    await bridge.click(`${pane('Contacts')} .monaco-list-row >> nth=0`);
+    // Keyboard focus into the list without clicking a row: a click opens that contact's details, which take the focus (and the Home key).
+    await vscode.commands.executeCommand('ghl.contacts.focus');
     await bridge.press('Home');
     await clickRow('Contacts', state.hostile.contactName);
     const details = await poll(
