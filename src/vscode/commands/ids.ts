@@ -106,7 +106,8 @@ export interface CommandArgs {
   'ghl.starConversation': [target?: ConversationNode | string];
   'ghl.unstarConversation': [target?: ConversationNode | string];
   'ghl.showConversationContact': [target?: ConversationNode | string];
-  'ghl.filterConversations': [];
+  /** unread, all, starred, mine or a channel (TYPE_SMS …), from a keybinding or automation; else a quick pick. */
+  'ghl.filterConversations': [filter?: string];
   'ghl.conversations.loadMore': [];
   'ghl.chooseInboxUser': [];
   'ghl.checkForNewMessages': [];

@@ -6,7 +6,7 @@ import type { Conversation } from '../../protocol/responses';
 import type { BackendHost } from '../backendHost';
 import { ContactNode, contactLabel } from '../contactsTree';
 import { ConversationNode, conversationName } from '../inbox/conversationsTree';
-import { FILTER_CHANNELS, filterLabel, type InboxFilter } from '../inbox/inboxFilter';
+import { FILTER_CHANNELS, filterFromArgument, filterLabel, type InboxFilter } from '../inbox/inboxFilter';
 import { SETTING_USER_ID, type InboxController } from '../inbox/inboxController';
 import { formatAgo } from '../statusBar';
 import { guarded, type CommandDeps } from './deps';
@@ -130,8 +130,8 @@ export function inboxCommands({ host, logger, inbox }: CommandDeps): InboxComman
       const contact: Contact = await host.call(EXT_GHL_IPC.CONTACTS_GET, { id: conversation.contactId });
       await vscode.commands.executeCommand(COMMANDS.showContact, new ContactNode(contact));
     }),
-    [COMMANDS.filterConversations]: guarded('Filtering conversations', logger, async () => {
-      const filter = await chooseFilter(inbox);
+    [COMMANDS.filterConversations]: guarded('Filtering conversations', logger, async (argument?: unknown) => {
+      const filter = filterFromArgument(argument) ?? (await chooseFilter(inbox));
       if (!filter) return;
       if (filter.kind === 'mine' && !inbox.userId && !(await chooseUser())) return;
       await inbox.setFilter(filter);

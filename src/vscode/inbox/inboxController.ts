@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { InboxPoller, type InboxAlert, type InboxPollOutcome } from '../../inbox';
 import { EXT_GHL_IPC } from '../../protocol/channels';
-import type { Conversation } from '../../protocol/responses';
 import type { BackendHost } from '../backendHost';
 import { RequestFailed } from '../backendHost';
 import type { HostSettings } from '../hostSettings';
@@ -12,7 +11,7 @@ import { ConversationPanel, registerConversationPanelSerializer } from './conver
 import { ConversationsTreeProvider, conversationName } from './conversationsTree';
 import { InboxBadge } from './inboxBadge';
 import { parseFilter, type InboxFilter } from './inboxFilter';
-import { showAlert } from './inboxNotifications';
+import { showAlert, showSummary } from './inboxNotifications';
 import { InboxWatcher } from './inboxWatcher';
 import { UnreadDecorations } from './unreadDecorations';
 
@@ -20,6 +19,8 @@ export const SETTING_USER_ID = 'ghl.inbox.userId';
 const FILTER_KEY = 'ghl.inbox.filter';
 /** Conversations one poll reads (the newest unread ones). */
 const POLL_LIMIT = 50;
+/** Notifications one poll raises; more new messages than that are one summary (a campaign's replies, not a toast storm). */
+export const MAX_ALERTS_PER_POLL = 3;
 
 /** The outcome of the last polls, for the test API: what was alerted and when. */
 export interface InboxActivity {
@@ -142,20 +143,24 @@ export class InboxController extends Disposable {
     if (outcome.unreadConversations !== null) this.badge.set(outcome.unreadConversations);
     for (const c of outcome.changed) ConversationPanel.get(c.id)?.refresh();
     const alerted = new Set<string>();
+    const announce: InboxAlert[] = [];
     for (const alert of outcome.alerts) {
       if (alerted.has(alert.conversationId)) continue;
       alerted.add(alert.conversationId);
-      this.alert(alert, outcome.changed.find((c) => c.id === alert.conversationId));
+      // Already in front of the user: it is read, not announced.
+      if (ConversationPanel.get(alert.conversationId)?.inFront) {
+        const conversation = outcome.changed.find((c) => c.id === alert.conversationId);
+        void this.markRead(alert.conversationId, conversation?.lastMessageDate ?? alert.at).catch(() => undefined);
+      } else {
+        announce.push(alert);
+      }
     }
+    for (const alert of announce.slice(0, MAX_ALERTS_PER_POLL)) this.alert(alert);
+    if (announce.length > MAX_ALERTS_PER_POLL) showSummary(announce.length - MAX_ALERTS_PER_POLL, () => void vscode.commands.executeCommand('ghl.conversations.focus'));
     return outcome.status;
   }
 
-  private alert(alert: InboxAlert, conversation: Conversation | undefined): void {
-    // Already in front of the user: it is read, not announced.
-    if (ConversationPanel.get(alert.conversationId)?.inFront) {
-      void this.markRead(alert.conversationId, conversation?.lastMessageDate ?? alert.at);
-      return;
-    }
+  private alert(alert: InboxAlert): void {
     showAlert(alert, (focusReply) => void this.open(alert.conversationId, { contactName: alert.contactName, focusReply }));
     this.activity.alerts.push({ conversationId: alert.conversationId, message: `${alert.contactName} (${alert.channelLabel}): ${alert.preview}`, at: Date.now() });
     if (this.activity.alerts.length > 50) this.activity.alerts.shift();

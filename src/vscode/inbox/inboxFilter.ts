@@ -91,6 +91,13 @@ export function matchesFilter(conversation: Conversation, filter: InboxFilter, u
   }
 }
 
+/** A filter named by a command argument: unread, all, starred, mine, or a channel's type (TYPE_SMS). */
+export function filterFromArgument(value: unknown): InboxFilter | undefined {
+  if (value === 'all' || value === 'unread' || value === 'starred' || value === 'mine') return { kind: value };
+  const channel = FILTER_CHANNELS.find((c) => c.type === value);
+  return channel ? { kind: 'channel', lastMessageType: channel.type } : undefined;
+}
+
 /** A filter read back from storage (anything else falls back to the default). */
 export function parseFilter(value: unknown): InboxFilter {
   if (typeof value !== 'object' || value === null) return DEFAULT_FILTER;

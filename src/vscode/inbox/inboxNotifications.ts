@@ -23,3 +23,11 @@ export function showAlert(alert: AlertText, open: (focusReply: boolean) => unkno
     else if (choice === 'Open') open(false);
   });
 }
+
+/** "…and 4 more new messages", when one poll brings more than the notifications it shows one by one. */
+export function showSummary(more: number, openView: () => unknown): void {
+  const text = `GoHighLevel: ${more} more new ${more === 1 ? 'message' : 'messages'} in Conversations.`;
+  void vscode.window.showInformationMessage(text, 'Show Conversations').then((choice) => {
+    if (choice) openView();
+  });
+}

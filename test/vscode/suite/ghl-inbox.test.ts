@@ -31,6 +31,8 @@ interface ConversationRow {
   /** The badge of the row's file decoration (the unread count), '' without one. */
   badge: string;
   highlighted: boolean;
+  /** Rows at the top level (the list is virtualised: count with ARIA). */
+  setsize: number;
 }
 
 /** The rendered rows of the Conversations view with their decoration badges. */
@@ -46,6 +48,7 @@ async function conversationRows(): Promise<ConversationRow[]> {
         return content && content !== 'none' && content !== 'normal' ? content.replace(/^"|"$/g, '') : '';
       })(),
       highlighted: Boolean(r.querySelector('.label-name .highlight')),
+      setsize: Number(r.getAttribute('aria-setsize')),
     }))`,
     { selector: pane(VIEW) },
   );
@@ -333,5 +336,95 @@ describe('GHL: the Conversations inbox', function () {
     await vscode.commands.executeCommand('ghl.test.reviveConversation', { conversationId: '../../etc' });
     await sleep(300);
     assert.equal(await bridge.webviewCount(), before);
+  });
+
+  it('marks read and stars from the view\'s commands; the count follows', async () => {
+    await closePanels();
+    await vscode.commands.executeCommand('ghl.refreshViews');
+    await vscode.commands.executeCommand('ghl.conversations.focus');
+    const states = await Promise.all(listed.map((c) => control.conversation(c.id)));
+    const unread = states.find((c) => c.unreadCount > 0)!;
+    assert.ok(unread, 'an unread conversation is left');
+    await vscode.commands.executeCommand('ghl.checkForNewMessages');
+    const before = Number((await bridge.text(STATUS_INBOX)).trim());
+    await vscode.commands.executeCommand('ghl.markConversationRead', unread.id);
+    assert.equal((await control.conversation(unread.id)).unreadCount, 0);
+    await poll('one fewer in the status bar', () => bridge.text(STATUS_INBOX).catch(() => '0'), (t) => Number(t.trim() || 0) === before - 1);
+
+    const target = states.find((c) => !c.starred)!;
+    await vscode.commands.executeCommand('ghl.starConversation', target.id);
+    assert.equal((await control.conversation(target.id)).starred, true);
+    await vscode.commands.executeCommand('ghl.unstarConversation', target.id);
+    assert.equal((await control.conversation(target.id)).starred, false);
+  });
+
+  it('filters: Unread, Assigned to me, and a channel without conversations says so', async () => {
+    await vscode.commands.executeCommand('ghl.conversations.focus');
+    const all = await Promise.all(listed.map((c) => control.conversation(c.id)));
+    const byDate = (a: SandboxConversationState, b: SandboxConversationState) => b.lastMessageDate - a.lastMessageDate;
+    const header = () => bridge.text(`${pane(VIEW)} .pane-header`);
+
+    await vscode.commands.executeCommand('ghl.filterConversations', 'unread');
+    const unread = all.filter((c) => c.unreadCount > 0).sort(byDate);
+    const unreadRows = await poll('the unread rows', conversationRows, (rs) => rs.length > 0 && rs[0]!.setsize === unread.length && rs[0]!.label === unread[0]!.contactName);
+    for (const row of unreadRows) assert.equal(row.label, unread[row.index]!.contactName);
+    assert.match(await header(), /Unread/);
+
+    const { items: users } = await call('ext-ghl:users-list', {});
+    const user = users.find((u: { id: string }) => all.some((c) => (c as unknown as { assignedTo?: string }).assignedTo === u.id))!;
+    await vscode.workspace.getConfiguration().update('ghl.inbox.userId', user.id, vscode.ConfigurationTarget.Global);
+    try {
+      await vscode.commands.executeCommand('ghl.filterConversations', 'mine');
+      const mine = all.filter((c) => (c as unknown as { assignedTo?: string }).assignedTo === user.id).sort(byDate);
+      const mineRows = await poll('my rows', conversationRows, (rs) => rs.length > 0 && rs[0]!.setsize === mine.length && rs[0]!.label === mine[0]!.contactName);
+      for (const row of mineRows) assert.equal(row.label, mine[row.index]!.contactName);
+      assert.match(await header(), /Assigned to me/);
+    } finally {
+      await vscode.workspace.getConfiguration().update('ghl.inbox.userId', undefined, vscode.ConfigurationTarget.Global);
+    }
+
+    await vscode.commands.executeCommand('ghl.filterConversations', 'TYPE_GMB');
+    const message = await poll('the empty message', () => bridge.text(`${pane(VIEW)} .pane-body`).catch(() => ''), (t) => t.includes('No Google Business conversations.'));
+    assert.ok(message);
+    await vscode.commands.executeCommand('ghl.filterConversations', 'all');
+    await poll('all rows again', conversationRows, (rs) => rs.length > 0 && rs[0]!.setsize >= listed.length);
+  });
+
+  it('a failing check says so once, not on every poll, until one succeeds', async () => {
+    await clearNotifications();
+    await control.fault({ method: 'GET', path: '/conversations/search', status: 401, times: 2 });
+    await vscode.commands.executeCommand('ghl.checkForNewMessages');
+    await vscode.commands.executeCommand('ghl.checkForNewMessages');
+    const texts = (await notificationTexts()).filter((t) => t.includes('could not check for new messages'));
+    assert.equal(texts.length, 1, JSON.stringify(texts));
+    // The next check succeeds; a later failure is news again.
+    await vscode.commands.executeCommand('ghl.checkForNewMessages');
+    await clearNotifications();
+    await control.fault({ method: 'GET', path: '/conversations/search', status: 401, times: 1 });
+    await vscode.commands.executeCommand('ghl.checkForNewMessages');
+    assert.equal((await notificationTexts()).filter((t) => t.includes('could not check for new messages')).length, 1);
+  });
+
+  it('many new leads at once: three notifications and a summary; "Load more…" pages on', async () => {
+    await closePanels();
+    await vscode.commands.executeCommand('ghl.checkForNewMessages');
+    await clearNotifications();
+    // Contacts without a conversation yet: each inbound message starts one.
+    const having = new Set(listed.map((c) => c.contactId));
+    const { items: contacts } = await call('ext-ghl:contacts-list', { limit: 100 });
+    const fresh = contacts.filter((c: { id: string; phone: string | null }) => !having.has(c.id) && c.phone).slice(0, 20);
+    assert.equal(fresh.length, 20);
+    for (const [i, c] of fresh.entries()) await control.inbound({ contactId: c.id, type: 'SMS', body: `New lead ${i}` });
+    await vscode.commands.executeCommand('ghl.checkForNewMessages');
+    const texts = await notificationTexts();
+    assert.equal(texts.filter((t) => /\(SMS\): New lead \d+$/.test(t)).length, 3, JSON.stringify(texts));
+    assert.ok(texts.some((t) => t.includes('17 more new messages')), JSON.stringify(texts));
+
+    await vscode.commands.executeCommand('ghl.refreshViews');
+    const total = listed.length + fresh.length;
+    const first = await poll('a page and "Load more…"', conversationRows, (rs) => rs.length > 0 && rs[0]!.setsize === 26);
+    assert.equal(first[0]!.label.startsWith('New lead') || first[0]!.description.startsWith('New lead'), true);
+    await vscode.commands.executeCommand('ghl.conversations.loadMore');
+    await poll('every conversation', conversationRows, (rs) => rs.length > 0 && rs[0]!.setsize === total);
   });
 });
