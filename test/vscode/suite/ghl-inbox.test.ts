@@ -241,6 +241,22 @@ describe('GHL: the Conversations inbox', function () {
     const rows = await poll('the row at the top', conversationRows, (rs) => rs.some((r) => r.index === 0 && r.label === nameOf(target) && r.badge === '1'));
     assert.ok(rows);
 
+    // Reply on the notification opens the conversation with the cursor in its reply box.
+    await vscode.commands.executeCommand('notifications.showList');
+    try {
+      await bridge.click(`.notifications-center .notification-list-item:has-text(${JSON.stringify(body)}) .monaco-button:has-text("Reply")`);
+    } finally {
+      await vscode.commands.executeCommand('notifications.hideList');
+    }
+    const title = nameOf(target);
+    await bridge.waitFor('[data-testid="reply-input"]', { webview: title });
+    await poll(
+      'the reply box focused',
+      () => bridge.evaluate<string>(`() => document.activeElement?.dataset?.testid ?? ''`, { webview: title }),
+      (t) => t === 'reply-input',
+    );
+    await poll('the sandbox to mark it read', () => control.conversation(target.id), (c) => c.unreadCount === 0);
+
     const effectiveInterval = Math.max(10, 2);
     console.log(
       `[figures] inbox: injected inbound message → notification ${latencyMs} ms at ghl.inbox.pollSeconds 2 (the core raises it to ${effectiveInterval} s); ` +
@@ -307,14 +323,23 @@ describe('GHL: the Conversations inbox', function () {
     const other = rows.find((r) => r.index !== row.index)!;
     await bridge.hover(`${pane(VIEW)} .monaco-list-row[data-index="${other.index}"]`);
     await bridge.hover(`${pane(VIEW)} .monaco-list-row[data-index="${row.index}"]`);
-    const hover = '.monaco-hover, .workbench-hover';
-    await bridge.waitFor(hover);
-    const tip = await bridge.evaluate<{ text: string; markup: number }>(
-      `(el) => ({ text: el.innerText.replace(/[^\\S\\n]+/g, ' '), markup: el.querySelectorAll('img, script, b').length })`,
-      { selector: hover },
+    // Other hovers may be open (a button the mouse crossed): the row's is the one that names its contact.
+    const tip = await poll(
+      "the row's tooltip",
+      () =>
+        bridge.evaluate<{ text: string; markup: number } | null>(
+          `() => {
+            const tips = [...document.querySelectorAll('.monaco-hover, .workbench-hover')].map((el) => ({
+              text: el.innerText.replace(/[^\\S\\n]+/g, ' '),
+              markup: el.querySelectorAll('img, script, b').length,
+            }));
+            return tips.find((t) => t.text.includes(${JSON.stringify(title)})) ?? null;
+          }`,
+        ),
+      (t) => t !== null,
     );
-    assert.ok(tip.text.includes('<img src=x onerror="window.__xss=3">'), tip.text);
-    assert.equal(tip.markup, 0);
+    assert.ok(tip!.text.includes('<img src=x onerror="window.__xss=3">'), tip!.text);
+    assert.equal(tip!.markup, 0);
     await bridge.moveMouse(900, 500);
     assert.equal(await bridge.evaluate<unknown>(`() => window.__xss ?? null`), null);
   });
