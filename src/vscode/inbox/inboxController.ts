@@ -22,13 +22,6 @@ const POLL_LIMIT = 50;
 /** Notifications one poll raises; more new messages than that are one summary (a campaign's replies, not a toast storm). */
 export const MAX_ALERTS_PER_POLL = 3;
 
-/** The outcome of the last polls, for the test API: what was alerted and when. */
-export interface InboxActivity {
-  polls: number;
-  lastOutcome: InboxPollOutcome['status'] | null;
-  alerts: Array<{ conversationId: string; message: string; at: number }>;
-}
-
 /**
  * The inbox of this window: the Conversations view, its badge and status bar count, the
  * poll for new messages and what follows from it (rows to the top, notifications, open
@@ -44,7 +37,6 @@ export class InboxController extends Disposable {
   private readonly unread = new Set<string>();
   /** At most one error notification until a poll succeeds again. */
   private errorShown = false;
-  readonly activity: InboxActivity = { polls: 0, lastOutcome: null, alerts: [] };
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -105,10 +97,6 @@ export class InboxController extends Disposable {
     return typeof value === 'string' && value.trim() ? value.trim() : null;
   }
 
-  get unreadCount(): number | null {
-    return this.badge.count;
-  }
-
   async setFilter(filter: InboxFilter): Promise<void> {
     this.tree.setFilter(filter);
     await this.context.globalState.update(FILTER_KEY, filter);
@@ -123,8 +111,6 @@ export class InboxController extends Disposable {
     const outcome = await poller.pollOnce();
     // The location changed while it ran: its answer is about the old one.
     if (poller !== this.poller) return outcome.status;
-    this.activity.polls++;
-    this.activity.lastOutcome = outcome.status;
     if (outcome.status === 'skipped') return outcome.status;
     if (outcome.status === 'failed') {
       this.logger.warn(`Checking for new messages failed: ${outcome.error?.kind ?? 'error'}: ${outcome.error?.message ?? ''}`, 'inbox');
@@ -162,8 +148,6 @@ export class InboxController extends Disposable {
 
   private alert(alert: InboxAlert): void {
     showAlert(alert, (focusReply) => void this.open(alert.conversationId, { contactName: alert.contactName, focusReply }));
-    this.activity.alerts.push({ conversationId: alert.conversationId, message: `${alert.contactName} (${alert.channelLabel}): ${alert.preview}`, at: Date.now() });
-    if (this.activity.alerts.length > 50) this.activity.alerts.shift();
   }
 
   /** Opens (or reveals) the conversation's panel and marks it read. */
