@@ -164,9 +164,16 @@ describe('GHL: the Conversations inbox', function () {
     const before = (await control.conversation(target.id)).messages.length;
 
     await chooseChannel(title, 'SMS');
-    const sms = `SMS reply ${Date.now()}`;
-    await bridge.fill('[data-testid="reply-input"] textarea', sms, { webview: title });
-    await bridge.press('Enter', { selector: '[data-testid="reply-input"] textarea', webview: title });
+    // Typed as a user types: Shift+Enter is a new line, Enter sends.
+    const textarea = { selector: '[data-testid="reply-input"] textarea', webview: title };
+    const firstLine = `SMS reply ${Date.now()}`;
+    await bridge.type(firstLine, textarea);
+    await bridge.press('Shift+Enter', textarea);
+    await bridge.type('second line', textarea);
+    await sleep(300);
+    assert.equal((await control.conversation(target.id)).messages.length, before, 'Shift+Enter sends nothing');
+    await bridge.press('Enter', textarea);
+    const sms = `${firstLine}\nsecond line`;
     const afterSms = await poll('the SMS in the sandbox', () => control.conversation(target.id), (c) => c.messages.length === before + 1);
     const sent = afterSms.messages.at(-1)!;
     assert.equal(sent.body, sms);
@@ -353,10 +360,29 @@ describe('GHL: the Conversations inbox', function () {
     assert.equal(await bridge.evaluate<unknown>(`() => window.__xss ?? null`), null);
   });
 
-  it("the chat's conversation link and a reload bring up the panel", async () => {
+  it('"Show Conversations" on a contact, the chat\'s conversation link and a reload bring up the panel', async () => {
     await closePanels();
-    const target = listed[0]!;
+    // A contact whose name only it has, so the search finds just it.
+    const unique: typeof listed = [];
+    for (const c of listed) if ((await call('ext-ghl:contacts-list', { limit: 5, query: nameOf(c) })).total === 1) unique.push(c);
+    const target = unique[0]!;
+    assert.ok(target, 'a contact with a unique name');
     const title = nameOf(target);
+    const input = '.quick-input-widget input';
+    const showing = vscode.commands.executeCommand('ghl.showConversations');
+    await bridge.waitFor(input);
+    await bridge.type(title, { selector: input });
+    // The search answers as one types: wait for its answer, the one row of that contact.
+    await poll(
+      'the contact alone in the pick',
+      () => bridge.evaluate<string[]>(`() => [...document.querySelectorAll('.quick-input-widget .quick-input-list .monaco-list-row')].map((r) => r.textContent ?? '')`),
+      (rows) => rows.length === 1 && rows[0]!.includes(title),
+    );
+    await bridge.press('Enter', { selector: input });
+    await showing;
+    await bridge.waitFor('[data-testid="reply-input"]', { webview: title });
+    await closePanels();
+
     await call('ext-ghl:chat-open', { kind: 'conversation', id: target.id });
     await bridge.waitFor('[data-testid="reply-input"]', { webview: title });
     await closePanels();
