@@ -138,6 +138,7 @@ describe('GHL: the Conversations inbox', function () {
     const index = listed.findIndex((c) => sandboxState.get(c.id)!.unreadCount > 0);
     const target = listed[index]!;
     const before = sandboxState.get(target.id)!;
+    await closePanels();
     await clickRow(VIEW, nameOf(target));
     const title = nameOf(target);
     await bridge.waitFor('[data-testid="bubble"]', { webview: title });
