@@ -121,6 +121,8 @@ describe('GHL: hostile CRM data stays text', () => {
     assert.ok(text.includes('\\<script\\>window\\.\\_\\_xss=2\\</script\\> — $1,234 · open · Sales Pipeline'), text);
     assert.doesNotMatch(text, /(^|[^\\])</m, 'every < of CRM data is escaped');
     assert.deepEqual(await bridge.evaluate<Injected>(INJECTED), { elements: 0, xss: null });
+    // The rendered preview opens after the document: let it, or it comes up over the board the next test opens.
+    await poll('the details preview in front', () => vscode.window.tabGroups.activeTabGroup.activeTab?.label ?? '', (label) => label.startsWith('Preview'));
   });
 
   it('shows as text on the board, and runs nothing in its webview', async () => {

@@ -117,10 +117,22 @@ describe('GHL: the Conversations inbox', function () {
     await vscode.commands.executeCommand('ghl.conversations.focus');
     const expected = listed.map((c) => ({ label: nameOf(c), unread: sandboxState.get(c.id)!.unreadCount }));
     assert.ok(expected.some((e) => e.unread > 0) && expected.some((e) => e.unread === 0), 'the sandbox has read and unread conversations');
-    const rows = await poll('the Conversations rows', conversationRows, (rs) => rs.filter((r) => r.label !== 'Load more…').length >= Math.min(expected.length, 8));
+    const matches = (row: ConversationRow) => {
+      const want = expected[row.index];
+      return want !== undefined && row.label === want.label && row.badge === (want.unread > 0 ? String(Math.min(want.unread, 9)) : '');
+    };
+    // The rows re-render and their decorations arrive a moment later: wait for the view to settle on GHL's state.
+    const rows = await poll(
+      'the Conversations rows as the sandbox has them',
+      conversationRows,
+      (rs) => rs.length >= Math.min(expected.length, 8) && rs.every(matches),
+    ).catch(async (err) => {
+      console.log(`      rows seen: ${JSON.stringify(await conversationRows())}`);
+      throw err;
+    });
     const dates = listed.map((c) => sandboxState.get(c.id)!.lastMessageDate);
     assert.deepEqual(dates, [...dates].sort((a, b) => b - a), 'newest first');
-    for (const row of rows.filter((r) => r.label !== 'Load more…')) {
+    for (const row of rows) {
       const want = expected[row.index]!;
       assert.equal(row.label, want.label, `row ${row.index}`);
       assert.equal(row.badge, want.unread > 0 ? String(Math.min(want.unread, 9)) : '', `the badge of ${row.label}`);
