@@ -37,6 +37,8 @@ export class InboxController extends Disposable {
   private readonly unread = new Set<string>();
   /** At most one error notification until a poll succeeds again. */
   private errorShown = false;
+  /** The account the inbox shows (masked token, location, API URL), to tell a new one from other settings changes. */
+  private account: string | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -76,7 +78,11 @@ export class InboxController extends Disposable {
     );
     // Another location (or none): its conversations, its count, a new baseline for alerts.
     this._register(
-      settings.onDidChange(() => {
+      settings.onDidChange(async () => {
+        // Only the account matters here (an ARV setting or the RentCast key changes nothing in the inbox).
+        const account = accountKey(await settings.view());
+        if (account === this.account) return;
+        this.account = account;
         this.poller = this.newPoller();
         this.unread.clear();
         this.badge.set(null);
@@ -88,6 +94,7 @@ export class InboxController extends Disposable {
         if (e.affectsConfiguration(SETTING_USER_ID) && this.tree.filter.kind === 'mine') this.tree.refresh();
       }),
     );
+    void settings.view().then((view) => (this.account ??= accountKey(view)));
     this._register(registerConversationPanelSerializer(context, host, logger));
     this._register({ dispose: () => ConversationPanel.disposeAll() });
   }
@@ -184,4 +191,9 @@ export class InboxController extends Disposable {
   checkNow(): Promise<void> {
     return this.watcher.pollNow();
   }
+}
+
+/** Which account the settings point at: the masked token, the location, the API URL. */
+function accountKey(view: { token: string | null; locationId: string | null }): string {
+  return [view.token ?? '', view.locationId ?? '', vscode.workspace.getConfiguration().get<string>('ghl.apiBaseUrl') ?? ''].join('\u0000');
 }
