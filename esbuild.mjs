@@ -57,6 +57,7 @@ const webviewEntries = {};
 for (const [out, src] of Object.entries({
   'webview/board': 'src/webview/board/main.ts',
   'webview/chat': 'src/webview/chat/main.ts',
+  'webview/conversation': 'src/webview/conversation/main.ts',
 })) {
   if (existsSync(path.join(root, src))) webviewEntries[out] = src;
 }

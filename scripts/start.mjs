@@ -14,6 +14,8 @@ const arg = (name, fallback) => {
 };
 const vscodePort = Number(arg('--port', process.env.PORT ?? '8080'));
 const contacts = arg('--contacts', '2500');
+// Seconds between inbound messages the sandbox makes up (a lead writing in), for the inbox's alerts; 0 = none.
+const inboundEvery = arg('--inbound-every', '0');
 const run = (cmd, args) => {
   const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
@@ -51,7 +53,7 @@ async function freePort() {
 const sandboxPort = await freePort();
 const sandbox = spawn(
   process.execPath,
-  ['--import', 'tsx', 'test/sandbox/cli.ts', '--port', String(sandboxPort), '--contacts', contacts, '--opportunities', '300', '--conversations', '40'],
+  ['--import', 'tsx', 'test/sandbox/cli.ts', '--port', String(sandboxPort), '--contacts', contacts, '--opportunities', '300', '--conversations', '40', '--inbound-every', inboundEvery],
   { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'inherit'] },
 );
 children.push(sandbox);

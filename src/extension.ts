@@ -13,6 +13,7 @@ import { ChatViewProvider } from './vscode/chatView';
 import { registerCommands } from './vscode/commands';
 import { ContactsTreeProvider } from './vscode/contactsTree';
 import { GhlDocuments } from './vscode/documents';
+import { InboxController } from './vscode/inbox/inboxController';
 import { Logger } from './vscode/logger';
 import { PipelinesTreeProvider } from './vscode/pipelinesTree';
 import { ExtensionState } from './vscode/state';
@@ -50,9 +51,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionMainAPI {
   contacts.attach(contactsView);
   const pipelinesView = vscode.window.createTreeView('ghl.pipelines', { treeDataProvider: pipelines, showCollapseAll: true });
 
+  // The inbox's view, panels and poll; nothing of it runs before the view shows or the window has focus.
+  const inbox = new InboxController(context, backendHost, logger, settings, state);
+
   const refreshViews = () => {
     contacts.refresh();
     pipelines.refresh();
+    inbox.tree.refresh();
   };
   const sync = new SyncRunner(backendHost, state, logger, () => refreshViews());
   // Trees follow every change of cached data, wherever it came from (commands, the board, the API).
@@ -88,6 +93,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionMainAPI {
     pipelines,
     contactsView,
     pipelinesView,
+    inbox,
     new SyncStatusBar(state),
     // The provider too, not only its registration: it owns the chat view's bridge.
     chat,
@@ -100,7 +106,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionMainAPI {
     new BriefingScheduler(context, () => briefing.show(), () => state.configured),
     documents,
     vscode.workspace.registerTextDocumentContentProvider(GhlDocuments.scheme, documents),
-    ...registerCommands({ context, host: backendHost, logger, state, contacts, pipelines, sync, documents, refreshViews, showBriefing: () => briefing.show(), confirmChatAction: (id, approve) => participant.confirm(id, approve) }),
+    ...registerCommands({ context, host: backendHost, logger, state, contacts, pipelines, sync, documents, inbox, refreshViews, showBriefing: () => briefing.show(), confirmChatAction: (id, approve) => participant.confirm(id, approve) }),
     { dispose: () => BoardPanel.disposeCurrent() },
   );
 

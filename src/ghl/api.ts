@@ -33,6 +33,20 @@ export interface OpportunitiesSearchMeta {
   nextPageUrl?: string | null;
 }
 
+export interface ConversationsSearchQuery {
+  locationId: string;
+  limit: number;
+  contactId?: string;
+  status?: 'all' | 'read' | 'unread' | 'starred';
+  lastMessageType?: string;
+  /** A user id (GHL also takes several, comma-separated, or "unassigned"). */
+  assignedTo?: string;
+  sortBy?: 'last_message_date';
+  sort?: 'asc' | 'desc';
+  /** The `sort[0]` of the previous page's last conversation. */
+  startAfterDate?: number;
+}
+
 export class GhlApi {
   constructor(readonly client: GhlClient) {}
 
@@ -116,11 +130,18 @@ export class GhlApi {
     return this.client.call<unknown>('DELETE', `/opportunities/${enc(id)}`);
   }
 
-  searchConversations(query: { locationId: string; limit: number; contactId?: string }) {
+  /** Newest first with `sortBy: 'last_message_date', sort: 'desc'`; the next page starts after the last item's `sort[0]`. */
+  searchConversations(query: ConversationsSearchQuery, priority?: RequestPriority) {
     return this.client.call<{ conversations: unknown[]; total?: number }>('GET', '/conversations/search', {
-      query,
+      query: { ...query },
+      priority,
       listField: 'conversations',
     });
+  }
+
+  /** GHL requires the locationId in the body; it answers `{ success, conversation }`. */
+  updateConversation(id: string, body: { locationId: string; unreadCount?: number; starred?: boolean }) {
+    return this.client.call<{ success?: boolean; conversation?: unknown }>('PUT', `/conversations/${enc(id)}`, { body });
   }
 
   getConversation(id: string) {
@@ -140,6 +161,11 @@ export class GhlApi {
     return this.client.call<{ conversationId?: string; messageId?: string; msg?: string }>('POST', '/conversations/messages', {
       body,
     });
+  }
+
+  /** The location's users (GHL's Users API, Version 2021-07-28). */
+  getUsers(locationId: string) {
+    return this.client.call<{ users: unknown[] }>('GET', '/users/', { query: { locationId }, listField: 'users' });
   }
 
   getCalendars(locationId: string) {

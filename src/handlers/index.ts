@@ -7,6 +7,7 @@ import { arvHandlers, type ArvWiringOptions } from './arv';
 import { chatHandlers } from './chat';
 import { crmHandlers } from './crm';
 import { createDispatcher, type Dispatcher, type HandlerTable } from './dispatcher';
+import { conversationHandlers } from './conversations';
 import { liveHandlers } from './live';
 import { readSettings, requireLocationId, writeSettings } from './settings';
 import type { RequestChannel } from '../protocol/requests';
@@ -42,6 +43,7 @@ export function registerExtGhlHandlers(ctx: HandlerContext, arvOptions: ArvWirin
       return { locationId, locationName: name };
     },
     ...crmHandlers(ctx, syncs),
+    ...conversationHandlers(ctx, { syncRunning: () => syncs.isRunning() }),
     ...liveHandlers(ctx),
     ...chatHandlers(ctx, self),
     ...arv.table,

@@ -20,6 +20,22 @@ export const opportunityStatus = z.enum(OPPORTUNITY_STATUSES);
 /** The message types GHL's POST /conversations/messages accepts. */
 export const MESSAGE_TYPES = ['SMS', 'RCS', 'Email', 'WhatsApp', 'IG', 'FB', 'Custom', 'Live_Chat', 'TIKTOK'] as const;
 
+/** What GET /conversations/search filters by (`status`). */
+export const CONVERSATION_STATUSES = ['all', 'read', 'unread', 'starred'] as const;
+
+/** The channel of a conversation's last message, as GET /conversations/search takes and answers it. */
+export const LAST_MESSAGE_TYPES = [
+  'TYPE_CALL', 'TYPE_SMS', 'TYPE_RCS', 'TYPE_EMAIL', 'TYPE_SMS_REVIEW_REQUEST', 'TYPE_WEBCHAT', 'TYPE_SMS_NO_SHOW_REQUEST',
+  'TYPE_CAMPAIGN_SMS', 'TYPE_CAMPAIGN_CALL', 'TYPE_CAMPAIGN_EMAIL', 'TYPE_CAMPAIGN_VOICEMAIL', 'TYPE_FACEBOOK',
+  'TYPE_CAMPAIGN_FACEBOOK', 'TYPE_CAMPAIGN_MANUAL_CALL', 'TYPE_CAMPAIGN_MANUAL_SMS', 'TYPE_GMB', 'TYPE_CAMPAIGN_GMB',
+  'TYPE_REVIEW', 'TYPE_INSTAGRAM', 'TYPE_WHATSAPP', 'TYPE_CUSTOM_SMS', 'TYPE_CUSTOM_EMAIL', 'TYPE_CUSTOM_PROVIDER_SMS',
+  'TYPE_CUSTOM_PROVIDER_EMAIL', 'TYPE_IVR_CALL', 'TYPE_ACTIVITY_CONTACT', 'TYPE_ACTIVITY_INVOICE', 'TYPE_ACTIVITY_PAYMENT',
+  'TYPE_ACTIVITY_OPPORTUNITY', 'TYPE_LIVE_CHAT', 'TYPE_LIVE_CHAT_INFO_MESSAGE', 'TYPE_ACTIVITY_APPOINTMENT',
+  'TYPE_FACEBOOK_COMMENT', 'TYPE_INSTAGRAM_COMMENT', 'TYPE_CUSTOM_CALL', 'TYPE_INTERNAL_COMMENT',
+  'TYPE_ACTIVITY_EMPLOYEE_ACTION_LOG', 'TYPE_TIKTOK', 'TYPE_TIKTOK_COMMENT', 'TYPE_ACTIVITY_WHATSAPP',
+  'TYPE_FORM_SUBMISSION', 'TYPE_SMS_REACTION',
+] as const;
+
 const fieldText = z.string().max(10_000);
 const fieldScalar = z.union([fieldText, z.number(), z.boolean()]);
 /** Keys of a custom field's object value (a file upload's metadata, an address). */
@@ -132,7 +148,16 @@ export const requestSchemas = {
   [C.OPPS_UPDATE_STATUS]: z.strictObject({ id, status: opportunityStatus }),
   [C.OPPS_DELETE]: z.strictObject({ id }),
   [C.OPPS_SYNC]: z.strictObject({ full: z.boolean().optional() }),
-  [C.CONVS_LIST]: z.strictObject({ limit: limit(100, 20), contactId: id.optional() }),
+  /** Newest first (sortBy last_message_date, desc); the next page starts after `nextStartAfterDate` of this one. */
+  [C.CONVS_LIST]: z.strictObject({
+    limit: limit(100, 20),
+    contactId: id.optional(),
+    status: z.enum(CONVERSATION_STATUSES).optional(),
+    lastMessageType: z.enum(LAST_MESSAGE_TYPES).optional(),
+    /** A GHL user id ("assigned to me" is the host's setting ghl.inbox.userId). */
+    assignedTo: id.optional(),
+    startAfterDate: epochMs.optional(),
+  }),
   [C.CONVS_GET]: z.strictObject({ id }),
   [C.CONVS_MESSAGES]: z.strictObject({
     conversationId: id,
@@ -144,7 +169,21 @@ export const requestSchemas = {
     type: z.enum(MESSAGE_TYPES),
     message: z.string().trim().min(1, 'message is empty').max(10_000),
     subject: z.string().max(500).optional(),
-  }),
+    /**
+     * The sender's id for this one message (the webview's bubble). A second send with the same
+     * id answers the first one's result instead of sending again: a retry is never a double send.
+     */
+    clientMessageId: id.optional(),
+  }).refine((r) => r.subject === undefined || r.type === 'Email', { message: 'subject is for Email only', path: ['subject'] }),
+  /** PUT /conversations/{id} { unreadCount: 0 }. */
+  [C.CONVS_MARK_READ]: z.strictObject({ id }),
+  [C.CONVS_STAR]: z.strictObject({ id, starred: z.boolean() }),
+  /**
+   * One request: the newest unread conversations (status unread, newest first). `changed` holds
+   * those whose last message is after `since`. Skipped, with no request, while a sync runs.
+   */
+  [C.CONVS_POLL]: z.strictObject({ since: epochMs.optional(), limit: limit(100, 50) }),
+  [C.USERS_LIST]: empty,
   [C.CALS_LIST]: empty,
   [C.CAL_EVENTS_LIST]: z
     .strictObject({ calendarId: id.optional(), startTime: epochMs.optional(), endTime: epochMs.optional() })

@@ -46,8 +46,27 @@ export interface Conversation {
   lastMessageType?: string;
   lastMessageDate?: number;
   unreadCount?: number;
+  starred?: boolean;
+  lastMessageDirection?: 'inbound' | 'outbound';
+  /** The GHL user id the conversation is assigned to. */
+  assignedTo?: string;
   type?: string;
   [key: string]: unknown;
+}
+
+/** A page of conversations, newest first; `nextStartAfterDate` null on the last page. */
+export interface ConversationPage extends ListResult<Conversation> {
+  nextStartAfterDate: number | null;
+}
+
+export type ConversationPoll =
+  | { status: 'checked'; checkedAt: number; unreadConversations: number; changed: Conversation[] }
+  | { status: 'skipped'; reason: 'sync-running' };
+
+export interface LocationUser {
+  id: string;
+  name: string;
+  email?: string;
 }
 
 export interface Message {
@@ -59,6 +78,10 @@ export interface Message {
   messageType?: string;
   status?: string;
   dateAdded?: string;
+  /** Email only. */
+  subject?: string;
+  /** Links to the message's files (CRM data: shown as links, never fetched into a webview). */
+  attachments?: string[];
   [key: string]: unknown;
 }
 
@@ -166,10 +189,15 @@ export interface ResponseData {
   [C.OPPS_UPDATE_STATUS]: Opportunity;
   [C.OPPS_DELETE]: { id: string };
   [C.OPPS_SYNC]: SyncResult & { pipelines: number };
-  [C.CONVS_LIST]: ListResult<Conversation>;
+  [C.CONVS_LIST]: ConversationPage;
   [C.CONVS_GET]: Conversation;
   [C.CONVS_MESSAGES]: { items: Message[]; lastMessageId: string | null; nextPage: boolean };
-  [C.CONVS_SEND]: { conversationId: string; messageId: string };
+  /** `repeated`: the clientMessageId was sent before; this is that send's answer, nothing new went out. */
+  [C.CONVS_SEND]: { conversationId: string; messageId: string; clientMessageId?: string; repeated?: boolean };
+  [C.CONVS_MARK_READ]: { id: string; unreadCount: 0 };
+  [C.CONVS_STAR]: { id: string; starred: boolean };
+  [C.CONVS_POLL]: ConversationPoll;
+  [C.USERS_LIST]: ListResult<LocationUser>;
   [C.CALS_LIST]: ListResult<Calendar>;
   [C.CAL_EVENTS_LIST]: ListResult<CalendarEvent>;
   [C.CHAT_SEND]: ChatReply;

@@ -23,7 +23,16 @@ export interface WebviewReady {
   type: 'ready';
 }
 
-export type WebviewToHost = WebviewRequest | WebviewReady;
+/**
+ * Webview → host: something only the host may do for the page (open a link outside VS Code).
+ * The host checks it as it checks a request: a page can ask, never decide.
+ */
+export interface WebviewAction {
+  type: 'open-link';
+  url: string;
+}
+
+export type WebviewToHost = WebviewRequest | WebviewReady | WebviewAction;
 
 /** Host → webview: the answer to one request. */
 export interface WebviewReply {
@@ -39,6 +48,10 @@ export interface HostEvents {
   'host:data-changed': { kinds: Array<'contacts' | 'opportunities' | 'pipelines'> };
   /** The chat's conversation changed outside the view (cleared elsewhere, another location): load it again. */
   'host:chat-changed': { reason: 'cleared' | 'location' };
+  /** A conversation has news (the inbox poll saw a message, a reply was sent elsewhere): its panel reads it again. */
+  'host:conversation-changed': { conversationId: string };
+  /** The conversation panel should put the cursor in its reply box (Reply on a notification). */
+  'host:focus-reply': { conversationId: string };
   /** Settings changed (configured or not). */
   'host:configuration': { configured: boolean; locationId: string | null; defaultPipeline: string | null };
 }

@@ -14,6 +14,11 @@ export class SyncCoordinator<Kind extends string> {
     return promise;
   }
 
+  /** Whether a sync of this kind (of any kind, without one) is running. */
+  isRunning(kind?: Kind): boolean {
+    return kind === undefined ? this.running.size > 0 : this.running.has(kind);
+  }
+
   /** Cancels one kind or every running sync; they stop after the page in flight. */
   cancel(kind?: Kind): void {
     for (const [k, entry] of this.running) if (!kind || k === kind) entry.controller.abort();

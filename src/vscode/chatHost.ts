@@ -135,15 +135,20 @@ export class ChatHost extends Disposable {
     };
   }
 
-  /** Opens a record an answer named: a contact's details, an opportunity on the board, a contact's conversations. */
+  /** Opens a record an answer named: a contact's details, an opportunity on the board, a conversation in its panel. */
   private async open(kind: 'contact' | 'opportunity' | 'conversation', id: string): Promise<void> {
     if (kind === 'opportunity') {
       const opportunity = await this.host.call(C.OPPS_GET, { id });
       await vscode.commands.executeCommand('ghl.openBoard', opportunity.pipelineId);
       return;
     }
-    const contactId = kind === 'contact' ? id : (await this.host.call(C.CONVS_GET, { id })).contactId;
-    const contact = await this.host.call(C.CONTACTS_GET, { id: contactId });
-    await vscode.commands.executeCommand(kind === 'contact' ? 'ghl.showContact' : 'ghl.showConversations', new ContactNode(contact));
+    if (kind === 'conversation') {
+      // Checked here, so a conversation that does not exist is this request's error, not a notification.
+      await this.host.call(C.CONVS_GET, { id });
+      await vscode.commands.executeCommand('ghl.openConversation', id);
+      return;
+    }
+    const contact = await this.host.call(C.CONTACTS_GET, { id });
+    await vscode.commands.executeCommand('ghl.showContact', new ContactNode(contact));
   }
 }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { Disposable } from './lifecycle';
 
 /**
- * Read-only Markdown documents for the briefing, the calendar, conversations and contact
+ * Read-only Markdown documents for the briefing, the calendar and contact
  * details (`ghl:` URIs): no "Untitled" tabs asking to be saved, and showing one again
  * updates it in place.
  */

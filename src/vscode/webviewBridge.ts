@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { Disposable } from './lifecycle';
-import type { HostToWebview, PushMessage, WebviewReady, WebviewRequest } from '../protocol/webviewMessages';
+import type { HostToWebview, PushMessage, WebviewAction, WebviewReady, WebviewRequest } from '../protocol/webviewMessages';
 import type { BackendHost } from './backendHost';
 import type { Logger } from './logger';
 
@@ -22,7 +22,7 @@ function escapeAttribute(text: string): string {
 export function renderWebviewHtml(
   webview: vscode.Webview,
   extensionUri: vscode.Uri,
-  app: 'board' | 'chat',
+  app: 'board' | 'chat' | 'conversation',
   title: string,
   initialState: unknown = {},
 ): string {
@@ -57,6 +57,12 @@ function isRequest(message: unknown): message is WebviewRequest {
   return typeof m.id === 'string' && m.id.length <= 100 && typeof m.channel === 'string';
 }
 
+function isAction(message: unknown): message is WebviewAction {
+  if (typeof message !== 'object' || message === null) return false;
+  const m = message as Record<string, unknown>;
+  return m.type === 'open-link' && typeof m.url === 'string' && m.url.length <= 2048;
+}
+
 function isReady(message: unknown): message is WebviewReady {
   return typeof message === 'object' && message !== null && (message as Record<string, unknown>).type === 'ready';
 }
@@ -84,6 +90,8 @@ export class WebviewBridge extends Disposable {
     host: BackendHost,
     private readonly logger: Logger,
     private readonly name: string,
+    /** What the page may ask of the host besides requests (only the conversation panel's links so far). */
+    onAction?: (action: WebviewAction) => void,
   ) {
     super();
     this._register(
@@ -92,6 +100,11 @@ export class WebviewBridge extends Disposable {
           this.page++;
           this.ready = false;
           this.pageReady();
+          return;
+        }
+        if (isAction(message)) {
+          if (onAction) onAction(message);
+          else logger.warn(`Ignored a ${message.type} message from the ${name} webview.`, 'webview');
           return;
         }
         if (!isRequest(message)) {

@@ -11,20 +11,28 @@
  *   --location L          default loc_sandbox_0001
  *   --latency-ms MS[±PCT] artificial delay per response, e.g. 400±20 (or 400/20): 400 ms ±20 %
  *                         (--latency is the same flag)
+ *   --inbound-every S     every S seconds a lead writes in: an inbound SMS (Email when the contact
+ *                         has no phone) to a random conversation, for demos of the inbox's alerts
+ *                         (default 0 = off)
  */
-import { startSandbox, type SandboxOptions } from './server';
+import { Rng, SANDBOX_INBOUND_TEXTS, startSandbox, type Sandbox, type SandboxOptions } from './server';
+
+export interface SandboxCliOptions extends SandboxOptions {
+  inboundEverySeconds?: number;
+}
 
 function usage(message: string): never {
   process.stderr.write(`sandbox: ${message}\n`);
   process.stderr.write(
     'usage: npm run sandbox -- [--port N] [--contacts N] [--opportunities N] [--conversations N] [--seed N]\n' +
-      '                          [--rate-limit MAX/INTERVAL_MS[/DAILY]] [--token T] [--location L] [--latency-ms MS[±PCT]]\n',
+      '                          [--rate-limit MAX/INTERVAL_MS[/DAILY]] [--token T] [--location L] [--latency-ms MS[±PCT]]\n' +
+      '                          [--inbound-every SECONDS]\n',
   );
   process.exit(2);
 }
 
-export function parseArgs(argv: string[]): SandboxOptions {
-  const options: SandboxOptions = { port: 4010, contacts: 2000 };
+export function parseArgs(argv: string[]): SandboxCliOptions {
+  const options: SandboxCliOptions = { port: 4010, contacts: 2000 };
   const int = (flag: string, value: string | undefined): number => {
     if (value === undefined || !/^\d+$/.test(value)) usage(`${flag} needs a non-negative integer`);
     return Number(value);
@@ -48,6 +56,9 @@ export function parseArgs(argv: string[]): SandboxOptions {
         break;
       case '--seed':
         options.seed = int(flag, value());
+        break;
+      case '--inbound-every':
+        options.inboundEverySeconds = int(flag, value());
         break;
       case '--latency':
       case '--latency-ms': {
@@ -92,8 +103,20 @@ export function parseArgs(argv: string[]): SandboxOptions {
   return options;
 }
 
+/** A lead writes in: a plausible inbound message to a random conversation, on a channel its contact has. */
+export function injectRandomInbound(sandbox: Sandbox, rng: Rng): ReturnType<Sandbox['injectInbound']> {
+  const conversations = [...sandbox.store.conversations.values()];
+  if (conversations.length === 0) throw new Error('the sandbox has no conversations to write into');
+  const conversation = rng.pick(conversations);
+  const contact = sandbox.store.contacts.get(conversation.contactId);
+  const body = rng.pick(SANDBOX_INBOUND_TEXTS).replace('{street}', contact?.address1 ?? 'Main St');
+  return contact?.phone || !contact?.email
+    ? sandbox.injectInbound({ conversationId: conversation.id, type: 'SMS', body })
+    : sandbox.injectInbound({ conversationId: conversation.id, type: 'Email', body, subject: 'Question about the listing' });
+}
+
 async function main(): Promise<void> {
-  const options = parseArgs(process.argv.slice(2));
+  const { inboundEverySeconds = 0, ...options } = parseArgs(process.argv.slice(2));
   const started = Date.now();
   const sandbox = await startSandbox(options);
   const rl = options.rateLimit;
@@ -106,6 +129,7 @@ async function main(): Promise<void> {
         `${sandbox.store.conversations.size} conversations, ${sandbox.store.events.size} calendar events`,
       `  rate limit:  ${rl ? `${rl.max} per ${rl.intervalMs} ms${rl.dailyMax ? `, ${rl.dailyMax} per day` : ''}` : 'off'}`,
       `  latency:     ${options.latencyMs ?? 0} ms${options.latencyJitter ? ` ±${Math.round(options.latencyJitter * 100)} %` : ''}`,
+      `  inbound:     ${inboundEverySeconds > 0 ? `a lead writes in every ${inboundEverySeconds} s` : 'off (--inbound-every S)'}`,
       sandbox.rentcast
         ? `  RentCast:    ${sandbox.url}/v1/avm/value (set ghl.arv.rentcastBaseUrl to ${sandbox.url}, key ${sandbox.rentcast.apiKey}, 20 requests/s)`
         : '  RentCast:    not mounted',
@@ -113,10 +137,19 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
+  const inboundRng = new Rng(((options.seed ?? 1) ^ 0x1b0d) >>> 0);
+  const inbound =
+    inboundEverySeconds > 0
+      ? setInterval(() => {
+          const { conversation } = injectRandomInbound(sandbox, inboundRng);
+          process.stdout.write(`inbound: ${conversation.fullName} wrote in (${conversation.lastMessageType})\n`);
+        }, inboundEverySeconds * 1000)
+      : null;
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    if (inbound) clearInterval(inbound);
     process.stdout.write(`\n${signal}: stopping (served ${sandbox.stats.requests} requests)\n`);
     void sandbox.close().then(() => process.exit(0));
   };

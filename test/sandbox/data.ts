@@ -135,6 +135,11 @@ export interface SandboxConversation {
   lastMessageDate: number;
   type: string;
   unreadCount: number;
+  starred: boolean;
+  /** The direction of the last message. */
+  lastMessageDirection: 'inbound' | 'outbound';
+  /** A user id of `store.locationUsers`, or null when unassigned. */
+  assignedTo: string | null;
   fullName: string;
   contactName: string;
   email: string | null;
@@ -159,6 +164,20 @@ export interface SandboxMessage {
   /** ISO 8601 */
   dateAdded: string;
   contentType: string;
+  /** URLs of the message's files. */
+  attachments?: string[];
+  meta?: Record<string, unknown>;
+}
+
+/** A user of the location (GET /users/?locationId=…). */
+export interface SandboxUser {
+  id: string;
+  name: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  phone: string;
+  roles: { type: 'account'; role: 'admin' | 'user' };
 }
 
 export interface SandboxCalendar {
@@ -194,7 +213,9 @@ export interface SandboxCalendarEvent {
 /** The sandbox's live data. Tests may read and mutate it directly. */
 export interface SandboxStore {
   location: SandboxLocation;
+  /** The ids of `locationUsers`. */
   users: string[];
+  locationUsers: SandboxUser[];
   customFields: SandboxCustomField[];
   /** Keyed by id, in dateAdded order as generated. */
   contacts: Map<string, SandboxContact>;
@@ -574,6 +595,9 @@ export function generateStore(options: GenerateOptions = {}): SandboxStore {
       lastMessageDate: Date.parse(lastMsg.dateAdded),
       type: 'TYPE_PHONE',
       unreadCount: lastMsg.direction === 'inbound' ? rng.range(1, 3) : 0,
+      starred: false,
+      lastMessageDirection: lastMsg.direction,
+      assignedTo: null,
       fullName: name,
       contactName: name,
       email: contact.email,
@@ -624,10 +648,21 @@ export function generateStore(options: GenerateOptions = {}): SandboxStore {
   }
 
   addArvOpportunityFields(customFields, opportunities, locationId, seed, ids);
+  const locationUsers = SANDBOX_USER_NAMES.map(([firstName, lastName], i): SandboxUser => ({
+    id: users[i]!,
+    name: `${firstName} ${lastName}`,
+    firstName,
+    lastName,
+    email: `${firstName.toLowerCase()}@sandbox-realty.example`,
+    phone: `+1555010000${i + 1}`,
+    roles: { type: 'account', role: i === 0 ? 'admin' : 'user' },
+  }));
+  addInboxDetails(conversations, messages, contacts, users, seed);
 
   const store: SandboxStore = {
     location,
     users,
+    locationUsers,
     customFields,
     contacts,
     contactsByDateAdded: sorted,
@@ -642,6 +677,77 @@ export function generateStore(options: GenerateOptions = {}): SandboxStore {
     events,
   };
   return store;
+}
+
+const SANDBOX_USER_NAMES: ReadonlyArray<readonly [string, string]> = [['Jordan', 'Blake'], ['Priya', 'Raman'], ['Sam', 'Ortega']];
+
+/** What leads write in: the sandbox's inbound messages (generated and injected). */
+export const SANDBOX_INBOUND_TEXTS: readonly string[] = SMS_IN;
+
+/**
+ * What an inbox shows besides the text: assignment, stars, channels other than SMS (WhatsApp,
+ * an Email with its subject, a call), attachments. Its own random stream, so every record the
+ * seed made before stays as it was.
+ */
+function addInboxDetails(
+  conversations: Map<string, SandboxConversation>,
+  messages: Map<string, SandboxMessage[]>,
+  contacts: Map<string, SandboxContact>,
+  users: readonly string[],
+  seed: number,
+): void {
+  const rng = new Rng((seed ^ 0x1b0c5) >>> 0);
+  const lastDates = new Set<number>();
+  let i = 0;
+  for (const cv of conversations.values()) {
+    const list = messages.get(cv.id) ?? [];
+    const contact = contacts.get(cv.contactId);
+    cv.assignedTo = rng.chance(0.7) ? rng.pick(users) : null;
+    cv.starred = rng.chance(0.2);
+    if (i % 4 === 1 && contact?.phone) {
+      for (const m of list) if (m.messageType === 'TYPE_SMS') retype(m, 'TYPE_WHATSAPP');
+    } else if (i % 4 === 2 && contact?.email) {
+      // The lead's latest message came by email: the thread shows a subject.
+      const last = list[list.length - 1];
+      if (last && last.messageType !== 'TYPE_EMAIL') {
+        retype(last, 'TYPE_EMAIL');
+        last.subject = rng.pick(['Question about the listing', 'Offer on my house', 'Showing times']);
+        last.contentType = 'text/html';
+      }
+    } else if (i % 4 === 3 && list.length > 2) {
+      const call = list[1]!;
+      retype(call, 'TYPE_CALL');
+      call.body = '';
+      call.meta = { callDuration: rng.range(20, 600), callStatus: 'completed' };
+      delete call.subject;
+    }
+    if (i < 2) {
+      const inbound = list.find((m) => m.direction === 'inbound' && m.messageType !== 'TYPE_CALL');
+      if (inbound) inbound.attachments = [`https://files.sandbox-realty.example/photos/${inbound.id}.jpg`];
+    }
+    const last = list[list.length - 1];
+    if (last) {
+      // Threads squeezed in before "now" can end on the same millisecond; a date cursor
+      // (startAfterDate) would then skip one of them at a page boundary. A millisecond later keeps them apart.
+      let date = Date.parse(last.dateAdded);
+      while (lastDates.has(date)) date++;
+      lastDates.add(date);
+      last.dateAdded = new Date(date).toISOString();
+      cv.lastMessageDate = date;
+      cv.dateUpdated = date;
+      cv.lastMessageBody = last.body;
+      cv.lastMessageType = last.messageType;
+      cv.lastMessageDirection = last.direction;
+    }
+    i++;
+  }
+}
+
+function retype(m: SandboxMessage, messageType: string): void {
+  m.messageType = messageType;
+  m.type = MESSAGE_TYPES[messageType] ?? m.type;
+  m.contentType = messageType === 'TYPE_EMAIL' ? 'text/html' : 'text/plain';
+  if (messageType !== 'TYPE_EMAIL') delete m.subject;
 }
 
 /** The opportunity fields the ARV job reads and writes (fieldKeys `opportunity.arv`, `.square_footage`, `.repairs`). */

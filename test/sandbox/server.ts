@@ -1,7 +1,7 @@
 /**
  * GHL API v2 sandbox: a loopback-only HTTP server that fakes the GoHighLevel endpoints this
  * project uses (locations + custom fields, contacts search/list/CRUD, pipelines, opportunities
- * search/CRUD/status, conversations + messages, calendars + events) over deterministic seeded
+ * search/CRUD/status, conversations + messages, users, calendars + events) over deterministic seeded
  * data (data.ts), so tests, the benchmark and the demo never touch the real API.
  *
  * It follows the published OpenAPI specs (/work/shared/ghl-openapi) and the known spec-vs-reality
@@ -16,7 +16,8 @@
  *  - GET /opportunities/search ignores `startAfter` unless `startAfterId` is also given (the first
  *    page comes back again — the bug that made integrations loop forever).
  *  - Success bodies say `succeded` (sic).
- * Test hooks: `injectFault` (status/body or a hung response), `touchContacts`, live `store`, `stats`.
+ *  - PUT /conversations/{id} validates with 400s (`message: string[]`), not 422s.
+ * Test hooks: `injectFault` (status/body or a hung response), `touchContacts`, `injectInbound`, live `store`, `stats`.
  */
 import http from 'node:http';
 import { contactAddresses, createRentcastStandIn, type RentcastSandboxOptions, type RentcastStandIn } from './rentcast';
@@ -80,6 +81,16 @@ export interface SandboxFault {
   hang?: boolean;
 }
 
+export interface SandboxInbound {
+  conversationId?: string;
+  contactId?: string;
+  /** A send type (SMS, Email, WhatsApp, …) or a message type (TYPE_SMS, TYPE_CALL, …). */
+  type: string;
+  body: string;
+  subject?: string;
+  attachments?: string[];
+}
+
 export interface Sandbox {
   url: string;
   port: number;
@@ -90,6 +101,11 @@ export interface Sandbox {
   resetStats(): void;
   /** The next `times` (default 1) requests matching method/path answer `status` with `body` (GHL error shape by default), or, with `hang: true`, never answer. */
   injectFault(fault: SandboxFault): void;
+  /**
+   * A lead writes in: appends an inbound message to the conversation (or the contact's, or a new
+   * one), which becomes its last message with one more unread. Throws on an unknown id or type.
+   */
+  injectInbound(input: SandboxInbound): { message: SandboxMessage; conversation: SandboxConversation };
   /** Marks n contacts (or the given ids) as updated now: new dateUpdated, changed city. Returns their ids. */
   touchContacts(nOrIds: number | string[]): string[];
   /** The RentCast stand-in answering `${url}/v1/avm/value` (null when not mounted). */
@@ -905,6 +921,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   ]);
   const SORT_BY = new Set(['last_manual_message_date', 'last_message_date', 'score_profile', 'overdue_at', 'due_at']);
 
+  const CONV_STATUSES = new Set(['all', 'read', 'unread', 'starred', 'recents']);
+  /** As GHL lists it: the sort value on each hit, no assignee key when unassigned. */
+  const conversationOut = (cv: SandboxConversation) => {
+    const { assignedTo, ...rest } = cv;
+    return { ...rest, ...(assignedTo ? { assignedTo } : {}), sort: [cv.lastMessageDate] };
+  };
+
   const searchConversations = (ctx: Ctx): Reply => {
     const q = ctx.query;
     requireLocation(q.get('locationId') ?? undefined, 'locationId');
@@ -915,6 +938,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (sort !== 'asc' && sort !== 'desc') errors.push('sort must be one of the following values: asc, desc');
     const sortBy = q.get('sortBy');
     if (sortBy && !SORT_BY.has(sortBy)) errors.push(`sortBy must be one of the following values: ${[...SORT_BY].join(', ')}`);
+    const status = q.get('status') || 'all';
+    if (!CONV_STATUSES.has(status)) errors.push(`status must be one of the following values: ${[...CONV_STATUSES].join(', ')}`);
+    const direction = q.get('lastMessageDirection');
+    if (direction && direction !== 'inbound' && direction !== 'outbound') errors.push('lastMessageDirection must be one of the following values: inbound, outbound');
     const startAfterRaw = q.get('startAfterDate');
     const startAfter = startAfterRaw ? Number(startAfterRaw.replace(/^\[|\]$/g, '')) : null;
     if (startAfterRaw && !Number.isFinite(startAfter)) errors.push('startAfterDate must be a number');
@@ -922,6 +949,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const contactId = q.get('contactId');
     const id = q.get('id');
     const lastMessageType = q.get('lastMessageType');
+    const assignees = q.get('assignedTo') ? new Set(q.get('assignedTo')!.split(',').map((a) => a.trim())) : null;
     const text = q.get('query')?.trim().toLowerCase();
     const dir = sort === 'asc' ? 1 : -1;
     const matches: SandboxConversation[] = [];
@@ -929,18 +957,47 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (contactId && cv.contactId !== contactId) continue;
       if (id && cv.id !== id) continue;
       if (lastMessageType && cv.lastMessageType !== lastMessageType) continue;
+      if (direction && cv.lastMessageDirection !== direction) continue;
+      if (status === 'read' && cv.unreadCount > 0) continue;
+      if (status === 'unread' && cv.unreadCount === 0) continue;
+      if (status === 'starred' && !cv.starred) continue;
+      if (assignees && !(cv.assignedTo ? assignees.has(cv.assignedTo) : assignees.has('unassigned'))) continue;
       if (text && ![cv.fullName, cv.email, cv.phone, cv.lastMessageBody].some((v) => v && v.toLowerCase().includes(text))) continue;
       matches.push(cv);
     }
     matches.sort((a, b) => dir * (a.lastMessageDate - b.lastMessageDate || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+    // Like GHL's search_after on the one sort value: strictly after it in the sort's direction.
     const after = startAfter === null ? matches : matches.filter((cv) => dir * (cv.lastMessageDate - startAfter) > 0);
-    return { body: { conversations: after.slice(0, limit).map((cv) => ({ ...cv, sort: [cv.lastMessageDate] })), total: matches.length } };
+    return { body: { conversations: after.slice(0, limit).map(conversationOut), total: matches.length } };
   };
 
   const getConversationRoute = (ctx: Ctx): Reply => {
     const cv = store.conversations.get(ctx.params.conversationId!);
     if (!cv) throw notFound('Conversation not found');
-    return { body: { ...cv, deleted: false, inbox: true, starred: false } };
+    const { sort: _sort, ...out } = conversationOut(cv);
+    return { body: { ...out, deleted: false, inbox: true } };
+  };
+
+  const UPDATE_CONVERSATION_KEYS = new Set(['locationId', 'unreadCount', 'starred', 'feedback']);
+  /** PUT /conversations/{id}: GHL validates this body with 400s, not the 422s of the other routes. */
+  const updateConversation = (ctx: Ctx): Reply => {
+    const b = ctx.body;
+    const extra = Object.keys(b).filter((k) => !UPDATE_CONVERSATION_KEYS.has(k));
+    const errors = extra.map((k) => `property ${k} should not exist`);
+    if (typeof b.locationId !== 'string' || b.locationId === '') errors.push('locationId must be a string', 'locationId should not be empty');
+    if (b.unreadCount !== undefined && (typeof b.unreadCount !== 'number' || !Number.isInteger(b.unreadCount) || b.unreadCount < 0)) {
+      errors.push('unreadCount must be a non-negative number');
+    }
+    if (b.starred !== undefined && typeof b.starred !== 'boolean') errors.push('starred must be a boolean value');
+    if (errors.length) throw new HttpError(400, { statusCode: 400, message: errors, error: 'Bad Request' });
+    if (b.locationId !== locationId) throw forbidden();
+    const cv = store.conversations.get(ctx.params.conversationId!);
+    if (!cv) throw notFound('Conversation not found');
+    if (typeof b.unreadCount === 'number') cv.unreadCount = b.unreadCount;
+    if (typeof b.starred === 'boolean') cv.starred = b.starred;
+    cv.dateUpdated = now();
+    const { sort: _sort, ...out } = conversationOut(cv);
+    return { body: { success: true, conversation: { ...out, deleted: false, inbox: true } } };
   };
 
   const MESSAGE_QUERY = new Set(['lastMessageId', 'limit', 'type']);
@@ -979,9 +1036,68 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
 
   const SEND_TYPES: Record<string, string> = {
-    SMS: 'TYPE_SMS', RCS: 'TYPE_SMS', Email: 'TYPE_EMAIL', WhatsApp: 'TYPE_WHATSAPP', IG: 'TYPE_INSTAGRAM', FB: 'TYPE_FACEBOOK',
-    Custom: 'TYPE_CUSTOM_SMS', Live_Chat: 'TYPE_LIVE_CHAT', InternalComment: 'TYPE_INTERNAL_COMMENT', TIKTOK: 'TYPE_CUSTOM_SMS',
+    SMS: 'TYPE_SMS', RCS: 'TYPE_RCS', Email: 'TYPE_EMAIL', WhatsApp: 'TYPE_WHATSAPP', IG: 'TYPE_INSTAGRAM', FB: 'TYPE_FACEBOOK',
+    Custom: 'TYPE_CUSTOM_SMS', Live_Chat: 'TYPE_LIVE_CHAT', InternalComment: 'TYPE_INTERNAL_COMMENT', TIKTOK: 'TYPE_TIKTOK',
   };
+  const newConversation = (contact: SandboxContact, t: number): SandboxConversation => {
+    const name = contact.contactName ?? contact.email ?? contact.phone ?? 'Unknown';
+    const conv: SandboxConversation = {
+      id: newId(), contactId: contact.id, locationId, lastMessageBody: '', lastMessageType: '', lastMessageDate: t, type: 'TYPE_PHONE',
+      unreadCount: 0, starred: false, lastMessageDirection: 'outbound', assignedTo: null,
+      fullName: name, contactName: name, email: contact.email, phone: contact.phone, dateAdded: t, dateUpdated: t,
+    };
+    store.conversations.set(conv.id, conv);
+    store.messages.set(conv.id, []);
+    return conv;
+  };
+
+  /** The message becomes the conversation's last; an inbound one is one more unread. */
+  const appendMessage = (conv: SandboxConversation, msg: SandboxMessage) => {
+    let list = store.messages.get(conv.id);
+    if (!list) store.messages.set(conv.id, (list = []));
+    list.push(msg);
+    const t = Date.parse(msg.dateAdded);
+    conv.lastMessageBody = msg.body;
+    conv.lastMessageType = msg.messageType;
+    conv.lastMessageDirection = msg.direction;
+    conv.lastMessageDate = t;
+    conv.dateUpdated = t;
+    if (msg.direction === 'inbound') conv.unreadCount++;
+  };
+
+  const injectInbound = (input: SandboxInbound): { message: SandboxMessage; conversation: SandboxConversation } => {
+    let conv = input.conversationId ? store.conversations.get(input.conversationId) : undefined;
+    if (input.conversationId && !conv) throw new Error(`no conversation ${input.conversationId}`);
+    const contactId = conv?.contactId ?? input.contactId;
+    if (!contactId) throw new Error('injectInbound needs a conversationId or a contactId');
+    const contact = store.contacts.get(contactId);
+    if (!contact) throw new Error(`no contact ${contactId}`);
+    if (!conv) for (const cv of store.conversations.values()) if (cv.contactId === contactId) conv = cv;
+    const messageType = SEND_TYPES[input.type] ?? (/^TYPE_[A-Z_]+$/.test(input.type) ? input.type : null);
+    if (!messageType) throw new Error(`unknown message type ${input.type}`);
+    if (typeof input.body !== 'string') throw new Error('body must be a string');
+    // Never at or before the conversation's last message: a poll's "since" must see it as new.
+    const t = Math.max(now(), (conv?.lastMessageDate ?? 0) + 1);
+    conv ??= newConversation(contact, t);
+    const msg: SandboxMessage = {
+      id: newId(),
+      type: MESSAGE_TYPES[messageType] ?? 2,
+      messageType,
+      direction: 'inbound',
+      status: 'delivered',
+      body: input.body,
+      contactId,
+      conversationId: conv.id,
+      locationId,
+      dateAdded: isoOf(t),
+      contentType: messageType === 'TYPE_EMAIL' ? 'text/html' : 'text/plain',
+    };
+    if (input.subject) msg.subject = input.subject;
+    if (input.attachments?.length) msg.attachments = [...input.attachments];
+    appendMessage(conv, msg);
+    return { message: msg, conversation: conv };
+  };
+
   const sendMessage = (ctx: Ctx): Reply => {
     const b = ctx.body;
     const errors: string[] = [];
@@ -997,6 +1113,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throwIf(errors);
     const contact = store.contacts.get(contactId);
     if (!contact) throw badRequest('Contact not found');
+    if ((type === 'SMS' || type === 'RCS' || type === 'WhatsApp') && !contact.phone) throw badRequest('Contact does not have a phone number');
+    if (type === 'Email' && !contact.email) throw badRequest('Contact does not have an email address');
+    const attachments = Array.isArray(b.attachments) ? b.attachments.filter((a): a is string => typeof a === 'string') : undefined;
     let conv: SandboxConversation | undefined;
     if (conversationId) {
       conv = store.conversations.get(conversationId);
@@ -1005,15 +1124,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       for (const cv of store.conversations.values()) if (cv.contactId === contactId) conv = cv;
     }
     const t = now();
-    if (!conv) {
-      const name = contact.contactName ?? contact.email ?? contact.phone ?? 'Unknown';
-      conv = {
-        id: newId(), contactId, locationId, lastMessageBody: '', lastMessageType: '', lastMessageDate: t, type: 'TYPE_PHONE',
-        unreadCount: 0, fullName: name, contactName: name, email: contact.email, phone: contact.phone, dateAdded: t, dateUpdated: t,
-      };
-      store.conversations.set(conv.id, conv);
-      store.messages.set(conv.id, []);
-    }
+    conv ??= newConversation(contact, t);
     const messageType = SEND_TYPES[type as string]!;
     const msg: SandboxMessage = {
       id: newId(),
@@ -1029,13 +1140,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       contentType: type === 'Email' ? 'text/html' : 'text/plain',
     };
     if (subject) msg.subject = subject;
-    let list = store.messages.get(conv.id);
-    if (!list) store.messages.set(conv.id, (list = []));
-    list.push(msg);
-    conv.lastMessageBody = msg.body;
-    conv.lastMessageType = messageType;
-    conv.lastMessageDate = t;
-    conv.dateUpdated = t;
+    if (attachments?.length) msg.attachments = attachments;
+    appendMessage(conv, msg);
     return { body: { conversationId: conv.id, messageId: msg.id, msg: 'Message queued successfully.' } };
   };
 
@@ -1160,7 +1266,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   route('GET', '/conversations/search', V_2021_04_15, searchConversations);
   route('POST', '/conversations/messages', V_2021_04_15, sendMessage);
   route('GET', '/conversations/{conversationId}', V_2021_04_15, getConversationRoute);
+  route('PUT', '/conversations/{conversationId}', V_2021_04_15, updateConversation);
   route('GET', '/conversations/{conversationId}/messages', V_2021_04_15, getMessages);
+  route('GET', '/users/', V_2021_07_28, (ctx) => {
+    requireLocation(ctx.query.get('locationId') ?? undefined, 'locationId');
+    rejectUnknownQuery(ctx.query, new Set(['locationId']));
+    return { body: { users: store.locationUsers } };
+  });
   route('GET', '/calendars/', V_2021_04_15, listCalendars);
   route('GET', '/calendars/events', V_2021_04_15, listEvents);
 
@@ -1383,6 +1495,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       faults.push({ ...fault, remaining: Math.max(1, fault.times ?? 1) });
     },
     touchContacts,
+    injectInbound,
     rentcast,
     close() {
       closing = true;

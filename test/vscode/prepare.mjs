@@ -10,6 +10,10 @@
 //   GET  /opportunity?id=ID         one opportunity as the sandbox holds it (404 if absent)
 //   GET  /contact?id=ID             one contact (404 if absent)
 //   POST /fault  {method, path, status?, body?, times?}    sandbox.injectFault(...)
+//   POST /inbound {conversationId? | contactId?, type, body, subject?}   sandbox.injectInbound(...):
+//                                   a lead writes in; answers { message, conversation }
+//   GET  /conversation?id=ID        one conversation (unreadCount, starred, …) with its messages,
+//                                   oldest first (type, direction, subject) (404 if absent)
 //
 // The extension host gets EXT_TEST_SANDBOX_URL / _TOKEN / _LOCATION / _LOCATION_NAME /
 // _CONTROL, and EXT_TEST_TMP_ROOT (the run's temp root: VS Code's logs are under it).
@@ -177,6 +181,20 @@ function handleControl(sandbox, hostile, req, res) {
       if (req.method === 'GET' && url.pathname === '/contact') {
         const c = store.contacts.get(url.searchParams.get('id') ?? '');
         return c ? reply(200, c) : reply(404, { message: 'no such contact' });
+      }
+      if (req.method === 'GET' && url.pathname === '/conversation') {
+        const id = url.searchParams.get('id') ?? '';
+        const conversation = store.conversations.get(id);
+        return conversation ? reply(200, { ...conversation, messages: store.messages.get(id) ?? [] }) : reply(404, { message: 'no such conversation' });
+      }
+      if (req.method === 'POST' && url.pathname === '/inbound') {
+        let created;
+        try {
+          created = sandbox.injectInbound(JSON.parse(raw || '{}'));
+        } catch (err) {
+          return reply(400, { message: String(err?.message ?? err) });
+        }
+        return reply(200, created);
       }
       if (req.method === 'POST' && url.pathname === '/fault') {
         const fault = JSON.parse(raw || '{}');

@@ -23,7 +23,7 @@ export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const ORIGIN = 'https://webview.test';
 export const RESULTS_DIR = path.join(ROOT, 'test-results');
 
-export type App = 'board' | 'chat' | 'ipc-harness';
+export type App = 'board' | 'chat' | 'conversation' | 'ipc-harness';
 
 export interface Built {
   dir: string;
@@ -31,7 +31,7 @@ export interface Built {
   dispose(): void;
 }
 
-/** Builds board, chat and the ipc test harness like esbuild.mjs's (production) webview build. */
+/** Builds board, chat, conversation and the ipc test harness like esbuild.mjs's (production) webview build. */
 export async function buildBundles(): Promise<Built> {
   const dir = mkdtempSync(path.join(tmpdir(), 'ghl-webview-'));
   const result = await esbuild.build({
@@ -45,6 +45,7 @@ export async function buildBundles(): Promise<Built> {
     entryPoints: {
       'webview/board': path.join(ROOT, 'src/webview/board/main.ts'),
       'webview/chat': path.join(ROOT, 'src/webview/chat/main.ts'),
+      'webview/conversation': path.join(ROOT, 'src/webview/conversation/main.ts'),
       'webview/ipc-harness': path.join(ROOT, 'test/webview/fixtures/ipcHarness.ts'),
     },
     outdir: dir,
@@ -107,6 +108,8 @@ export interface HostFixtures {
   chatModel?: { vendor: string; family: string; id: string; name?: string } | null;
   /** Milliseconds before each reply. */
   delayMs?: number;
+  /** The conversation panel's data: convs-get, contacts-get, convs-messages (newest first, one page). */
+  conversation?: { conversation: Record<string, unknown>; contact: Record<string, unknown>; messages: Array<Record<string, unknown>> };
 }
 
 export interface Posted {
@@ -126,6 +129,8 @@ function fakeHost(fixtures: HostFixtures): void {
   const opps = (fixtures.opportunities ?? []).map((o) => ({ ...o }));
   const host = {
     posted: [] as Msg[],
+    /** Page actions other than requests (open-link). */
+    actions: [] as unknown[],
     /** `ready` messages the page posted (the real host waits for the first). */
     readyCount: 0,
     /** Breaches of the page's side of the handshake (a request before `ready`). */
@@ -234,6 +239,14 @@ function fakeHost(fixtures: HostFixtures): void {
         return void ok(id, { stopped: true });
       case 'ext-ghl:chat-open':
         return void ok(id, { opened: true });
+      case 'ext-ghl:convs-get':
+        return void ok(id, fixtures.conversation?.conversation ?? {});
+      case 'ext-ghl:contacts-get':
+        return void ok(id, fixtures.conversation?.contact ?? {});
+      case 'ext-ghl:convs-messages':
+        return void ok(id, { items: fixtures.conversation?.messages ?? [], lastMessageId: null, nextPage: false });
+      case 'ext-ghl:convs-send':
+        return void ok(id, { conversationId: payload.conversationId, messageId: `sent-${host.posted.length}`, clientMessageId: payload.clientMessageId });
       case 'ext-ghl:chat-clear':
         sessionStorage.removeItem('fake-chat-history');
         return void ok(id, { cleared: true });
@@ -253,7 +266,10 @@ function fakeHost(fixtures: HostFixtures): void {
           host.readyCount++;
           return;
         }
-        if (!('channel' in copy)) return;
+        if (!('channel' in copy)) {
+          if ('type' in copy) host.actions.push(copy);
+          return;
+        }
         if (host.readyCount === 0) host.handshakeErrors.push(`${copy.channel} before ready`);
         host.posted.push(copy);
         handle(copy);
@@ -283,6 +299,8 @@ export interface OpenedPage {
   errors: string[];
   posted(channel?: string): Promise<Posted[]>;
   violations(): Promise<unknown[]>;
+  /** Page actions (open-link) the page posted. */
+  actions(): Promise<unknown[]>;
   /** How often the page posted `ready`, and any request it sent before. */
   handshake(): Promise<{ readyCount: number; errors: string[] }>;
   close(): Promise<void>;
@@ -329,6 +347,7 @@ export async function openApp(browser: Browser, built: Built, options: OpenOptio
       return channel ? all.filter((m) => m.channel === channel) : all;
     },
     violations: () => page.evaluate('window.__host.violations') as Promise<unknown[]>,
+    actions: () => page.evaluate('window.__host.actions') as Promise<unknown[]>,
     handshake: () =>
       page.evaluate('({ readyCount: window.__host.readyCount, errors: window.__host.handshakeErrors })') as Promise<{
         readyCount: number;

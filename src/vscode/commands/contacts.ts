@@ -1,14 +1,11 @@
 import * as vscode from 'vscode';
 import { EXT_GHL_IPC } from '../../protocol/channels';
 import type { Contact } from '../../protocol/entities';
-import type { Conversation } from '../../protocol/responses';
-import type { BackendHost } from '../backendHost';
 import { ContactNode, contactLabel } from '../contactsTree';
-import type { GhlDocuments } from '../documents';
 import { guarded, type CommandDeps } from './deps';
 import { COMMANDS, type CommandId, type CommandTable } from './ids';
 import { ask, pickContact, pickContactFromCache } from './pickers';
-import { renderContact, renderConversation } from './renderers';
+import { renderContact } from './renderers';
 
 type ContactCommands = Pick<
   CommandTable,
@@ -23,7 +20,6 @@ type ContactCommands = Pick<
   | 'ghl.copyEmail'
   | 'ghl.copyPhone'
   | 'ghl.openInGhl'
-  | 'ghl.showConversations'
 >;
 
 const EDITABLE_CONTACT_FIELDS: Array<{ key: keyof Contact & string; label: string }> = [
@@ -136,43 +132,10 @@ export function contactCommands({ host, logger, contacts, documents }: CommandDe
       const url = `https://app.gohighlevel.com/v2/location/${encodeURIComponent(contact.locationId)}/contacts/detail/${encodeURIComponent(contact.id)}`;
       await vscode.env.openExternal(vscode.Uri.parse(url));
     },
-    [COMMANDS.showConversations]: guarded('Loading conversations', logger, async (node?: unknown) => {
-      const contact = await pickContact(host, node);
-      if (!contact) return;
-      const { items } = await host.call(EXT_GHL_IPC.CONVS_LIST, { contactId: contact.id, limit: 50 });
-      if (items.length === 0) {
-        void vscode.window.showInformationMessage(`No conversations with ${contactLabel(contact)} yet.`);
-        return;
-      }
-      const conversation =
-        items.length === 1
-          ? items[0]!
-          : (
-              await vscode.window.showQuickPick(
-                items.map((c) => ({ label: c.lastMessageBody?.slice(0, 80) || '(no messages)', description: c.lastMessageType, conversation: c })),
-                { placeHolder: `Conversations with ${contactLabel(contact)}` },
-              )
-            )?.conversation;
-      if (conversation) await showConversation(host, documents, contact, conversation);
-    }),
   };
 }
 
 async function copy(text: string, what: string): Promise<void> {
   await vscode.env.clipboard.writeText(text);
   void vscode.window.setStatusBarMessage(`$(copy) ${what} copied`, 2500);
-}
-
-async function showConversation(host: BackendHost, documents: GhlDocuments, contact: Contact, conversation: Conversation): Promise<void> {
-  const { items } = await host.call(EXT_GHL_IPC.CONVS_MESSAGES, { conversationId: conversation.id, limit: 50 });
-  await documents.show(`conversation/${conversation.id}`, `Conversation with ${contactLabel(contact)}`, renderConversation(contact, items));
-  const reply = await vscode.window.showInputBox({
-    title: `Reply to ${contactLabel(contact)} by SMS`,
-    prompt: 'Press Enter to send, Escape to close without replying.',
-    ignoreFocusOut: false,
-  });
-  if (reply?.trim()) {
-    await host.call(EXT_GHL_IPC.CONVS_SEND, { conversationId: conversation.id, type: 'SMS', message: reply.trim() });
-    void vscode.window.showInformationMessage('Message sent.');
-  }
 }

@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import type { BackendHost } from '../backendHost';
 import type { ContactsTreeProvider } from '../contactsTree';
 import type { GhlDocuments } from '../documents';
+import type { InboxController } from '../inbox/inboxController';
 import { reportError } from '../errorReporter';
 import type { Logger } from '../logger';
 import type { PipelinesTreeProvider } from '../pipelinesTree';
@@ -18,6 +19,7 @@ export interface CommandDeps {
   pipelines: PipelinesTreeProvider;
   sync: SyncRunner;
   documents: GhlDocuments;
+  inbox: InboxController;
   refreshViews(): void;
   showBriefing(): Promise<void>;
   /** Runs or discards a write @ghl proposed (its Approve / Cancel buttons). */

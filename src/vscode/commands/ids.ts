@@ -1,5 +1,6 @@
 import type { OpportunityStatus } from '../../protocol/entities';
 import type { ContactNode } from '../contactsTree';
+import type { ConversationNode } from '../inbox/conversationsTree';
 import type { OpportunityNode, PipelineNode, StageNode } from '../pipelinesTree';
 
 /**
@@ -41,6 +42,16 @@ export const COMMANDS = {
   loadMoreContacts: 'ghl.contacts.loadMore',
   estimateArv: 'ghl.estimateArv',
   setRentcastApiKey: 'ghl.setRentcastApiKey',
+  openConversation: 'ghl.openConversation',
+  replyToConversation: 'ghl.replyToConversation',
+  markConversationRead: 'ghl.markConversationRead',
+  starConversation: 'ghl.starConversation',
+  unstarConversation: 'ghl.unstarConversation',
+  showConversationContact: 'ghl.showConversationContact',
+  filterConversations: 'ghl.filterConversations',
+  loadMoreConversations: 'ghl.conversations.loadMore',
+  chooseInboxUser: 'ghl.chooseInboxUser',
+  checkForNewMessages: 'ghl.checkForNewMessages',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
@@ -88,6 +99,18 @@ export interface CommandArgs {
   /** A pipeline node of the Pipelines view, or a pipeline name or id. */
   'ghl.estimateArv': [target?: PipelineNode | string];
   'ghl.setRentcastApiKey': [key?: string];
+  /** A row of the Conversations view, or a conversation id. */
+  'ghl.openConversation': [target?: ConversationNode | string];
+  'ghl.replyToConversation': [target?: ConversationNode | string];
+  'ghl.markConversationRead': [target?: ConversationNode | string];
+  'ghl.starConversation': [target?: ConversationNode | string];
+  'ghl.unstarConversation': [target?: ConversationNode | string];
+  'ghl.showConversationContact': [target?: ConversationNode | string];
+  /** unread, all, starred, mine or a channel (TYPE_SMS …), from a keybinding or automation; else a quick pick. */
+  'ghl.filterConversations': [filter?: string];
+  'ghl.conversations.loadMore': [];
+  'ghl.chooseInboxUser': [];
+  'ghl.checkForNewMessages': [];
 }
 
 export type CommandHandler<K extends CommandId> = (...args: CommandArgs[K]) => unknown;

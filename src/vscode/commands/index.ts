@@ -3,6 +3,7 @@ import { arvCommands } from './arv';
 import { contactCommands } from './contacts';
 import type { CommandDeps } from './deps';
 import { documentCommands } from './documents';
+import { inboxCommands } from './inbox';
 import type { CommandId, CommandTable } from './ids';
 import { opportunityCommands } from './opportunities';
 import { setupCommands } from './setup';
@@ -19,6 +20,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     ...opportunityCommands(deps),
     ...documentCommands(deps),
     ...arvCommands(deps),
+    ...inboxCommands(deps),
   };
   return (Object.keys(table) as CommandId[]).map((id) => vscode.commands.registerCommand(id, table[id]));
 }

@@ -1,6 +1,6 @@
 import { md, money } from '../../format';
 import type { Contact, Opportunity, Pipeline } from '../../protocol/entities';
-import type { CalendarEvent, Message } from '../../protocol/responses';
+import type { CalendarEvent } from '../../protocol/responses';
 import type { StoredArvEstimate } from '../../arv/estimateStore';
 import { contactLabel } from '../contactsTree';
 import { renderArvSection } from './arvRenderer';
@@ -61,15 +61,4 @@ export function renderAgenda(events: CalendarEvent[], calendarNames: Map<string,
     );
   }
   return lines.join('\n') + '\n';
-}
-
-/** A conversation's messages, oldest first (GHL lists the newest first). */
-export function renderConversation(contact: Contact, newestFirst: Message[]): string {
-  const lines = [`# Conversation with ${md(contactLabel(contact))}`, ''];
-  for (const message of [...newestFirst].reverse()) {
-    const who = message.direction === 'outbound' ? 'You' : md(contactLabel(contact));
-    const when = message.dateAdded ? new Date(message.dateAdded).toLocaleString() : '';
-    lines.push(`**${who}** · ${when} · ${md(message.messageType ?? '')}`, '', `> ${(message.body ?? '').split('\n').map(md).join('  \n> ')}`, '');
-  }
-  return lines.join('\n');
 }

@@ -13,7 +13,7 @@ import type { EXT_GHL_IPC } from '../../protocol/channels';
 import type { Envelope, ErrorCode, ErrorInfo } from '../../protocol/envelope';
 import type { RequestChannel, RequestInput } from '../../protocol/requests';
 import type { ResponseData } from '../../protocol/responses';
-import type { PushMessage, WebviewReady, WebviewRequest } from '../../protocol/webviewMessages';
+import type { PushMessage, WebviewAction, WebviewReady, WebviewRequest } from '../../protocol/webviewMessages';
 
 export type { RequestChannel, RequestInput, ResponseData, Envelope, ErrorInfo, ErrorCode };
 export type Channels = typeof EXT_GHL_IPC;
@@ -99,8 +99,13 @@ export class HostIpc {
     this.post({ type: 'ready' } satisfies WebviewReady);
   }
 
-  private post(message: WebviewRequest | WebviewReady): void {
+  private post(message: WebviewRequest | WebviewReady | WebviewAction): void {
     this.api.postMessage(message);
+  }
+
+  /** Asks the host to do something only it may (open a link outside VS Code); no reply. */
+  act(action: WebviewAction): void {
+    this.post(action);
   }
 
   /** Sends one request; resolves with the host's envelope (or a NETWORK error on timeout). */

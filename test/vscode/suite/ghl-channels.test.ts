@@ -30,7 +30,7 @@ function assertEnvelope(channel: string, value: unknown): Envelope {
 }
 
 /**
- * Calls all 33 request channels once, in an order where each call has what it needs (ids from
+ * Calls all 41 request channels once, in an order where each call has what it needs (ids from
  * earlier answers). Returns channel → envelope.
  */
 async function callEveryChannel(send: Send, state: SandboxState, tag: string): Promise<Map<string, Envelope>> {
@@ -79,7 +79,13 @@ async function callEveryChannel(send: Send, state: SandboxState, tag: string): P
   await req(C.OPPS_SYNC, {});
   const convs = await req(C.CONVS_LIST, { limit: 5 });
   const conversationId = convs?.items?.[0]?.id ?? 'missing';
-  await req(C.CONVS_GET, { id: conversationId });
+  const conversation = await req(C.CONVS_GET, { id: conversationId });
+  // Starred and back: the conversation ends as it was.
+  await req(C.CONVS_STAR, { id: conversationId, starred: !conversation?.starred });
+  await req(C.CONVS_STAR, { id: conversationId, starred: Boolean(conversation?.starred) });
+  await req(C.CONVS_MARK_READ, { id: conversationId });
+  await req(C.CONVS_POLL, { limit: 5 });
+  await req(C.USERS_LIST, {});
   await req(C.CONVS_MESSAGES, { conversationId, limit: 5 });
   await req(C.CONVS_SEND, { conversationId, type: 'SMS', message: `Channel probe ${tag}` });
   await req(C.CALS_LIST, {});
@@ -116,11 +122,11 @@ describe('GHL: every protocol channel', () => {
     state = await control.state();
   });
 
-  it('has 37 request channels', () => {
-    assert.equal(REQUEST_CHANNELS.length, 37, REQUEST_CHANNELS.join(', '));
+  it('has 41 request channels', () => {
+    assert.equal(REQUEST_CHANNELS.length, 41, REQUEST_CHANNELS.join(', '));
   });
 
-  it('answers all 37 through the extension API, each with a successful envelope', async () => {
+  it('answers all 41 through the extension API, each with a successful envelope', async () => {
     const extApi = await api();
     const results = await callEveryChannel((c, p) => extApi.request(c, p), state, `api${Date.now().toString(36)}`);
     console.log(`      API: ${summary(results)}`);
@@ -143,7 +149,7 @@ describe('GHL: every protocol channel', () => {
     assert.equal(push.success, false, 'a push channel is not requestable');
   });
 
-  it('answers all 37 from the board webview through VS Code webview messaging', async function () {
+  it('answers all 41 from the board webview through VS Code webview messaging', async function () {
     if (!bridge.available) this.skip();
     const sales = state.pipelines.find((p) => p.name === 'Sales Pipeline')!;
     await vscode.commands.executeCommand('ghl.openBoard', sales.id);

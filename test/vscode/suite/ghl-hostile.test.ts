@@ -41,7 +41,8 @@ describe('GHL: hostile CRM data stays text', () => {
   it('shows as text in the Contacts and Pipelines trees, and runs nothing in the workbench', async () => {
     await showSidebar();
     // Sorted by name, "<img…" comes first.
-    await bridge.click(`${pane('Contacts')} .monaco-list-row >> nth=0`);
+    // Keyboard focus into the list without clicking a row: a click opens that contact's details, which take the focus (and the Home key).
+    await vscode.commands.executeCommand('ghl.contacts.focus');
     await bridge.press('Home');
     const contactRow = await poll('the hostile contact row', () => readRows('Contacts'), (rs) =>
       rs.some((r) => r.label === state.hostile.contactName),
@@ -105,7 +106,8 @@ describe('GHL: hostile CRM data stays text', () => {
 
   it('a click on the contact shows its details and its opportunity as text', async () => {
     await showSidebar();
-    await bridge.click(`${pane('Contacts')} .monaco-list-row >> nth=0`);
+    // Keyboard focus into the list without clicking a row: a click opens that contact's details, which take the focus (and the Home key).
+    await vscode.commands.executeCommand('ghl.contacts.focus');
     await bridge.press('Home');
     await clickRow('Contacts', state.hostile.contactName);
     const details = await poll(
@@ -119,6 +121,8 @@ describe('GHL: hostile CRM data stays text', () => {
     assert.ok(text.includes('\\<script\\>window\\.\\_\\_xss=2\\</script\\> — $1,234 · open · Sales Pipeline'), text);
     assert.doesNotMatch(text, /(^|[^\\])</m, 'every < of CRM data is escaped');
     assert.deepEqual(await bridge.evaluate<Injected>(INJECTED), { elements: 0, xss: null });
+    // The rendered preview opens after the document: let it, or it comes up over the board the next test opens.
+    await poll('the details preview in front', () => vscode.window.tabGroups.activeTabGroup.activeTab?.label ?? '', (label) => label.startsWith('Preview'));
   });
 
   it('shows as text on the board, and runs nothing in its webview', async () => {

@@ -53,12 +53,37 @@ async function controlCall<T>(method: 'GET' | 'POST', path: string, body?: unkno
   return json;
 }
 
+export interface SandboxMessageState {
+  id: string;
+  messageType: string;
+  direction: 'inbound' | 'outbound';
+  body: string;
+  subject?: string;
+  dateAdded: string;
+}
+
+export interface SandboxConversationState {
+  id: string;
+  contactId: string;
+  contactName: string;
+  unreadCount: number;
+  starred: boolean;
+  lastMessageDate: number;
+  /** Oldest first. */
+  messages: SandboxMessageState[];
+}
+
 export const control = {
   state: () => controlCall<SandboxState>('GET', '/state'),
   opportunity: (id: string) => controlCall<SandboxOpportunity>('GET', `/opportunity?id=${encodeURIComponent(id)}`),
   /** The next `times` (default 1) requests matching method + path (or route template) fail. */
   fault: (fault: { method?: string; path: string; status?: number; body?: unknown; times?: number }) =>
     controlCall<{ ok: true }>('POST', '/fault', fault),
+  /** A conversation as the sandbox holds it: unread count, starred, every message (type, direction, subject). */
+  conversation: (id: string) => controlCall<SandboxConversationState>('GET', `/conversation?id=${encodeURIComponent(id)}`),
+  /** A lead writes: an inbound message into the conversation (or the contact's), unread count up. */
+  inbound: (input: { conversationId?: string; contactId?: string; type: string; body: string; subject?: string }) =>
+    controlCall<{ message: SandboxMessageState; conversation: SandboxConversationState }>('POST', '/inbound', input),
 };
 
 // --- the extension ---------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ const testFiles: Record<string, () => Promise<unknown>> = {
   'ghl-tasks.test': () => import('./ghl-tasks.test'),
   'ghl-channels.test': () => import('./ghl-channels.test'),
   'ghl-board-restore.test': () => import('./ghl-board-restore.test'),
+  'ghl-inbox.test': () => import('./ghl-inbox.test'),
 };
 
 /** Line the runners parse for the counts: `__RESULT__ {"passed":N,"failed":N,"skipped":N}`. */
