@@ -33,6 +33,8 @@ export interface GhlClientOptions {
   now?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   onCall?: (entry: ApiCallLog) => void;
+  /** The share of each rate window sync pages leave to user requests (see RateBudget). */
+  userHeadroomShare?: number;
 }
 
 export interface CallOptions {
@@ -84,7 +86,7 @@ export class GhlClient {
     this.fetchImpl = options.fetch ?? fetch;
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? abortableSleep;
-    this.budget = new RateBudget(this.now);
+    this.budget = new RateBudget(this.now, undefined, undefined, { userHeadroomShare: options.userHeadroomShare });
   }
 
   /** Requests sent so far (attempts, including retries). */

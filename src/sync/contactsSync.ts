@@ -73,33 +73,31 @@ export async function syncContacts(deps: SyncDeps, options: ContactsSyncOptions 
 
   if (mode === 'delta') await pull(undefined);
   else {
-    // The first two pages are fetched alone: they tell GHL's total, the oldest record and
-    // how long an answer takes (the faster of the two: the first may wait on a cold GHL),
-    // which decide whether more cursors would be any faster.
-    let answerMs = Number.POSITIVE_INFINITY;
-    let oldest = NaN;
-    let position = NaN;
-    let next: Cursor | undefined;
-    for (let page = 0; page < 2 && (page === 0 || next !== undefined); page++) {
-      throwIfCancelled(deps.signal);
-      const askedAt = Date.now();
-      const answer = await search({ pageLimit: CONTACTS_PAGE_LIMIT, ...(next ? { searchAfter: next } : {}) });
-      answerMs = Math.min(answerMs, Date.now() - askedAt);
-      const records = requireList(answer, 'contacts', 'contacts');
-      const { valid, invalid } = parseRecords(wireContact, records);
-      skipped += invalid;
-      const last = valid.at(-1);
-      const cursor = last ? cursorOf(last, 'dateAdded') : undefined;
-      guard.acceptPage(valid.map((c) => c.id), cursor, typeof answer.total === 'number' ? answer.total : null, invalid);
-      next = guard.nextCursor(records.length, CONTACTS_PAGE_LIMIT, cursor);
-      if (page === 0 && valid.length > 0) oldest = addedMs(valid[0]!);
-      if (last) position = addedMs(last);
-      store(valid);
-    }
+    // The first page is fetched alone: it tells GHL's total, the oldest record, how long an
+    // answer takes and how long storing a page takes, which decide whether more cursors
+    // would be any faster. Nothing else is asked before the shards start: `now` bounds
+    // the span (the top shard is open above, so it is only a guess to split by).
+    throwIfCancelled(deps.signal);
+    const askedAt = Date.now();
+    const answer = await search({ pageLimit: CONTACTS_PAGE_LIMIT });
+    const answerMs = Date.now() - askedAt;
+    const records = requireList(answer, 'contacts', 'contacts');
+    const { valid, invalid } = parseRecords(wireContact, records);
+    skipped += invalid;
+    const last = valid.at(-1);
+    const cursor = last ? cursorOf(last, 'dateAdded') : undefined;
+    guard.acceptPage(valid.map((c) => c.id), cursor, typeof answer.total === 'number' ? answer.total : null, invalid);
+    const next = guard.nextCursor(records.length, CONTACTS_PAGE_LIMIT, cursor);
+    const oldest = valid.length > 0 ? addedMs(valid[0]!) : NaN;
+    const position = last ? addedMs(last) : NaN;
+    const storeStarted = performance.now();
+    store(valid);
+    const storeMs = performance.now() - storeStarted;
     if (next !== undefined) {
       const total = guard.reportedTotal ?? 0;
       const pagesLeft = Math.ceil((total - guard.accounted) / CONTACTS_PAGE_LIMIT);
-      const cursors = cursorsFor(deps.api, answerMs, pagesLeft);
+      const cursors = cursorsFor(deps.api, answerMs, pagesLeft, storeMs);
+      deps.log('info', `[sync] contacts: first page answered in ${Math.round(answerMs)} ms, stored in ${Math.round(storeMs)} ms: ${cursors} cursor(s).`);
       if (cursors > 1 && Number.isFinite(oldest) && Number.isFinite(position)) {
         await shardedPull(deps, {
           cursors,
@@ -107,7 +105,7 @@ export async function syncContacts(deps: SyncDeps, options: ContactsSyncOptions 
           store,
           guard,
           onSkipped: (n) => (skipped += n),
-          first: { lo: oldest, position, cursor: next, accounted: guard.accounted, estimate: total - guard.accounted },
+          first: { lo: oldest, hi: Math.max(deps.now(), position) + 1, position, cursor: next, accounted: guard.accounted, estimate: total - guard.accounted },
         });
       } else await pull(next);
     }
@@ -120,9 +118,9 @@ export async function syncContacts(deps: SyncDeps, options: ContactsSyncOptions 
 }
 
 /**
- * The rest of a full pass over `dateAdded` shards. One newest-first request of one record
- * closes the span; the pass guard sees every page, so ids stay distinct across shards and
- * GHL's location total still decides whether the pass may prune.
+ * The rest of a full pass over `dateAdded` shards of [oldest, now]. The pass guard sees
+ * every page, so ids stay distinct across shards and GHL's location total still decides
+ * whether the pass may prune.
  */
 async function shardedPull(
   deps: SyncDeps,
@@ -132,15 +130,11 @@ async function shardedPull(
     store(valid: WireContact[]): void;
     guard: PageGuard;
     onSkipped(n: number): void;
-    first: { lo: number; position: number; cursor: Cursor; accounted: number; estimate: number };
+    first: { lo: number; hi: number; position: number; cursor: Cursor; accounted: number; estimate: number };
   },
 ): Promise<void> {
   throwIfCancelled(deps.signal);
-  const newestPage = await run.search({ pageLimit: 1, sort: [{ field: 'dateAdded', direction: 'desc' }] });
-  const { valid: newest } = parseRecords(wireContact, requireList(newestPage, 'contacts', 'contacts'));
-  const newestMs = newest.length > 0 ? addedMs(newest[0]!) : NaN;
-  const hi = Number.isFinite(newestMs) ? Math.max(newestMs, run.first.position) + 1 : run.first.position + 1;
-  const plan = new ShardPlan({ ...run.first, hi });
+  const plan = new ShardPlan(run.first);
   plan.fill(run.cursors, 2 * CONTACTS_PAGE_LIMIT);
   const planned = plan.shards.length;
 
