@@ -61,8 +61,7 @@ describe('db migrations', () => {
       assert.ok(byType('table').includes(table), table);
     }
     for (const index of [
-      'idx_ghl_contacts_email',
-      'idx_ghl_contacts_location_name',
+      'idx_ghl_contacts_location_created',
       'idx_ghl_opps_contact',
       'idx_ghl_opps_pipeline_stage',
       'idx_ghl_opps_status',
