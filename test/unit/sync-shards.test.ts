@@ -7,7 +7,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RateBudget } from '../../src/ghl/rateBudget';
+import type { GhlApi } from '../../src/ghl/api';
 import { ShardPlan, type Shard } from '../../src/sync/shardPlan';
+import { cursorsFor, MAX_CURSORS } from '../../src/sync/shardScheduler';
 import type { SyncProgress } from '../../src/protocol/channels';
 import { startHarness, type Harness } from '../helpers/backendHarness';
 
@@ -52,8 +54,12 @@ function skew(h: Harness, share: number): void {
   h.sandbox.store.reindexContacts();
 }
 
-/** Answers in ~40 ms with room for 100 per second: one cursor would leave most of the window unused. */
-const SHARDED = { latencyMs: 40, latencyJitter: 0.2, rateLimit: { max: 100, intervalMs: 1000 } };
+/**
+ * Answers in ~150 ms with room for 100 per second: one cursor would leave most of the
+ * window unused, and an answer takes several times as long as storing a page (a pass
+ * against a GHL that answers about as fast as the cache stores runs one cursor).
+ */
+const SHARDED = { latencyMs: 150, latencyJitter: 0.2, rateLimit: { max: 100, intervalMs: 1000 } };
 
 describe('shard planner', () => {
   it('fills a span with disjoint shards that cover it exactly once', () => {
@@ -101,6 +107,30 @@ describe('shard planner', () => {
   });
 });
 
+describe('how many cursors a full pass runs', () => {
+  const apiWith = (budget: RateBudget) => ({ client: { budget } }) as unknown as GhlApi;
+  const announced = (max: number, intervalMs: number) => {
+    const budget = new RateBudget(() => 0);
+    budget.recordHeaders(new Headers({ 'x-ratelimit-max': String(max), 'x-ratelimit-interval-milliseconds': String(intervalMs) }));
+    return budget;
+  };
+
+  it('runs one cursor while GHL answers about as fast as the cache stores a page, however large the window', () => {
+    const unlimited = apiWith(announced(1_000_000, 10_000));
+    assert.equal(cursorsFor(unlimited, 80, 400, 40), 1, 'a local GHL: one pipelined cursor keeps the cache busy');
+    assert.equal(cursorsFor(unlimited, 80, 400, 10), MAX_CURSORS, 'answers 8 times slower than storing: as many as allowed');
+  });
+
+  it('spends the sync share early in the window at GHL\'s answer time, capped by the pages left', () => {
+    const ghl = apiWith(announced(100, 10_000));
+    assert.equal(cursorsFor(ghl, 400, 99, 40), 15, 'four times the 3.6 cursors that spend 90 requests in 10 s at 400 ms');
+    assert.equal(cursorsFor(ghl, 1200, 99, 40), MAX_CURSORS);
+    assert.equal(cursorsFor(ghl, 400, 5, 40), 5);
+    assert.equal(cursorsFor(ghl, 20, 99, 2), 1, 'fast answers: one cursor spends the window');
+    assert.equal(cursorsFor(apiWith(new RateBudget(() => 0)), 400, 99, 40), 1, 'no window announced yet: one cursor');
+  });
+});
+
 describe('rate budget priorities', () => {
   it('leaves user headroom in every window, and halves the sync share for a window after a 429', () => {
     let now = 0;
@@ -119,6 +149,22 @@ describe('rate budget priorities', () => {
     now += 10_001;
     assert.equal(budget.syncAllowance(), 90, 'for one window');
   });
+
+  it('a headroom of 0 lets the sync spend the whole window; the share is bounded', () => {
+    let now = 0;
+    const all = new RateBudget(() => now, { max: 100, intervalMs: 10_000 }, 15, { userHeadroomShare: 0 });
+    assert.equal(all.userHeadroom, 0);
+    assert.equal(all.syncAllowance(), 100);
+    for (let i = 0; i < 100; i++) {
+      assert.equal(all.delayBeforeNext('sync'), 0);
+      all.recordAnswer(all.recordSend());
+    }
+    assert.ok(all.delayBeforeNext('sync') > 0);
+    assert.ok(all.delayBeforeNext('user') > 0, 'nothing was kept for the user');
+    now += 20_000;
+    assert.equal(new RateBudget(() => now, { max: 100, intervalMs: 10_000 }, 15, { userHeadroomShare: 3 }).syncAllowance(), 50, 'at most half is kept');
+    assert.equal(new RateBudget(() => now, { max: 100, intervalMs: 10_000 }, 15, { userHeadroomShare: Number.NaN }).syncAllowance(), 90);
+  });
 });
 
 describe('sharded full passes against the sandbox', () => {
@@ -129,9 +175,11 @@ describe('sharded full passes against the sandbox', () => {
       const result = await h.data('ext-ghl:contacts-sync');
       const line = h.logs.find((l) => l.includes('cursors over'));
       assert.ok(line, 'the pass ran sharded');
-      const [, cursors, , stolen] = /(\d+) cursors over (\d+) shards, (\d+) more/.exec(line)!.map(Number);
+      const [, cursors, planned, stolen] = /(\d+) cursors over (\d+) shards, (\d+) more/.exec(line)!.map(Number);
       assert.ok(cursors! >= 2, line);
       assert.ok(stolen! >= 1, `work stealing split the big day: ${line}`);
+      // No request learns the span (now bounds it): full pages, and at most one short page per shard.
+      assert.ok(result.requests <= Math.ceil(6000 / 500) + planned! + stolen!, `${result.requests} requests: ${line}`);
       // Every stored record counts towards `synced`: a duplicate across shards would exceed it.
       assert.equal(result.synced, 6000);
       assert.equal((await h.data('ext-ghl:contacts-list')).total, 6000);
@@ -149,7 +197,7 @@ describe('sharded full passes against the sandbox', () => {
   });
 
   it('prunes nothing after a sharded pass that failed midway, and everything owed on the next', async () => {
-    const h = await startHarness({ sandbox: { contacts: 6000, opportunities: 10, ...SHARDED } });
+    const h = await startHarness({ sandbox: { contacts: 30_000, opportunities: 10, ...SHARDED } });
     try {
       await h.data('ext-ghl:contacts-sync');
       const gone = [...h.sandbox.store.contacts.keys()].slice(100, 105);
@@ -160,18 +208,18 @@ describe('sharded full passes against the sandbox', () => {
       h.sandbox.injectFault({ method: 'POST', path: '/contacts/search', status: 422 });
       const response = await pass;
       assert.equal(response.success, false, 'a failed shard fails the pass');
-      assert.equal((await h.data('ext-ghl:contacts-list')).total, 6000, 'nothing was pruned');
+      assert.equal((await h.data('ext-ghl:contacts-list')).total, 30_000, 'nothing was pruned');
       const next = await h.data('ext-ghl:contacts-sync');
       assert.equal(next.mode, 'full', 'a full pass is still owed');
       assert.equal(next.pruned, 5);
-      assert.equal((await h.data('ext-ghl:contacts-list')).total, 5995);
+      assert.equal((await h.data('ext-ghl:contacts-list')).total, 29_995);
     } finally {
       await h.close();
     }
   });
 
   it('cancels mid-pass keeping whole pages, and the next pass is exact', async () => {
-    const h = await startHarness({ sandbox: { contacts: 8000, opportunities: 10, ...SHARDED } });
+    const h = await startHarness({ sandbox: { contacts: 30_000, opportunities: 10, ...SHARDED } });
     try {
       const pass = h.backend.request('ext-ghl:contacts-sync', {});
       await until('the sharded part of the pass', () => progressOf(h, 'contacts').some((p) => p.synced >= 2000));
@@ -180,20 +228,20 @@ describe('sharded full passes against the sandbox', () => {
       assert.equal(!response.success && response.error.code, 'CANCELLED');
       const kept = (await h.data('ext-ghl:contacts-list')).total;
       const announced = progressOf(h, 'contacts').at(-1)!.synced;
-      assert.ok(kept >= 2000 && kept < 8000, `kept ${kept}`);
+      assert.ok(kept >= 2000 && kept < 30_000, `kept ${kept}`);
       assert.equal(kept, announced, 'every page stored was announced, and whole');
       await new Promise((resolve) => setTimeout(resolve, 200));
       assert.equal((await h.data('ext-ghl:contacts-list')).total, kept, 'nothing is written after the cancel answered');
       const next = await h.data('ext-ghl:contacts-sync');
       assert.equal(next.mode, 'full');
-      assert.equal((await h.data('ext-ghl:contacts-list')).total, 8000);
+      assert.equal((await h.data('ext-ghl:contacts-list')).total, 30_000);
     } finally {
       await h.close();
     }
   });
 
   it('stays under a limiter it presses with several cursors: zero 429', async () => {
-    const h = await startHarness({ sandbox: { contacts: 15_000, opportunities: 10, latencyMs: 120, rateLimit: { max: 20, intervalMs: 500 } } });
+    const h = await startHarness({ sandbox: { contacts: 15_000, opportunities: 10, latencyMs: 200, rateLimit: { max: 20, intervalMs: 500 } } });
     try {
       const result = await h.data('ext-ghl:contacts-sync');
       assert.equal(result.synced, 15_000);
