@@ -3,7 +3,7 @@ import { parseRecords, toContact, wireContact, type WireContact } from '../ghl/m
 import { ExtGhlError } from '../protocol/envelope';
 import { PageGuard, pipelinedPull, pruneAfterPass, requireList, throwIfCancelled, totalMargin } from './paging';
 import { ShardPlan, type Shard } from './shardPlan';
-import { cursorsFor, runShards } from './shardScheduler';
+import { CLEARLY_SLOW_ANSWER_MS, cursorsFor, runShards } from './shardScheduler';
 import type { PassResult, SyncDeps } from './types';
 
 /** GHL's largest contacts page. */
@@ -75,29 +75,39 @@ export async function syncContacts(deps: SyncDeps, options: ContactsSyncOptions 
   else {
     // The first page is fetched alone: it tells GHL's total, the oldest record, how long an
     // answer takes and how long storing a page takes, which decide whether more cursors
-    // would be any faster. Nothing else is asked before the shards start: `now` bounds
-    // the span (the top shard is open above, so it is only a guess to split by).
-    throwIfCancelled(deps.signal);
-    const askedAt = Date.now();
-    const answer = await search({ pageLimit: CONTACTS_PAGE_LIMIT });
-    const answerMs = Date.now() - askedAt;
-    const records = requireList(answer, 'contacts', 'contacts');
-    const { valid, invalid } = parseRecords(wireContact, records);
-    skipped += invalid;
-    const last = valid.at(-1);
-    const cursor = last ? cursorOf(last, 'dateAdded') : undefined;
-    guard.acceptPage(valid.map((c) => c.id), cursor, typeof answer.total === 'number' ? answer.total : null, invalid);
-    const next = guard.nextCursor(records.length, CONTACTS_PAGE_LIMIT, cursor);
-    const oldest = valid.length > 0 ? addedMs(valid[0]!) : NaN;
-    const position = last ? addedMs(last) : NaN;
-    const storeStarted = performance.now();
-    store(valid);
-    const storeMs = performance.now() - storeStarted;
+    // would be any faster. A first answer that is neither clearly fast nor clearly slow
+    // may be a cold local GHL as much as a fast remote one: the second page's (warm)
+    // decides. Nothing else is asked before the shards start: `now` bounds the span (the
+    // top shard is open above, so it is only a guess to split by).
+    let oldest = NaN;
+    let position = NaN;
+    let next: Cursor | undefined;
+    let cursors = 1;
+    for (let page = 0; page < 2; page++) {
+      throwIfCancelled(deps.signal);
+      const askedAt = Date.now();
+      const answer = await search({ pageLimit: CONTACTS_PAGE_LIMIT, ...(next ? { searchAfter: next } : {}) });
+      const answerMs = Date.now() - askedAt;
+      const records = requireList(answer, 'contacts', 'contacts');
+      const { valid, invalid } = parseRecords(wireContact, records);
+      skipped += invalid;
+      const last = valid.at(-1);
+      const cursor = last ? cursorOf(last, 'dateAdded') : undefined;
+      guard.acceptPage(valid.map((c) => c.id), cursor, typeof answer.total === 'number' ? answer.total : null, invalid);
+      next = guard.nextCursor(records.length, CONTACTS_PAGE_LIMIT, cursor);
+      if (page === 0 && valid.length > 0) oldest = addedMs(valid[0]!);
+      if (last) position = addedMs(last);
+      const storeStarted = performance.now();
+      store(valid);
+      const storeMs = performance.now() - storeStarted;
+      if (next === undefined) break;
+      const pagesLeft = Math.ceil(((guard.reportedTotal ?? 0) - guard.accounted) / CONTACTS_PAGE_LIMIT);
+      cursors = cursorsFor(deps.api, answerMs, pagesLeft, storeMs);
+      deps.log('info', `[sync] contacts: page ${page + 1} answered in ${Math.round(answerMs)} ms, stored in ${Math.round(storeMs)} ms: ${cursors} cursor(s).`);
+      if (cursors <= 1 || answerMs >= CLEARLY_SLOW_ANSWER_MS) break;
+    }
     if (next !== undefined) {
       const total = guard.reportedTotal ?? 0;
-      const pagesLeft = Math.ceil((total - guard.accounted) / CONTACTS_PAGE_LIMIT);
-      const cursors = cursorsFor(deps.api, answerMs, pagesLeft, storeMs);
-      deps.log('info', `[sync] contacts: first page answered in ${Math.round(answerMs)} ms, stored in ${Math.round(storeMs)} ms: ${cursors} cursor(s).`);
       if (cursors > 1 && Number.isFinite(oldest) && Number.isFinite(position)) {
         await shardedPull(deps, {
           cursors,

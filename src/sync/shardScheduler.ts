@@ -10,6 +10,12 @@ export const MAX_CURSORS = 16;
 const ANSWER_TO_STORE_RATIO = 4;
 /** What storing one page of 500 contacts takes once warm, at most (measured 10-20 ms at 200k cached). */
 const WARM_STORE_MS = 30;
+/**
+ * A first answer at least this slow is GHL's own pace (400 ms ±20 % as a new user meets it):
+ * the pass shards at once. A faster first answer may be a cold local GHL (the bench's
+ * sandbox took 80-175 ms for its first page, 10-30 ms after): the next one decides.
+ */
+export const CLEARLY_SLOW_ANSWER_MS = 250;
 
 /**
  * How many cursors spend the sync's share of GHL's window early in the window, given how

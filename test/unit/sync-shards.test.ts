@@ -197,6 +197,18 @@ describe('sharded full passes against the sandbox', () => {
     }
   });
 
+  it('reads a GHL that answers as fast as the cache stores with one cursor, however large its window', async () => {
+    const h = await startHarness({ sandbox: { contacts: 5000, opportunities: 10, rateLimit: { max: 1_000_000, intervalMs: 10_000 } } });
+    try {
+      const result = await h.data('ext-ghl:contacts-sync');
+      assert.equal(result.synced, 5000);
+      assert.equal(h.logs.find((l) => l.includes('cursors over')), undefined, h.logs.filter((l) => l.includes('[sync]')).join('\n'));
+      assert.equal(result.requests, 10, 'full pages only: one cursor');
+    } finally {
+      await h.close();
+    }
+  });
+
   it('prunes nothing after a sharded pass that failed midway, and everything owed on the next', async () => {
     const h = await startHarness({ sandbox: { contacts: 30_000, opportunities: 10, ...SHARDED } });
     try {
