@@ -145,7 +145,7 @@ async function shardedPull(
 ): Promise<void> {
   throwIfCancelled(deps.signal);
   const plan = new ShardPlan(run.first);
-  plan.fill(run.cursors, 2 * CONTACTS_PAGE_LIMIT);
+  plan.tile(run.cursors, CONTACTS_PAGE_LIMIT);
   const planned = plan.shards.length;
 
   await runShards<ContactsPage>({

@@ -70,6 +70,41 @@ describe('shard planner', () => {
     assert.equal(plan.shards.reduce((n, s) => n + s.estimate, 0), 49_500, 'the estimate is shared out, not invented');
   });
 
+  it('cuts evenly spread data into shards that end on full pages: few more requests than pages', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const random = rng(seed);
+      const lo = 1_000_000;
+      const hi = lo + 63_072_000_000;
+      const step = (hi - lo) / 50_000;
+      // 50,000 contacts over two years: evenly spread (as the sandbox makes them), or at random.
+      const even = Array.from({ length: 50_000 }, (_, i) => Math.floor(lo + i * step + random() * (step - 1)));
+      const scattered = Array.from({ length: 50_000 }, () => lo + Math.floor(random() * (hi - lo))).sort((a, b) => a - b);
+      for (const [kind, dates] of [['even', even], ['scattered', scattered]] as const) {
+        const position = dates[499]!;
+        // Page 1, then each shard's pages: its records over 500, rounded up (at least one request).
+        const requests = (plan: ShardPlan) =>
+          1 +
+          plan.shards.reduce((n, s) => {
+            const from = s.openBelow ? position + 1 : s.lo;
+            const mine = dates.filter((d) => d >= from && (s.openAbove || d < s.hi)).length;
+            return n + Math.max(1, Math.ceil(mine / 500));
+          }, 0);
+        const tiled = new ShardPlan({ lo, hi, position, cursor: [position, 'x'], accounted: 500, estimate: 49_500 });
+        tiled.tile(16, 500);
+        assert.equal(tiled.shards.length, 16);
+        assertTiles(tiled, lo, hi);
+        assert.equal(tiled.shards.reduce((n, s) => n + s.estimate, 0), 49_500, 'the estimate is shared out, not invented');
+        const halved = new ShardPlan({ lo, hi, position, cursor: [position, 'x'], accounted: 500, estimate: 49_500 });
+        halved.fill(16, 1000);
+        const [t, h] = [requests(tiled), requests(halved)];
+        if (kind === 'even') {
+          assert.ok(t <= 100 + 5, `seed ${seed}: ${t} requests for 100 pages (halving: ${h})`);
+          assert.ok(t < h, `seed ${seed}: ${t} vs halving's ${h}`);
+        } else assert.ok(t <= h + 2, `seed ${seed}, scattered: ${t} vs halving's ${h}`);
+      }
+    }
+  });
+
   it('keeps covering the span exactly once through random steals and finishes, skew included', () => {
     for (let seed = 1; seed <= 200; seed++) {
       const random = rng(seed);
