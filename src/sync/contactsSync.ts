@@ -8,6 +8,12 @@ import type { PassResult, SyncDeps } from './types';
 
 /** GHL's largest contacts page. */
 export const CONTACTS_PAGE_LIMIT = 500;
+/**
+ * Contact cursors at most: a page of 500 takes ~30 ms to parse and store, so 8 pages
+ * arriving together hold the worker ~0.25 s, which a user action answered meanwhile waits
+ * out (16 gained nothing measurable at 50k: the window, not the cursors, sets the pace).
+ */
+const MAX_CONTACT_CURSORS = 8;
 
 export interface ContactsSyncOptions {
   /** Delta sync: only contacts updated at or after this ISO time; no pruning. */
@@ -102,7 +108,7 @@ export async function syncContacts(deps: SyncDeps, options: ContactsSyncOptions 
       const storeMs = performance.now() - storeStarted;
       if (next === undefined) break;
       const pagesLeft = Math.ceil(((guard.reportedTotal ?? 0) - guard.accounted) / CONTACTS_PAGE_LIMIT);
-      cursors = cursorsFor(deps.api, answerMs, pagesLeft, storeMs);
+      cursors = cursorsFor(deps.api, answerMs, pagesLeft, storeMs, MAX_CONTACT_CURSORS);
       deps.log('info', `[sync] contacts: page ${page + 1} answered in ${Math.round(answerMs)} ms, stored in ${Math.round(storeMs)} ms: ${cursors} cursor(s).`);
       if (cursors <= 1 || answerMs >= CLEARLY_SLOW_ANSWER_MS) break;
     }

@@ -33,7 +33,7 @@ export const CLEARLY_SLOW_ANSWER_MS = 250;
  * is all there is to go by, and it runs cold (10× a warm one, under load): it counts for
  * at most WARM_STORE_MS.
  */
-export function cursorsFor(api: GhlApi, answerMs: number, pagesLeft: number, storeMs?: number): number {
+export function cursorsFor(api: GhlApi, answerMs: number, pagesLeft: number, storeMs?: number, maxCursors = MAX_CURSORS): number {
   const budget = (api.client as Partial<GhlApi['client']>).budget;
   if (!budget || typeof budget.syncAllowance !== 'function' || !budget.announced) return 1;
   const allowance = budget.syncAllowance();
@@ -44,7 +44,7 @@ export function cursorsFor(api: GhlApi, answerMs: number, pagesLeft: number, sto
   // Four times that: the share is spent in the first quarter of the window, so the pages
   // left over for the next window wait on the window alone (all at once as its slots free
   // up), not on answers still to come behind a few busy cursors.
-  return Math.max(1, Math.min(Math.ceil(4 * wanted), MAX_CURSORS, allowance, pagesLeft));
+  return Math.max(1, Math.min(Math.ceil(4 * wanted), maxCursors, allowance, pagesLeft));
 }
 
 /**
