@@ -62,6 +62,11 @@ export function normaliseQuery(query: string | undefined | null): string {
 const BLOCK = 8;
 const BLOCK_BITS = 2048;
 const BLOCK_WORDS = BLOCK_BITS / 32;
+/** Blocks that cannot hold the needle are still scanned when at most this many lie between two that may. */
+const SCAN_THROUGH_BLOCKS = 4;
+/** Needles whose matches are kept, and matches kept in all (4 bytes each). */
+const MATCH_CACHE_NEEDLES = 16;
+const MATCH_CACHE_ENTRIES = 1_000_000;
 
 function trigramBit(a: number, b: number, c: number): number {
   return Math.imul((a << 16) ^ (b << 8) ^ c, 0x9e3779b1) >>> (32 - Math.log2(BLOCK_BITS));
@@ -91,6 +96,13 @@ export class ContactSearchIndex {
   private starts: Int32Array = new Int32Array(1);
   /** BLOCK_WORDS words per block of BLOCK entries of `order`: the trigrams its texts contain. */
   private blockBits: Uint32Array = new Uint32Array(0);
+  /**
+   * The entries (positions in `order`) whose text holds a needle, for the last few needles:
+   * paging through a broad query, or asking it again, does not scan again. Valid while the
+   * text is (every change that could change a match rebuilds it); the location filter is
+   * applied on reading, as an entry may move without its text changing.
+   */
+  private readonly matchCache = new Map<string, Int32Array>();
 
   /** Reads the indexed columns of every contact (one row of JSON, parsed in JS). */
   static build(db: Database): ContactSearchIndex {
@@ -187,22 +199,40 @@ export class ContactSearchIndex {
       }
       return { ids, total };
     }
-    const { blob, starts } = this.searchText();
-    const visit = (k: number) => {
+    for (const k of this.matches(needle)) {
       const e = order[k]!;
       if (loc === undefined || e.loc === loc) {
         if (total >= start && total < end) ids.push(e.id);
         total++;
       }
-    };
+    }
+    return { ids, total };
+  }
+
+  private matches(needle: string): Int32Array {
+    const { blob, starts } = this.searchText();
+    const cached = this.matchCache.get(needle);
+    if (cached) {
+      // Most recently used last.
+      this.matchCache.delete(needle);
+      this.matchCache.set(needle, cached);
+      return cached;
+    }
+    const found: number[] = [];
+    const visit = (k: number) => void found.push(k);
+    const order = this.order;
     const wanted = needle.length >= 3 ? this.needleBits(needle) : null;
     const blocks = Math.ceil(order.length / BLOCK);
     for (let b = 0; b < blocks; b++) {
       if (wanted) {
-        // Runs of blocks that may hold the needle are scanned as one stretch of text.
+        // Blocks that may hold the needle are scanned as one stretch of text, the few
+        // between them too: one indexOf over a few more blocks costs less than starting
+        // another (a needle found in a quarter of the blocks makes thousands of stretches).
         if (!this.blockMayHold(b, wanted)) continue;
         let last = b;
-        while (last + 1 < blocks && this.blockMayHold(last + 1, wanted)) last++;
+        for (let next = b + 1; next < blocks && next - last <= SCAN_THROUGH_BLOCKS; next++) {
+          if (this.blockMayHold(next, wanted)) last = next;
+        }
         scanEntries(blob, starts, needle, b * BLOCK, Math.min(order.length, (last + 1) * BLOCK), visit);
         b = last;
       } else {
@@ -210,7 +240,17 @@ export class ContactSearchIndex {
         break;
       }
     }
-    return { ids, total };
+    const matches = Int32Array.from(found);
+    this.matchCache.set(needle, matches);
+    let kept = 0;
+    for (const m of this.matchCache.values()) kept += m.length;
+    // Oldest first, never the one just found.
+    for (const [key, m] of this.matchCache) {
+      if (this.matchCache.size <= 1 || (this.matchCache.size <= MATCH_CACHE_NEEDLES && kept <= MATCH_CACHE_ENTRIES)) break;
+      this.matchCache.delete(key);
+      kept -= m.length;
+    }
+    return matches;
   }
 
   /** The bitmap words and masks a block must have for `needle`'s trigrams. */
@@ -254,6 +294,7 @@ export class ContactSearchIndex {
       this.blob = parts.join('\u0000') + '\u0000';
       this.starts = starts;
       this.blockBits = blockBitmaps(order);
+      this.matchCache.clear();
     }
     return { blob: this.blob, starts: this.starts };
   }
