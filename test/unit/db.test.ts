@@ -324,6 +324,13 @@ describe('GhlContactsRepo', () => {
       }
     }
     assert.ok(matched > 3000, `the needles matched (${matched})`);
+    // A kept answer follows a contact that moved to another location with the same text.
+    const moved = rows.find((c) => c.locationId === 'loc1' && c.companyName === 'Redwood Realty')!;
+    const before = repo.list({ locationId: 'loc2', query: 'redwood', limit: 5, offset: 0 }).total;
+    repo.upsert({ ...moved, locationId: 'loc2' });
+    const opts = { locationId: 'loc2', query: 'redwood', limit: 5, offset: 0 };
+    assert.equal(repo.list(opts).total, before + 1);
+    assert.deepEqual(repo.list(opts), repo.listFromSql(opts));
   });
 
   it('warmUp builds the search index once; re-upserting unchanged contacts keeps answers right', () => {
