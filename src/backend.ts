@@ -36,6 +36,8 @@ export interface BackendOptions {
   requestTimeoutMs?: number;
   /** Retries after a 429, a 5xx or a network error (reads only for the last two). */
   maxRetries?: number;
+  /** The share of each GHL rate window a sync leaves to user requests (default 10 %; the bench compares 0). */
+  userHeadroomShare?: number;
   /** Where dist/sql-wasm.wasm is when the caller is not the bundle itself. */
   wasmPath?: string;
   persistDebounceMs?: number;
@@ -119,6 +121,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
             baseUrl: settingText(options.settings.get(SETTING_API_BASE_URL)) ?? options.apiBaseUrl,
             timeoutMs: options.requestTimeoutMs,
             maxRetries: options.maxRetries,
+            userHeadroomShare: options.userHeadroomShare,
             now,
             onCall: (entry) => {
               log('info', `[api] ${entry.method} ${entry.path} → ${entry.status} (${entry.ms} ms)${entry.attempt > 1 ? ` attempt ${entry.attempt}` : ''}`);

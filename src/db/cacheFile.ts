@@ -1,10 +1,11 @@
 // The cache file on disk: reading one version of it, checking it is a cache this code can
 // use, writing a new version atomically, and moving an unusable one aside. No policy here:
 // who may write and when is the CacheStore's business.
+import { randomInt } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import type { Database, SqlJsStatic } from 'sql.js';
-import writeFileAtomic from 'write-file-atomic';
 import { migrate } from './migrations';
 
 /** Identifies one version of the file: a rename over it changes the inode, a write the mtime/size. */
@@ -131,26 +132,67 @@ export function moveAside(file: string, stamp: number, log: (msg: string) => voi
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+const fsync = promisify(fs.fsync);
+const close = promisify(fs.close);
+
 /**
  * Replaces `file` with `bytes` so that a crash at any moment leaves either the old or the
- * new version: write-file-atomic writes a temporary sibling, fsyncs and renames it; the
- * directory is fsynced after so the rename itself is durable.
+ * new version: a temporary sibling is written, fsynced and renamed over it; the directory
+ * is fsynced after so the rename itself is durable.
+ *
+ * The bytes reach the temporary file synchronously, before this returns (into the OS's
+ * page cache: tens of ms for tens of MB), and are not referenced after: the caller can
+ * drop its copy of the database at once instead of holding it (the size of the whole
+ * cache) through the slow fsync, while a sync keeps growing the database beside it.
  */
-export async function writeFileDurably(file: string, bytes: Uint8Array): Promise<void> {
-  const dir = path.dirname(file);
-  await fs.promises.mkdir(dir, { recursive: true });
-  // Windows refuses to replace a file another process is reading for a moment.
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await writeFileAtomic(file, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { fsync: true });
-      break;
-    } catch (err) {
-      const code = errorCode(err);
-      if (attempt >= 4 || (code !== 'EPERM' && code !== 'EACCES' && code !== 'EBUSY')) throw err;
-      await sleep(50 * (attempt + 1));
-    }
+export function writeFileDurably(file: string, bytes: Uint8Array): Promise<void> {
+  let temporary: { path: string; fd: number };
+  try {
+    temporary = writeTemporarySibling(file, bytes);
+  } catch (err) {
+    return Promise.reject(err);
   }
-  await fsyncDirectory(dir);
+  return commitTemporary(temporary, file);
+}
+
+function writeTemporarySibling(file: string, bytes: Uint8Array): { path: string; fd: number } {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  // The name isTemporarySibling recognises, so a writer that dies here leaves nothing for good.
+  const tmp = `${file}.${randomInt(0, 2 ** 32)}`;
+  const fd = fs.openSync(tmp, 'wx');
+  try {
+    for (let offset = 0; offset < bytes.byteLength; ) offset += fs.writeSync(fd, bytes, offset, bytes.byteLength - offset);
+  } catch (err) {
+    fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+  return { path: tmp, fd };
+}
+
+async function commitTemporary(temporary: { path: string; fd: number }, file: string): Promise<void> {
+  try {
+    try {
+      await fsync(temporary.fd);
+    } finally {
+      await close(temporary.fd);
+    }
+    // Windows refuses to replace a file another process is reading for a moment.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await fs.promises.rename(temporary.path, file);
+        break;
+      } catch (err) {
+        const code = errorCode(err);
+        if (attempt >= 4 || (code !== 'EPERM' && code !== 'EACCES' && code !== 'EBUSY')) throw err;
+        await sleep(50 * (attempt + 1));
+      }
+    }
+  } catch (err) {
+    await fs.promises.rm(temporary.path, { force: true }).catch(() => undefined);
+    throw err;
+  }
+  await fsyncDirectory(path.dirname(file));
 }
 
 export async function fsyncDirectory(dir: string): Promise<void> {
@@ -167,7 +209,7 @@ export async function fsyncDirectory(dir: string): Promise<void> {
   }
 }
 
-/** write-file-atomic's temporary siblings are `<file>.<uint32>`. */
+/** Temporary siblings (ours and write-file-atomic's, which the journal uses) are `<file>.<uint32>`. */
 export function isTemporarySibling(name: string, fileName: string): boolean {
   return name.startsWith(`${fileName}.`) && /^\d+$/.test(name.slice(fileName.length + 1));
 }

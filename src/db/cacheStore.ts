@@ -450,7 +450,7 @@ export class CacheStore {
 
     const t0 = performance.now();
     this.dirty = false;
-    let bytes: Uint8Array;
+    let bytes: Uint8Array | null;
     // Read in the same synchronous step as the export: exactly the entries the file holds.
     const journalled = appliedJournalNames(this.handle);
     try {
@@ -461,8 +461,12 @@ export class CacheStore {
       throw err;
     }
     const exportMs = performance.now() - t0;
+    const size = bytes.length;
     try {
-      await writeFileDurably(this.filePath, bytes);
+      const writing = writeFileDurably(this.filePath, bytes);
+      // The copy is on its way to disk: let it go rather than hold the whole cache twice.
+      bytes = null;
+      await writing;
     } catch (err) {
       this.dirty = true;
       this.log('error', `writing ${this.filePath} failed: ${errorMessage(err)}`);
@@ -475,7 +479,7 @@ export class CacheStore {
       this.journal.remove(journalled);
       forgetJournalNames(this.handle, journalled);
     }
-    const info: PersistInfo = { bytes: bytes.length, ms: Math.round(performance.now() - t0), exportMs: Math.round(exportMs) };
+    const info: PersistInfo = { bytes: size, ms: Math.round(performance.now() - t0), exportMs: Math.round(exportMs) };
     this.log('info', `persisted ${info.bytes} bytes in ${info.ms} ms (export ${info.exportMs} ms)`);
     for (const listener of [...this.persistListeners]) {
       try {

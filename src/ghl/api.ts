@@ -118,8 +118,9 @@ export class GhlApi {
     return this.client.call<{ opportunity?: unknown }>('POST', '/opportunities/', { body });
   }
 
-  updateOpportunity(id: string, body: Record<string, unknown>) {
-    return this.client.call<{ opportunity?: unknown }>('PUT', `/opportunities/${enc(id)}`, { body });
+  /** `priority` 'sync' for background writes (the ARV write-back) that must not crowd out the user's. */
+  updateOpportunity(id: string, body: Record<string, unknown>, options: { signal?: AbortSignal; priority?: RequestPriority } = {}) {
+    return this.client.call<{ opportunity?: unknown }>('PUT', `/opportunities/${enc(id)}`, { body, ...options });
   }
 
   updateOpportunityStatus(id: string, status: string) {

@@ -20,6 +20,8 @@ export interface ApiCallLog {
   status: number | 'network' | 'timeout';
   ms: number;
   attempt: number;
+  /** Whose request it was: the user's, or background work (sync pages, ARV write-backs). */
+  priority: RequestPriority;
 }
 
 export interface GhlClientOptions {
@@ -33,6 +35,8 @@ export interface GhlClientOptions {
   now?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   onCall?: (entry: ApiCallLog) => void;
+  /** The share of each rate window sync pages leave to user requests (see RateBudget). */
+  userHeadroomShare?: number;
 }
 
 export interface CallOptions {
@@ -84,7 +88,7 @@ export class GhlClient {
     this.fetchImpl = options.fetch ?? fetch;
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? abortableSleep;
-    this.budget = new RateBudget(this.now);
+    this.budget = new RateBudget(this.now, undefined, undefined, { userHeadroomShare: options.userHeadroomShare });
   }
 
   /** Requests sent so far (attempts, including retries). */
@@ -104,8 +108,9 @@ export class GhlClient {
       await this.sleep(backoffMs(transientFailures), options.signal);
       return true;
     };
+    const priority = options.priority ?? 'user';
     for (let attempt = 1; ; attempt++) {
-      const ticket = await this.waitForSlot(options.priority ?? 'user', options.signal);
+      const ticket = await this.waitForSlot(priority, options.signal);
       const started = this.now();
       let response: Response;
       let text: string;
@@ -120,7 +125,7 @@ export class GhlClient {
         this.budget.recordAnswer(ticket);
         if (options.signal?.aborted) throw new ExtGhlError('CANCELLED', 'The request was cancelled.');
         const timedOut = isTimeout(err);
-        this.options.onCall?.({ method, path, status: timedOut ? 'timeout' : 'network', ms: this.now() - started, attempt });
+        this.options.onCall?.({ method, path, status: timedOut ? 'timeout' : 'network', ms: this.now() - started, attempt, priority });
         if (await mayRetry()) continue;
         throw timedOut
           ? new ExtGhlError('NETWORK', `GHL did not answer within ${Math.round(this.timeoutMs / 1000)} s (${method} ${path}).`)
@@ -135,7 +140,7 @@ export class GhlClient {
         // a cut-off answer is a failed request, never an empty one.
         if (options.signal?.aborted) throw new ExtGhlError('CANCELLED', 'The request was cancelled.');
         const timedOut = isTimeout(err);
-        this.options.onCall?.({ method, path, status: timedOut ? 'timeout' : 'network', ms: this.now() - started, attempt });
+        this.options.onCall?.({ method, path, status: timedOut ? 'timeout' : 'network', ms: this.now() - started, attempt, priority });
         if (await mayRetry()) continue;
         throw new ExtGhlError(
           'NETWORK',
@@ -145,7 +150,7 @@ export class GhlClient {
           { status: response.status, method, path },
         );
       }
-      this.options.onCall?.({ method, path, status: response.status, ms: this.now() - started, attempt });
+      this.options.onCall?.({ method, path, status: response.status, ms: this.now() - started, attempt, priority });
 
       if (response.ok) {
         const body = readBody(text, { method, path, idempotent, listField: options.listField, status: response.status });

@@ -16,8 +16,17 @@
  */
 export type RequestPriority = 'user' | 'sync';
 
-/** The share of each window sync pages leave to the user. */
+/** The share of each window sync pages leave to the user (by default). */
 export const USER_HEADROOM_SHARE = 0.1;
+
+export interface RateBudgetOptions {
+  /**
+   * The share of each window sync pages leave to the user (default USER_HEADROOM_SHARE).
+   * 0 lets a sync spend the whole window: faster when nobody else uses GHL meanwhile, but a
+   * user action may then wait for the next window (the bench measures both).
+   */
+  userHeadroomShare?: number;
+}
 
 /** One request in the log; `answeredAt` stays null while it is in flight. */
 export interface RateTicket {
@@ -42,14 +51,19 @@ export class RateBudget {
   private syncSlowUntil = 0;
   private announcedLimits = false;
 
+  private readonly headroomShare: number;
+
   constructor(
     private readonly now: () => number = Date.now,
     defaults: { max: number; intervalMs: number } = { max: 100, intervalMs: 10_000 },
     /** Slack for timer granularity. */
     private readonly marginMs = 15,
+    options: RateBudgetOptions = {},
   ) {
     this.max = defaults.max;
     this.intervalMs = defaults.intervalMs;
+    const share = options.userHeadroomShare ?? USER_HEADROOM_SHARE;
+    this.headroomShare = Number.isFinite(share) ? Math.min(0.5, Math.max(0, share)) : USER_HEADROOM_SHARE;
   }
 
   get dailyRemaining(): number | null {
@@ -65,9 +79,9 @@ export class RateBudget {
     return this.announcedLimits;
   }
 
-  /** Requests of one window the user keeps: sync pages never take these. */
+  /** Requests of one window the user keeps: sync pages never take these (none with a share of 0). */
   get userHeadroom(): number {
-    return Math.max(1, Math.ceil(this.max * USER_HEADROOM_SHARE));
+    return this.headroomShare === 0 ? 0 : Math.max(1, Math.ceil(this.max * this.headroomShare));
   }
 
   /** Requests per window sync pages may spend (less after a recent 429). */

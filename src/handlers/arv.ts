@@ -59,7 +59,8 @@ export function arvHandlers(ctx: HandlerContext, options: ArvWiringOptions = {})
     async writeArv(opportunityId, arv) {
       const api = await ctx.api();
       const value = String(arv);
-      const response = await api.updateOpportunity(opportunityId, { customFields: [{ id: arvFieldId, field_value: value }] });
+      // Background work: it leaves each rate window's user headroom to the user's own actions.
+      const response = await api.updateOpportunity(opportunityId, { customFields: [{ id: arvFieldId, field_value: value }] }, { priority: 'sync' });
       await ctx.recordWrite({ kind: 'opportunity', op: 'upsert', opportunity: withArv(written(response, opportunityId), arvFieldId, value) });
     },
     // Rows are read through the current repos: another window may have reloaded the cache.

@@ -3,11 +3,17 @@ import { parseRecords, toContact, wireContact, type WireContact } from '../ghl/m
 import { ExtGhlError } from '../protocol/envelope';
 import { PageGuard, pipelinedPull, pruneAfterPass, requireList, throwIfCancelled, totalMargin } from './paging';
 import { ShardPlan, type Shard } from './shardPlan';
-import { cursorsFor, runShards } from './shardScheduler';
+import { CLEARLY_SLOW_ANSWER_MS, cursorsFor, runShards } from './shardScheduler';
 import type { PassResult, SyncDeps } from './types';
 
 /** GHL's largest contacts page. */
 export const CONTACTS_PAGE_LIMIT = 500;
+/**
+ * Contact cursors at most: a page of 500 takes ~30 ms to parse and store, so 8 pages
+ * arriving together hold the worker ~0.25 s, which a user action answered meanwhile waits
+ * out (16 gained nothing measurable at 50k: the window, not the cursors, sets the pace).
+ */
+const MAX_CONTACT_CURSORS = 8;
 
 export interface ContactsSyncOptions {
   /** Delta sync: only contacts updated at or after this ISO time; no pruning. */
@@ -73,18 +79,21 @@ export async function syncContacts(deps: SyncDeps, options: ContactsSyncOptions 
 
   if (mode === 'delta') await pull(undefined);
   else {
-    // The first two pages are fetched alone: they tell GHL's total, the oldest record and
-    // how long an answer takes (the faster of the two: the first may wait on a cold GHL),
-    // which decide whether more cursors would be any faster.
-    let answerMs = Number.POSITIVE_INFINITY;
+    // The first page is fetched alone: it tells GHL's total, the oldest record, how long an
+    // answer takes and how long storing a page takes, which decide whether more cursors
+    // would be any faster. A first answer that is neither clearly fast nor clearly slow
+    // may be a cold local GHL as much as a fast remote one: the second page's (warm)
+    // decides. Nothing else is asked before the shards start: `now` bounds the span (the
+    // top shard is open above, so it is only a guess to split by).
     let oldest = NaN;
     let position = NaN;
     let next: Cursor | undefined;
-    for (let page = 0; page < 2 && (page === 0 || next !== undefined); page++) {
+    let cursors = 1;
+    for (let page = 0; page < 2; page++) {
       throwIfCancelled(deps.signal);
       const askedAt = Date.now();
       const answer = await search({ pageLimit: CONTACTS_PAGE_LIMIT, ...(next ? { searchAfter: next } : {}) });
-      answerMs = Math.min(answerMs, Date.now() - askedAt);
+      const answerMs = Date.now() - askedAt;
       const records = requireList(answer, 'contacts', 'contacts');
       const { valid, invalid } = parseRecords(wireContact, records);
       skipped += invalid;
@@ -94,12 +103,17 @@ export async function syncContacts(deps: SyncDeps, options: ContactsSyncOptions 
       next = guard.nextCursor(records.length, CONTACTS_PAGE_LIMIT, cursor);
       if (page === 0 && valid.length > 0) oldest = addedMs(valid[0]!);
       if (last) position = addedMs(last);
+      const storeStarted = performance.now();
       store(valid);
+      const storeMs = performance.now() - storeStarted;
+      if (next === undefined) break;
+      const pagesLeft = Math.ceil(((guard.reportedTotal ?? 0) - guard.accounted) / CONTACTS_PAGE_LIMIT);
+      cursors = cursorsFor(deps.api, answerMs, pagesLeft, storeMs, MAX_CONTACT_CURSORS);
+      deps.log('info', `[sync] contacts: page ${page + 1} answered in ${Math.round(answerMs)} ms, stored in ${Math.round(storeMs)} ms: ${cursors} cursor(s).`);
+      if (cursors <= 1 || answerMs >= CLEARLY_SLOW_ANSWER_MS) break;
     }
     if (next !== undefined) {
       const total = guard.reportedTotal ?? 0;
-      const pagesLeft = Math.ceil((total - guard.accounted) / CONTACTS_PAGE_LIMIT);
-      const cursors = cursorsFor(deps.api, answerMs, pagesLeft);
       if (cursors > 1 && Number.isFinite(oldest) && Number.isFinite(position)) {
         await shardedPull(deps, {
           cursors,
@@ -107,7 +121,7 @@ export async function syncContacts(deps: SyncDeps, options: ContactsSyncOptions 
           store,
           guard,
           onSkipped: (n) => (skipped += n),
-          first: { lo: oldest, position, cursor: next, accounted: guard.accounted, estimate: total - guard.accounted },
+          first: { lo: oldest, hi: Math.max(deps.now(), position) + 1, position, cursor: next, accounted: guard.accounted, estimate: total - guard.accounted },
         });
       } else await pull(next);
     }
@@ -120,9 +134,9 @@ export async function syncContacts(deps: SyncDeps, options: ContactsSyncOptions 
 }
 
 /**
- * The rest of a full pass over `dateAdded` shards. One newest-first request of one record
- * closes the span; the pass guard sees every page, so ids stay distinct across shards and
- * GHL's location total still decides whether the pass may prune.
+ * The rest of a full pass over `dateAdded` shards of [oldest, now]. The pass guard sees
+ * every page, so ids stay distinct across shards and GHL's location total still decides
+ * whether the pass may prune.
  */
 async function shardedPull(
   deps: SyncDeps,
@@ -132,16 +146,12 @@ async function shardedPull(
     store(valid: WireContact[]): void;
     guard: PageGuard;
     onSkipped(n: number): void;
-    first: { lo: number; position: number; cursor: Cursor; accounted: number; estimate: number };
+    first: { lo: number; hi: number; position: number; cursor: Cursor; accounted: number; estimate: number };
   },
 ): Promise<void> {
   throwIfCancelled(deps.signal);
-  const newestPage = await run.search({ pageLimit: 1, sort: [{ field: 'dateAdded', direction: 'desc' }] });
-  const { valid: newest } = parseRecords(wireContact, requireList(newestPage, 'contacts', 'contacts'));
-  const newestMs = newest.length > 0 ? addedMs(newest[0]!) : NaN;
-  const hi = Number.isFinite(newestMs) ? Math.max(newestMs, run.first.position) + 1 : run.first.position + 1;
-  const plan = new ShardPlan({ ...run.first, hi });
-  plan.fill(run.cursors, 2 * CONTACTS_PAGE_LIMIT);
+  const plan = new ShardPlan(run.first);
+  plan.tile(run.cursors, CONTACTS_PAGE_LIMIT);
   const planned = plan.shards.length;
 
   await runShards<ContactsPage>({

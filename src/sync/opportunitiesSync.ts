@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { OpportunitiesSearchQuery } from '../ghl/api';
 import { parseRecords, toOpportunity, toPipeline, wireOpportunity, wirePipeline, type WireOpportunity, type WirePipeline } from '../ghl/mappers';
 import { PageGuard, pipelinedPull, pruneAfterPass, requireList, throwIfCancelled } from './paging';
@@ -137,6 +138,8 @@ async function pullByUnit(
 ): Promise<void> {
   const stop = new AbortController();
   const signal = deps.signal ? AbortSignal.any([deps.signal, stop.signal]) : stop.signal;
+  // Every cursor's request in flight listens on it: that many listeners is no leak.
+  setMaxListeners(4 * MAX_CURSORS, signal);
   const search = (query: Partial<OpportunitiesSearchQuery>) =>
     deps.api.searchOpportunities({ location_id: deps.locationId, limit: OPPORTUNITIES_PAGE_LIMIT, ...query }, signal, 'sync') as Promise<OppsPage>;
   let failure: { err: unknown } | undefined;

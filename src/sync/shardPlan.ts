@@ -63,6 +63,39 @@ export class ShardPlan {
     return this.shards.filter((s) => !s.done);
   }
 
+  /**
+   * The first cut of a plan of one shard: `count` shards whose expected records (the
+   * estimate spread evenly over time, all the plan knows) fill whole pages less a margin
+   * for chance. Each shard then ends on a full page, or a nearly full one, rather than
+   * with a short page: every short page spends a request of GHL's window on less than a
+   * page. A plan already cut, or too small, is split in halves (`fill`).
+   */
+  tile(count: number, pageRecords: number): void {
+    const first = this.shards[0]!;
+    const span = first.hi - first.position;
+    if (this.shards.length !== 1 || first.done || count < 2 || span < 2 * count || first.estimate < 2 * count * pageRecords) {
+      this.fill(count, 2 * pageRecords);
+      return;
+    }
+    const total = first.estimate;
+    const perMs = total / span;
+    // Twice the spread a shard's count has by chance (Poisson: the root of its size).
+    const margin = Math.ceil(2 * Math.sqrt(total / count));
+    const pages = Math.ceil((total + count * margin) / pageRecords);
+    let shard = first;
+    let left = total;
+    for (let i = 0; i < count - 1; i++) {
+      const shardPages = Math.floor(pages / count) + (i < pages % count ? 1 : 0);
+      const records = Math.max(1, shardPages * pageRecords - margin);
+      if (records >= left) break;
+      const at = Math.floor(shard.position + records / perMs);
+      const upper = this.cutAt(shard, at, left - records);
+      if (!upper) break;
+      left -= records;
+      shard = upper;
+    }
+  }
+
   /** Splits the largest shards until `count` are unfinished or none is worth splitting. */
   fill(count: number, minRecords: number): void {
     while (this.unfinished.length < count) {
@@ -103,22 +136,26 @@ export class ShardPlan {
     const perMs = Math.max(shard.estimate, 1) / span;
     const start = Math.min(shard.hi - 1, shard.position + Math.ceil(reserved / perMs));
     const mid = Math.floor((start + shard.hi) / 2);
-    if (mid <= shard.position || mid >= shard.hi) return undefined;
-    const upperShare = (shard.hi - mid) / span;
+    return this.cutAt(shard, mid, Math.round(shard.estimate * ((shard.hi - mid) / span)));
+  }
+
+  /** Cuts `shard` at `at` (inside what it has not fetched); the upper part, expected to hold `upperEstimate`, becomes a new shard. */
+  private cutAt(shard: Shard, at: number, upperEstimate: number): Shard | undefined {
+    if (at <= shard.position || at >= shard.hi) return undefined;
     const upper: Shard = {
       id: this.shards.length,
-      lo: mid,
+      lo: at,
       hi: shard.hi,
       openBelow: false,
       openAbove: shard.openAbove,
-      position: mid,
+      position: at,
       accounted: 0,
-      estimate: Math.round(shard.estimate * upperShare),
+      estimate: Math.min(shard.estimate, Math.max(0, upperEstimate)),
       done: false,
       busy: false,
       lastCursorKey: null,
     };
-    shard.hi = mid;
+    shard.hi = at;
     shard.openAbove = false;
     shard.estimate -= upper.estimate;
     this.shards.push(upper);

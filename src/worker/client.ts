@@ -33,6 +33,7 @@ export async function createWorkerBackend(options: WorkerBackendOptions): Promis
     requestTimeoutMs: options.requestTimeoutMs,
     maxRetries: options.maxRetries,
     persistDebounceMs: options.persistDebounceMs,
+    userHeadroomShare: options.userHeadroomShare,
     connection: options.connection,
   };
   const worker = new Worker(options.workerPath, { workerData: init, execArgv: options.execArgv ?? [] });

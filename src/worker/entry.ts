@@ -27,6 +27,7 @@ const backendReady: Promise<Backend> = createBackend({
   requestTimeoutMs: init.requestTimeoutMs,
   maxRetries: init.maxRetries,
   persistDebounceMs: init.persistDebounceMs,
+  userHeadroomShare: init.userHeadroomShare,
   secrets: mirror.secrets,
   settings: mirror.settings,
   onPush: (channel, payload) => void connection.sendNotification(WorkerNotifications.push, { channel, payload }),

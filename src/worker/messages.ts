@@ -16,6 +16,7 @@ export interface WorkerInit {
   requestTimeoutMs?: number;
   maxRetries?: number;
   persistDebounceMs?: number;
+  userHeadroomShare?: number;
   /** The connection settings at start; later changes come as `settingsChanged`. */
   connection: ConnectionSettings;
 }

@@ -61,8 +61,7 @@ describe('db migrations', () => {
       assert.ok(byType('table').includes(table), table);
     }
     for (const index of [
-      'idx_ghl_contacts_email',
-      'idx_ghl_contacts_location_name',
+      'idx_ghl_contacts_location_created',
       'idx_ghl_opps_contact',
       'idx_ghl_opps_pipeline_stage',
       'idx_ghl_opps_status',
@@ -289,6 +288,49 @@ describe('GhlContactsRepo', () => {
     check('after prune');
     repo.clear();
     assert.deepEqual(repo.list({ limit: 5, offset: 0 }), { items: [], total: 0 });
+  });
+
+  it('finds every match past the trigram block filter: thousands of contacts, random needles, same as SQL', () => {
+    const db = freshDb();
+    const repo = new GhlContactsRepo(db);
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    const word = (n: number) => Array.from({ length: n }, () => 'abcdefghijklmnopqrstuvwxyz0123456789 .@-'[Math.floor(random() * 40)]).join('');
+    const rows = Array.from({ length: 3000 }, (_, i) =>
+      contact(`r${i}`, {
+        locationId: i % 5 === 0 ? 'loc2' : 'loc1',
+        name: random() < 0.9 ? `${word(3 + Math.floor(random() * 6))} ${word(4)}` : null,
+        email: random() < 0.7 ? `${word(6)}@${word(4)}.com` : null,
+        phone: random() < 0.6 ? `+1 ${Math.floor(random() * 1e10)}` : null,
+        companyName: random() < 0.3 ? ['Redwood Realty', 'Summit Homes', 'Blue Harbor'][i % 3]! : null,
+      }),
+    );
+    repo.upsertMany(rows);
+    // Needles cut from real texts (so they match somewhere, often many times), and a few that match nothing.
+    const needles = ['zzzq', 'redwood', 'summit h', 'blue harb', '@', '.com', '+1 5'];
+    for (let i = 0; i < 150; i++) {
+      const c = rows[Math.floor(random() * rows.length)]!;
+      const text = [c.name, c.email, c.phone, c.companyName][i % 4] ?? 'none';
+      const at = Math.floor(random() * Math.max(1, text.length - 3));
+      needles.push(text.slice(at, at + 3 + Math.floor(random() * 5)));
+    }
+    let matched = 0;
+    for (const query of needles) {
+      for (const locationId of [undefined, 'loc2']) {
+        const opts = { locationId, query, limit: 40, offset: 3 };
+        const fromIndex = repo.list(opts);
+        assert.deepEqual(fromIndex, repo.listFromSql(opts), JSON.stringify(opts));
+        matched += fromIndex.total;
+      }
+    }
+    assert.ok(matched > 3000, `the needles matched (${matched})`);
+    // A kept answer follows a contact that moved to another location with the same text.
+    const moved = rows.find((c) => c.locationId === 'loc1' && c.companyName === 'Redwood Realty')!;
+    const before = repo.list({ locationId: 'loc2', query: 'redwood', limit: 5, offset: 0 }).total;
+    repo.upsert({ ...moved, locationId: 'loc2' });
+    const opts = { locationId: 'loc2', query: 'redwood', limit: 5, offset: 0 };
+    assert.equal(repo.list(opts).total, before + 1);
+    assert.deepEqual(repo.list(opts), repo.listFromSql(opts));
   });
 
   it('warmUp builds the search index once; re-upserting unchanged contacts keeps answers right', () => {

@@ -7,7 +7,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RateBudget } from '../../src/ghl/rateBudget';
+import type { GhlApi } from '../../src/ghl/api';
 import { ShardPlan, type Shard } from '../../src/sync/shardPlan';
+import { cursorsFor, MAX_CURSORS } from '../../src/sync/shardScheduler';
 import type { SyncProgress } from '../../src/protocol/channels';
 import { startHarness, type Harness } from '../helpers/backendHarness';
 
@@ -52,8 +54,12 @@ function skew(h: Harness, share: number): void {
   h.sandbox.store.reindexContacts();
 }
 
-/** Answers in ~40 ms with room for 100 per second: one cursor would leave most of the window unused. */
-const SHARDED = { latencyMs: 40, latencyJitter: 0.2, rateLimit: { max: 100, intervalMs: 1000 } };
+/**
+ * Answers in ~250 ms with room for 100 per second: one cursor would leave most of the
+ * window unused, and an answer takes several times as long as storing a page (a pass
+ * against a GHL that answers about as fast as the cache stores runs one cursor).
+ */
+const SHARDED = { latencyMs: 250, latencyJitter: 0.2, rateLimit: { max: 100, intervalMs: 1000 } };
 
 describe('shard planner', () => {
   it('fills a span with disjoint shards that cover it exactly once', () => {
@@ -62,6 +68,41 @@ describe('shard planner', () => {
     assert.equal(plan.shards.length, 8);
     assertTiles(plan, 1000, 101_000);
     assert.equal(plan.shards.reduce((n, s) => n + s.estimate, 0), 49_500, 'the estimate is shared out, not invented');
+  });
+
+  it('cuts evenly spread data into shards that end on full pages: few more requests than pages', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const random = rng(seed);
+      const lo = 1_000_000;
+      const hi = lo + 63_072_000_000;
+      const step = (hi - lo) / 50_000;
+      // 50,000 contacts over two years: evenly spread (as the sandbox makes them), or at random.
+      const even = Array.from({ length: 50_000 }, (_, i) => Math.floor(lo + i * step + random() * (step - 1)));
+      const scattered = Array.from({ length: 50_000 }, () => lo + Math.floor(random() * (hi - lo))).sort((a, b) => a - b);
+      for (const [kind, dates] of [['even', even], ['scattered', scattered]] as const) {
+        const position = dates[499]!;
+        // Page 1, then each shard's pages: its records over 500, rounded up (at least one request).
+        const requests = (plan: ShardPlan) =>
+          1 +
+          plan.shards.reduce((n, s) => {
+            const from = s.openBelow ? position + 1 : s.lo;
+            const mine = dates.filter((d) => d >= from && (s.openAbove || d < s.hi)).length;
+            return n + Math.max(1, Math.ceil(mine / 500));
+          }, 0);
+        const tiled = new ShardPlan({ lo, hi, position, cursor: [position, 'x'], accounted: 500, estimate: 49_500 });
+        tiled.tile(16, 500);
+        assert.equal(tiled.shards.length, 16);
+        assertTiles(tiled, lo, hi);
+        assert.equal(tiled.shards.reduce((n, s) => n + s.estimate, 0), 49_500, 'the estimate is shared out, not invented');
+        const halved = new ShardPlan({ lo, hi, position, cursor: [position, 'x'], accounted: 500, estimate: 49_500 });
+        halved.fill(16, 1000);
+        const [t, h] = [requests(tiled), requests(halved)];
+        if (kind === 'even') {
+          assert.ok(t <= 100 + 5, `seed ${seed}: ${t} requests for 100 pages (halving: ${h})`);
+          assert.ok(t < h, `seed ${seed}: ${t} vs halving's ${h}`);
+        } else assert.ok(t <= h + 2, `seed ${seed}, scattered: ${t} vs halving's ${h}`);
+      }
+    }
   });
 
   it('keeps covering the span exactly once through random steals and finishes, skew included', () => {
@@ -101,6 +142,31 @@ describe('shard planner', () => {
   });
 });
 
+describe('how many cursors a full pass runs', () => {
+  const apiWith = (budget: RateBudget) => ({ client: { budget } }) as unknown as GhlApi;
+  const announced = (max: number, intervalMs: number) => {
+    const budget = new RateBudget(() => 0);
+    budget.recordHeaders(new Headers({ 'x-ratelimit-max': String(max), 'x-ratelimit-interval-milliseconds': String(intervalMs) }));
+    return budget;
+  };
+
+  it('runs one cursor while GHL answers about as fast as the cache stores a page, however large the window', () => {
+    const unlimited = apiWith(announced(1_000_000, 10_000));
+    assert.equal(cursorsFor(unlimited, 80, 400, 40), 1, 'a local GHL: one pipelined cursor keeps the cache busy');
+    assert.equal(cursorsFor(unlimited, 80, 400, 10), MAX_CURSORS, 'answers 8 times slower than storing: as many as allowed');
+    assert.equal(cursorsFor(unlimited, 400, 400, 200), MAX_CURSORS, 'a cold first store (10× a warm one) does not hide a slow GHL');
+  });
+
+  it('spends the sync share early in the window at GHL\'s answer time, capped by the pages left', () => {
+    const ghl = apiWith(announced(100, 10_000));
+    assert.equal(cursorsFor(ghl, 400, 99, 40), 15, 'four times the 3.6 cursors that spend 90 requests in 10 s at 400 ms');
+    assert.equal(cursorsFor(ghl, 1200, 99, 40), MAX_CURSORS);
+    assert.equal(cursorsFor(ghl, 400, 5, 40), 5);
+    assert.equal(cursorsFor(ghl, 20, 99, 2), 1, 'fast answers: one cursor spends the window');
+    assert.equal(cursorsFor(apiWith(new RateBudget(() => 0)), 400, 99, 40), 1, 'no window announced yet: one cursor');
+  });
+});
+
 describe('rate budget priorities', () => {
   it('leaves user headroom in every window, and halves the sync share for a window after a 429', () => {
     let now = 0;
@@ -119,6 +185,22 @@ describe('rate budget priorities', () => {
     now += 10_001;
     assert.equal(budget.syncAllowance(), 90, 'for one window');
   });
+
+  it('a headroom of 0 lets the sync spend the whole window; the share is bounded', () => {
+    let now = 0;
+    const all = new RateBudget(() => now, { max: 100, intervalMs: 10_000 }, 15, { userHeadroomShare: 0 });
+    assert.equal(all.userHeadroom, 0);
+    assert.equal(all.syncAllowance(), 100);
+    for (let i = 0; i < 100; i++) {
+      assert.equal(all.delayBeforeNext('sync'), 0);
+      all.recordAnswer(all.recordSend());
+    }
+    assert.ok(all.delayBeforeNext('sync') > 0);
+    assert.ok(all.delayBeforeNext('user') > 0, 'nothing was kept for the user');
+    now += 20_000;
+    assert.equal(new RateBudget(() => now, { max: 100, intervalMs: 10_000 }, 15, { userHeadroomShare: 3 }).syncAllowance(), 50, 'at most half is kept');
+    assert.equal(new RateBudget(() => now, { max: 100, intervalMs: 10_000 }, 15, { userHeadroomShare: Number.NaN }).syncAllowance(), 90);
+  });
 });
 
 describe('sharded full passes against the sandbox', () => {
@@ -128,10 +210,12 @@ describe('sharded full passes against the sandbox', () => {
       skew(h, 0.7);
       const result = await h.data('ext-ghl:contacts-sync');
       const line = h.logs.find((l) => l.includes('cursors over'));
-      assert.ok(line, 'the pass ran sharded');
-      const [, cursors, , stolen] = /(\d+) cursors over (\d+) shards, (\d+) more/.exec(line)!.map(Number);
+      assert.ok(line, `the pass ran sharded: ${h.logs.find((l) => l.includes('first page')) ?? ''}`);
+      const [, cursors, planned, stolen] = /(\d+) cursors over (\d+) shards, (\d+) more/.exec(line)!.map(Number);
       assert.ok(cursors! >= 2, line);
       assert.ok(stolen! >= 1, `work stealing split the big day: ${line}`);
+      // No request learns the span (now bounds it): full pages, and at most one short page per shard.
+      assert.ok(result.requests <= Math.ceil(6000 / 500) + planned! + stolen!, `${result.requests} requests: ${line}`);
       // Every stored record counts towards `synced`: a duplicate across shards would exceed it.
       assert.equal(result.synced, 6000);
       assert.equal((await h.data('ext-ghl:contacts-list')).total, 6000);
@@ -148,8 +232,20 @@ describe('sharded full passes against the sandbox', () => {
     }
   });
 
+  it('reads a GHL that answers as fast as the cache stores with one cursor, however large its window', async () => {
+    const h = await startHarness({ sandbox: { contacts: 5000, opportunities: 10, rateLimit: { max: 1_000_000, intervalMs: 10_000 } } });
+    try {
+      const result = await h.data('ext-ghl:contacts-sync');
+      assert.equal(result.synced, 5000);
+      assert.equal(h.logs.find((l) => l.includes('cursors over')), undefined, h.logs.filter((l) => l.includes('[sync]')).join('\n'));
+      assert.equal(result.requests, 10, 'full pages only: one cursor');
+    } finally {
+      await h.close();
+    }
+  });
+
   it('prunes nothing after a sharded pass that failed midway, and everything owed on the next', async () => {
-    const h = await startHarness({ sandbox: { contacts: 6000, opportunities: 10, ...SHARDED } });
+    const h = await startHarness({ sandbox: { contacts: 30_000, opportunities: 10, ...SHARDED } });
     try {
       await h.data('ext-ghl:contacts-sync');
       const gone = [...h.sandbox.store.contacts.keys()].slice(100, 105);
@@ -160,18 +256,18 @@ describe('sharded full passes against the sandbox', () => {
       h.sandbox.injectFault({ method: 'POST', path: '/contacts/search', status: 422 });
       const response = await pass;
       assert.equal(response.success, false, 'a failed shard fails the pass');
-      assert.equal((await h.data('ext-ghl:contacts-list')).total, 6000, 'nothing was pruned');
+      assert.equal((await h.data('ext-ghl:contacts-list')).total, 30_000, 'nothing was pruned');
       const next = await h.data('ext-ghl:contacts-sync');
       assert.equal(next.mode, 'full', 'a full pass is still owed');
       assert.equal(next.pruned, 5);
-      assert.equal((await h.data('ext-ghl:contacts-list')).total, 5995);
+      assert.equal((await h.data('ext-ghl:contacts-list')).total, 29_995);
     } finally {
       await h.close();
     }
   });
 
   it('cancels mid-pass keeping whole pages, and the next pass is exact', async () => {
-    const h = await startHarness({ sandbox: { contacts: 8000, opportunities: 10, ...SHARDED } });
+    const h = await startHarness({ sandbox: { contacts: 30_000, opportunities: 10, ...SHARDED } });
     try {
       const pass = h.backend.request('ext-ghl:contacts-sync', {});
       await until('the sharded part of the pass', () => progressOf(h, 'contacts').some((p) => p.synced >= 2000));
@@ -180,20 +276,20 @@ describe('sharded full passes against the sandbox', () => {
       assert.equal(!response.success && response.error.code, 'CANCELLED');
       const kept = (await h.data('ext-ghl:contacts-list')).total;
       const announced = progressOf(h, 'contacts').at(-1)!.synced;
-      assert.ok(kept >= 2000 && kept < 8000, `kept ${kept}`);
+      assert.ok(kept >= 2000 && kept < 30_000, `kept ${kept}`);
       assert.equal(kept, announced, 'every page stored was announced, and whole');
       await new Promise((resolve) => setTimeout(resolve, 200));
       assert.equal((await h.data('ext-ghl:contacts-list')).total, kept, 'nothing is written after the cancel answered');
       const next = await h.data('ext-ghl:contacts-sync');
       assert.equal(next.mode, 'full');
-      assert.equal((await h.data('ext-ghl:contacts-list')).total, 8000);
+      assert.equal((await h.data('ext-ghl:contacts-list')).total, 30_000);
     } finally {
       await h.close();
     }
   });
 
   it('stays under a limiter it presses with several cursors: zero 429', async () => {
-    const h = await startHarness({ sandbox: { contacts: 15_000, opportunities: 10, latencyMs: 120, rateLimit: { max: 20, intervalMs: 500 } } });
+    const h = await startHarness({ sandbox: { contacts: 15_000, opportunities: 10, latencyMs: 250, rateLimit: { max: 20, intervalMs: 500 } } });
     try {
       const result = await h.data('ext-ghl:contacts-sync');
       assert.equal(result.synced, 15_000);
