@@ -12,6 +12,7 @@ import { formatCount, formatMoney } from '../../format';
 import { debounce } from '../shared/debounce';
 import type { HostIpc } from '../shared/ipc';
 import { STATUS_LABEL, isStatus, isStatusFilter, type StatusFilter } from './status';
+import { ObservableModel } from '../shared/observableModel';
 
 /** A card's ARV line, from the stored estimate (only estimates with an ARV). */
 export interface CardArv {
@@ -84,7 +85,7 @@ function byRecency(a: Opportunity, b: Opportunity): number {
   return a.name.localeCompare(b.name);
 }
 
-export class BoardModel {
+export class BoardModel extends ObservableModel {
   pipelines: readonly Pipeline[] = [];
   pipelineId: string | null = null;
   filter: StatusFilter;
@@ -108,7 +109,6 @@ export class BoardModel {
   private loadToken = 0;
   private focusRequest: string | null = null;
   private pendingPipelineReload = false;
-  private readonly listeners = new Set<() => void>();
   private readonly unsubscribe: Array<() => void> = [];
   private readonly scheduleReload: ReturnType<typeof debounce<[]>>;
 
@@ -116,6 +116,7 @@ export class BoardModel {
     private readonly ipc: BoardIpc,
     private readonly options: BoardModelOptions = {},
   ) {
+    super();
     const { saved, initialFilter } = options;
     this.filter = isStatusFilter(saved?.filter) ? saved.filter : isStatusFilter(initialFilter) ? initialFilter : 'all';
     this.scheduleReload = debounce(() => {
@@ -127,15 +128,6 @@ export class BoardModel {
 
   // ------------------------------------------------------------------------ listening
 
-  /** Calls `listener` after every change; returns the unsubscribe. */
-  subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  private changed(): void {
-    for (const listener of [...this.listeners]) listener();
-  }
 
   /** Loads the board and follows the host's pushes. */
   async start(): Promise<void> {
@@ -160,7 +152,7 @@ export class BoardModel {
   dispose(): void {
     this.scheduleReload.cancel();
     for (const off of this.unsubscribe.splice(0)) off();
-    this.listeners.clear();
+    this.forgetListeners();
   }
 
   // ------------------------------------------------------------------------ reading

@@ -10,6 +10,7 @@ import type { Contact } from '../../protocol/entities';
 import { requiredContactField, type MessageType } from '../../inbox/channels';
 import type { Conversation, Message } from '../../protocol/responses';
 import type { HostIpc } from '../shared/ipc';
+import { ObservableModel } from '../shared/observableModel';
 
 export type { MessageType };
 export type ConversationIpc = Pick<HostIpc, 'request' | 'onPush'>;
@@ -146,7 +147,7 @@ export function mergeThread(thread: readonly Bubble[], incoming: readonly Bubble
   return [...settled, ...unsettled];
 }
 
-export class ConversationModel {
+export class ConversationModel extends ObservableModel {
   conversation: Conversation | null = null;
   contactName = '';
   thread: Bubble[] = [];
@@ -157,7 +158,6 @@ export class ConversationModel {
   hasOlder = false;
   error = '';
   private olderCursor: string | null = null;
-  private readonly listeners = new Set<() => void>();
   private readonly unsubscribe: Array<() => void> = [];
   private readonly now: () => number;
 
@@ -165,6 +165,7 @@ export class ConversationModel {
     private readonly ipc: ConversationIpc,
     private readonly opts: ConversationModelOptions,
   ) {
+    super();
     this.now = opts.now ?? Date.now;
   }
 
@@ -177,14 +178,6 @@ export class ConversationModel {
     return this.replyType === 'Email';
   }
 
-  subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  private changed(): void {
-    for (const listener of [...this.listeners]) listener();
-  }
 
   /** Loads the conversation, the contact's channels and the newest messages. */
   async start(): Promise<void> {
@@ -223,7 +216,7 @@ export class ConversationModel {
 
   dispose(): void {
     for (const off of this.unsubscribe.splice(0)) off();
-    this.listeners.clear();
+    this.forgetListeners();
   }
 
   /** The newest page again, merged into what is shown (new messages appear, nothing doubles). */
