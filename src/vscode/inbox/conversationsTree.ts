@@ -97,7 +97,7 @@ export class ConversationsTreeProvider extends Disposable implements vscode.Tree
     const ids = new Set(changed.map((c) => c.id));
     const kept = this.loaded.filter((c) => !ids.has(c.id));
     const fresh = changed.filter((c) => matchesFilter(c, this.filterValue, this.userId()));
-    this.loaded = [...fresh, ...kept].sort((a, b) => (b.lastMessageDate ?? 0) - (a.lastMessageDate ?? 0));
+    this.loaded = mergeNewestFirst(kept, fresh);
     this.changed.fire(undefined);
   }
 
@@ -176,8 +176,7 @@ export class ConversationsTreeProvider extends Disposable implements vscode.Tree
         return;
       }
       this.lastError = undefined;
-      const known = new Set(this.loaded.map((c) => c.id));
-      this.loaded.push(...response.data.items.filter((c) => !known.has(c.id)));
+      this.loaded = mergeNewestFirst(this.loaded, response.data.items);
       this.nextStartAfterDate = response.data.nextStartAfterDate;
       this.complete = response.data.nextStartAfterDate === null || response.data.items.length === 0;
       this.setMessage(this.loaded.length === 0 ? emptyMessage(filter) : undefined);
@@ -191,6 +190,20 @@ export class ConversationsTreeProvider extends Disposable implements vscode.Tree
   private setMessage(message: string | undefined): void {
     if (this.view) this.view.message = message;
   }
+}
+
+/**
+ * The rows plus `incoming`, newest first, each conversation once (the copy with the later last
+ * message wins). A poll can add rows while a page is on its way, so a page is merged, never
+ * appended: appending would list the poll's rows above newer ones from the page.
+ */
+function mergeNewestFirst(rows: readonly Conversation[], incoming: readonly Conversation[]): Conversation[] {
+  const byId = new Map(rows.map((c) => [c.id, c] as const));
+  for (const c of incoming) {
+    const known = byId.get(c.id);
+    if (!known || (c.lastMessageDate ?? 0) >= (known.lastMessageDate ?? 0)) byId.set(c.id, c);
+  }
+  return [...byId.values()].sort((a, b) => (b.lastMessageDate ?? 0) - (a.lastMessageDate ?? 0));
 }
 
 function conversationTooltip(conversation: Conversation): vscode.MarkdownString {

@@ -127,6 +127,8 @@ describe('GHL: hostile CRM data stays text', () => {
 
   it('shows as text on the board, and runs nothing in its webview', async () => {
     const sales = state.pipelines.find((p) => p.name === 'Sales Pipeline')!;
+    // A board left open by an earlier suite sits behind the details preview: start from no editors, so it opens in front.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('ghl.openBoard', sales.id);
     const card = `[data-testid="board-card"][data-opp-id="${state.hostile.opportunityId}"]`;
     await bridge.waitFor(card, { webview: BOARD });
