@@ -129,11 +129,14 @@ export function conversationHandlers(ctx: HandlerContext, deps: ConversationHand
       );
       const items = readConversations(response.conversations, locationId);
       const changed = since === undefined ? items : items.filter((c) => (c.lastMessageDate ?? 0) > since);
+      const unreadConversations = typeof response.total === 'number' ? response.total : items.length;
       return {
         status: 'checked',
         checkedAt: ctx.now(),
-        unreadConversations: typeof response.total === 'number' ? response.total : items.length,
+        unreadConversations,
         changed,
+        unreadIds: items.map((c) => c.id),
+        unreadIdsComplete: items.length >= unreadConversations && (typeof response.total === 'number' || items.length < limit),
       };
     },
     async [C.USERS_LIST]() {

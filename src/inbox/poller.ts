@@ -25,6 +25,8 @@ export interface InboxPollOutcome {
   alerts: InboxAlert[];
   /** Unread conversations whose last message is newer than the previous poll's newest. */
   changed: Conversation[];
+  /** Every conversation that is unread now, when this poll learned them all (else null). */
+  unreadNow: ReadonlySet<string> | null;
   error?: { kind: string; message: string };
 }
 
@@ -68,11 +70,18 @@ export class InboxPoller {
     }
     if (!envelope.success) {
       this.failures++;
-      return { status: 'failed', unreadConversations: null, alerts: [], changed: [], error: { kind: envelope.error.code, message: envelope.error.message } };
+      return {
+        status: 'failed',
+        unreadConversations: null,
+        alerts: [],
+        changed: [],
+        unreadNow: null,
+        error: { kind: envelope.error.code, message: envelope.error.message },
+      };
     }
     this.failures = 0;
     const poll = envelope.data;
-    if (poll.status === 'skipped') return { status: 'skipped', unreadConversations: null, alerts: [], changed: [] };
+    if (poll.status === 'skipped') return { status: 'skipped', unreadConversations: null, alerts: [], changed: [], unreadNow: null };
 
     const alerts: InboxAlert[] = [];
     for (const conversation of poll.changed) {
@@ -83,7 +92,10 @@ export class InboxPoller {
       if (typeof date === 'number' && (this.since === undefined || date > this.since)) this.since = date;
     }
     this.baselined = true;
-    return { status: 'checked', unreadConversations: poll.unreadConversations, alerts, changed: poll.changed };
+    const unreadNow = poll.unreadIdsComplete ? new Set(poll.unreadIds) : null;
+    // Read elsewhere: its next message from the lead is a rise from zero again.
+    if (unreadNow) for (const [id, seen] of this.seen) if (!unreadNow.has(id)) seen.unreadCount = 0;
+    return { status: 'checked', unreadConversations: poll.unreadConversations, alerts, changed: poll.changed, unreadNow };
   }
 
   /** The user looked at this conversation (panel opened / marked read): no alert for what is already there. */

@@ -60,7 +60,18 @@ export interface ConversationPage extends ListResult<Conversation> {
 }
 
 export type ConversationPoll =
-  | { status: 'checked'; checkedAt: number; unreadConversations: number; changed: Conversation[] }
+  | {
+      status: 'checked';
+      checkedAt: number;
+      unreadConversations: number;
+      changed: Conversation[];
+      /**
+       * Every unread conversation of the answer, newest first. When `unreadIdsComplete` (the answer
+       * held them all), a conversation not in it is read: someone read it in GHL's own app.
+       */
+      unreadIds: string[];
+      unreadIdsComplete: boolean;
+    }
   | { status: 'skipped'; reason: 'sync-running' };
 
 export interface LocationUser {

@@ -261,6 +261,23 @@ describe('inbox channels against the sandbox', () => {
     assert.equal(h.sandbox.stats.requests, 3);
   });
 
+  it('convs-poll lists every unread id when one answer holds them all, and says when it does not', async () => {
+    const unread = convs().filter((c) => c.unreadCount > 0);
+    assert.ok(unread.length >= 3, `the sandbox has unread conversations (${unread.length})`);
+    const all = await h.data('ext-ghl:convs-poll', {});
+    assert.equal(all.unreadIdsComplete, true);
+    assert.deepEqual([...all.unreadIds].sort(), unread.map((c) => c.id).sort());
+    const some = await h.data('ext-ghl:convs-poll', { limit: unread.length - 1 });
+    assert.equal(some.unreadIdsComplete, false, 'a page short of the total is not the whole list');
+    assert.equal(some.unreadIds.length, unread.length - 1);
+    // Read in GHL's own app: the next answer no longer lists it.
+    const readElsewhere = unread[0]!;
+    readElsewhere.unreadCount = 0;
+    const after = await h.data('ext-ghl:convs-poll', {});
+    assert.equal(after.unreadIdsComplete, true);
+    assert.equal(after.unreadIds.includes(readElsewhere.id), false);
+  });
+
   it('convs-poll answers skipped, with no request, while a sync runs', async () => {
     // The sync's first page hangs until the sync is cancelled.
     h.sandbox.injectFault({ method: 'POST', path: '/contacts/search', hang: true, times: 1 });

@@ -80,7 +80,14 @@ describe('convs-poll asks with the background priority', () => {
       now: () => 42,
     } as unknown as HandlerContext;
     const handlers = conversationHandlers(ctx, { syncRunning: () => false });
-    assert.deepEqual(await handlers['ext-ghl:convs-poll']({ limit: 50 }), { status: 'checked', checkedAt: 42, unreadConversations: 0, changed: [] });
+    assert.deepEqual(await handlers['ext-ghl:convs-poll']({ limit: 50 }), {
+      status: 'checked',
+      checkedAt: 42,
+      unreadConversations: 0,
+      changed: [],
+      unreadIds: [],
+      unreadIdsComplete: true,
+    });
     assert.deepEqual(calls, [{ query: { locationId: 'loc', limit: 50, status: 'unread', sortBy: 'last_message_date', sort: 'desc' }, priority: 'sync' }]);
     await handlers['ext-ghl:convs-list']({ limit: 20 });
     assert.equal(calls[1]!.priority, undefined, 'the view\'s own list is a user request');

@@ -48,7 +48,10 @@ function scriptedPoll() {
         return answer;
       }
       const changed = input.since === undefined ? unread : unread.filter((c) => c.lastMessageDate! > input.since!);
-      return { success: true, data: { status: 'checked', checkedAt: 0, unreadConversations: unread.length, changed } };
+      return {
+        success: true,
+        data: { status: 'checked', checkedAt: 0, unreadConversations: unread.length, changed, unreadIds: unread.map((c) => c.id), unreadIdsComplete: true },
+      };
     },
   };
 }
@@ -129,6 +132,22 @@ describe('InboxPoller', () => {
     assert.deepEqual(script.calls.map((c) => c.since), [undefined, behind]);
   });
 
+  it('knows what is unread now when GHL listed it all: a conversation read elsewhere rises from zero again', async () => {
+    const script = scriptedPoll();
+    script.set([conversation('a', T0, { lastMessageDirection: undefined, unreadCount: 2 }), conversation('b', T0 + 1)]);
+    const poller = new InboxPoller({ poll: script.poll });
+    const first = await poller.pollOnce();
+    assert.deepEqual([...(first.unreadNow ?? [])].sort(), ['a', 'b']);
+    // 'a' read in GHL's own app: it is no longer among the unread.
+    script.set([conversation('b', T0 + 1)]);
+    const read = await poller.pollOnce();
+    assert.deepEqual([...(read.unreadNow ?? [])], ['b']);
+    // The lead writes again (GHL leaves the direction out): unread 1 is a rise from 0, not a fall from 2.
+    script.set([conversation('a', T0 + 5, { lastMessageDirection: undefined, unreadCount: 1 }), conversation('b', T0 + 1)]);
+    const again = await poller.pollOnce();
+    assert.deepEqual(again.alerts.map((a) => a.conversationId), ['a']);
+  });
+
   it('a failed poll keeps since and says why; a skipped one changes nothing', async () => {
     const script = scriptedPoll();
     script.set([conversation('a', T0)]);
@@ -136,7 +155,14 @@ describe('InboxPoller', () => {
     await poller.pollOnce();
     script.failNext('NETWORK', 'Could not reach GHL');
     const failed = await poller.pollOnce();
-    assert.deepEqual(failed, { status: 'failed', unreadConversations: null, alerts: [], changed: [], error: { kind: 'NETWORK', message: 'Could not reach GHL' } });
+    assert.deepEqual(failed, {
+      status: 'failed',
+      unreadConversations: null,
+      alerts: [],
+      changed: [],
+      unreadNow: null,
+      error: { kind: 'NETWORK', message: 'Could not reach GHL' },
+    });
     assert.equal(poller.consecutiveFailures, 1);
     script.skipNext();
     const skipped = await poller.pollOnce();

@@ -431,6 +431,25 @@ describe('GHL: the Conversations inbox', function () {
     assert.equal((await control.conversation(target.id)).starred, false);
   });
 
+  it('a conversation read in GHL\'s own app loses its unread mark at the next check', async () => {
+    await closePanels();
+    const { items: unread } = await call('ext-ghl:convs-list', { limit: 25, status: 'unread' });
+    const all = (await call('ext-ghl:convs-list', { limit: 100 })).items.map((c: { contactName?: string; fullName?: string }) => nameOf(c));
+    const conversation = unread.find((c: { contactName?: string; fullName?: string }) => all.filter((n: string) => n === nameOf(c)).length === 1);
+    assert.ok(conversation, 'the sandbox has an unread conversation with a name of its own');
+    const name = nameOf(conversation);
+    await vscode.commands.executeCommand('ghl.refreshViews');
+    await vscode.commands.executeCommand('ghl.conversations.focus');
+    const row = async () => (await conversationRows()).find((r) => r.label === name);
+    await poll(`${name} marked unread`, row, (r) => r !== undefined && r.badge !== '');
+    // Read elsewhere: straight to GHL, past the view and its commands.
+    await call('ext-ghl:convs-mark-read', { id: conversation.id });
+    assert.equal((await control.conversation(conversation.id)).unreadCount, 0);
+    assert.notEqual((await row())?.badge, '', 'the view does not know yet');
+    await vscode.commands.executeCommand('ghl.checkForNewMessages');
+    await poll(`${name} without its unread mark`, row, (r) => r !== undefined && r.badge === '' && !r.highlighted);
+  });
+
   it('filters: Unread, Assigned to me, and a channel without conversations says so', async () => {
     await vscode.commands.executeCommand('ghl.conversations.focus');
     const all = await Promise.all(listed.map((c) => control.conversation(c.id)));
