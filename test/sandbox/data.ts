@@ -252,6 +252,20 @@ export interface GenerateOptions {
 // ---------------------------------------------------------------------------------------------
 
 /** mulberry32: tiny, fast, good enough for fixtures. Returns floats in [0, 1). */
+
+/** Ids from `rng` that are not in `ids` yet (each is added as it is handed out). */
+function idsFrom(rng: Rng, ids: Set<string>): () => string {
+  return () => {
+    for (;;) {
+      const id = rng.id();
+      if (!ids.has(id)) {
+        ids.add(id);
+        return id;
+      }
+    }
+  };
+}
+
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -380,15 +394,7 @@ export function generateStore(options: GenerateOptions = {}): SandboxStore {
   const anchor = Math.floor(now / DAY) * DAY; // start of the current UTC day
   const rng = new Rng(seed);
   const ids = new Set<string>();
-  const uniqueId = (): string => {
-    for (;;) {
-      const id = rng.id();
-      if (!ids.has(id)) {
-        ids.add(id);
-        return id;
-      }
-    }
-  };
+  const uniqueId = idsFrom(rng, ids);
 
   const location: SandboxLocation = {
     id: locationId,
@@ -765,15 +771,7 @@ function addArvOpportunityFields(
   ids: Set<string>,
 ): void {
   const rng = new Rng((seed ^ 0xa2f0c5) >>> 0);
-  const uniqueId = (): string => {
-    for (;;) {
-      const id = rng.id();
-      if (!ids.has(id)) {
-        ids.add(id);
-        return id;
-      }
-    }
-  };
+  const uniqueId = idsFrom(rng, ids);
   const field = (name: string, fieldKey: string, dataType: SandboxCustomFieldDataType, position: number): SandboxCustomField => ({
     id: uniqueId(),
     name,

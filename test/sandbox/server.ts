@@ -1065,6 +1065,37 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (msg.direction === 'inbound') conv.unreadCount++;
   };
 
+  /** A new message of the conversation, its last one from now on. */
+  const addMessage = (
+    conv: SandboxConversation,
+    m: Pick<SandboxMessage, 'messageType' | 'direction' | 'status' | 'body' | 'contactId' | 'subject' | 'attachments'> & { at: number },
+  ): SandboxMessage => {
+    const msg: SandboxMessage = {
+      id: newId(),
+      type: MESSAGE_TYPES[m.messageType] ?? 2,
+      messageType: m.messageType,
+      direction: m.direction,
+      status: m.status,
+      body: m.body,
+      contactId: m.contactId,
+      conversationId: conv.id,
+      locationId,
+      dateAdded: isoOf(m.at),
+      contentType: m.messageType === 'TYPE_EMAIL' ? 'text/html' : 'text/plain',
+    };
+    if (m.subject) msg.subject = m.subject;
+    if (m.attachments?.length) msg.attachments = [...m.attachments];
+    appendMessage(conv, msg);
+    return msg;
+  };
+
+  /** The contact's conversation (GHL keeps one per contact), if any. */
+  const conversationOf = (contactId: string): SandboxConversation | undefined => {
+    let found: SandboxConversation | undefined;
+    for (const cv of store.conversations.values()) if (cv.contactId === contactId) found = cv;
+    return found;
+  };
+
   const injectInbound = (input: SandboxInbound): { message: SandboxMessage; conversation: SandboxConversation } => {
     let conv = input.conversationId ? store.conversations.get(input.conversationId) : undefined;
     if (input.conversationId && !conv) throw new Error(`no conversation ${input.conversationId}`);
@@ -1072,30 +1103,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (!contactId) throw new Error('injectInbound needs a conversationId or a contactId');
     const contact = store.contacts.get(contactId);
     if (!contact) throw new Error(`no contact ${contactId}`);
-    if (!conv) for (const cv of store.conversations.values()) if (cv.contactId === contactId) conv = cv;
+    conv ??= conversationOf(contactId);
     const messageType = SEND_TYPES[input.type] ?? (/^TYPE_[A-Z_]+$/.test(input.type) ? input.type : null);
     if (!messageType) throw new Error(`unknown message type ${input.type}`);
     if (typeof input.body !== 'string') throw new Error('body must be a string');
     // Never at or before the conversation's last message: a poll's "since" must see it as new.
     const t = Math.max(now(), (conv?.lastMessageDate ?? 0) + 1);
     conv ??= newConversation(contact, t);
-    const msg: SandboxMessage = {
-      id: newId(),
-      type: MESSAGE_TYPES[messageType] ?? 2,
+    const message = addMessage(conv, {
       messageType,
       direction: 'inbound',
       status: 'delivered',
       body: input.body,
       contactId,
-      conversationId: conv.id,
-      locationId,
-      dateAdded: isoOf(t),
-      contentType: messageType === 'TYPE_EMAIL' ? 'text/html' : 'text/plain',
-    };
-    if (input.subject) msg.subject = input.subject;
-    if (input.attachments?.length) msg.attachments = [...input.attachments];
-    appendMessage(conv, msg);
-    return { message: msg, conversation: conv };
+      subject: input.subject,
+      attachments: input.attachments,
+      at: t,
+    });
+    return { message, conversation: conv };
   };
 
   const sendMessage = (ctx: Ctx): Reply => {
@@ -1121,27 +1146,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       conv = store.conversations.get(conversationId);
       if (!conv || conv.contactId !== contactId) throw badRequest('Conversation not found for this contact');
     } else {
-      for (const cv of store.conversations.values()) if (cv.contactId === contactId) conv = cv;
+      conv = conversationOf(contactId);
     }
     const t = now();
     conv ??= newConversation(contact, t);
-    const messageType = SEND_TYPES[type as string]!;
-    const msg: SandboxMessage = {
-      id: newId(),
-      type: MESSAGE_TYPES[messageType] ?? 2,
-      messageType,
+    const msg = addMessage(conv, {
+      messageType: SEND_TYPES[type as string]!,
       direction: 'outbound',
       status: 'pending',
       body: message ?? html ?? '',
       contactId,
-      conversationId: conv.id,
-      locationId,
-      dateAdded: isoOf(t),
-      contentType: type === 'Email' ? 'text/html' : 'text/plain',
-    };
-    if (subject) msg.subject = subject;
-    if (attachments?.length) msg.attachments = attachments;
-    appendMessage(conv, msg);
+      subject,
+      attachments,
+      at: t,
+    });
     return { body: { conversationId: conv.id, messageId: msg.id, msg: 'Message queued successfully.' } };
   };
 

@@ -101,6 +101,18 @@ export class ConversationsTreeProvider extends Disposable implements vscode.Tree
     this.changed.fire(undefined);
   }
 
+  /** Clears the unread mark of every row not in `unread`, in one redraw; answers their ids. */
+  markReadExcept(unread: ReadonlySet<string>): string[] {
+    const cleared: string[] = [];
+    this.loaded = this.loaded.map((c) => {
+      if ((c.unreadCount ?? 0) === 0 || unread.has(c.id)) return c;
+      cleared.push(c.id);
+      return { ...c, unreadCount: 0 };
+    });
+    if (cleared.length > 0) this.changed.fire(undefined);
+    return cleared;
+  }
+
   /** Changes one row in place (read, starred) without asking GHL. */
   patch(conversationId: string, patch: Partial<Conversation>): void {
     const index = this.loaded.findIndex((c) => c.id === conversationId);

@@ -133,7 +133,8 @@ export class InboxController extends Disposable {
       else this.unread.delete(c.id);
     }
     this.tree.mergeChanged(outcome.changed);
-    if (outcome.unreadNow) this.clearReadElsewhere(outcome.unreadNow);
+    // Rows GHL no longer has unread were read elsewhere (GHL's own app, a phone).
+    if (outcome.unreadNow) for (const id of this.tree.markReadExcept(outcome.unreadNow)) this.unread.delete(id);
     if (outcome.unreadConversations !== null) this.badge.set(outcome.unreadConversations);
     for (const c of outcome.changed) ConversationPanel.get(c.id)?.refresh();
     const alerted = new Set<string>();
@@ -167,16 +168,6 @@ export class InboxController extends Disposable {
     });
     // The panel is open either way; markRead logged why it could not tell GHL.
     await this.markRead(conversationId, row?.lastMessageDate).catch(() => undefined);
-  }
-
-  /** Rows still marked unread that GHL no longer has unread were read elsewhere (GHL's own app, a phone). */
-  private clearReadElsewhere(unreadNow: ReadonlySet<string>): void {
-    for (const row of this.tree.conversations) {
-      if ((row.unreadCount ?? 0) > 0 && !unreadNow.has(row.id)) {
-        this.unread.delete(row.id);
-        this.tree.patch(row.id, { unreadCount: 0 });
-      }
-    }
   }
 
   /** PUT /conversations/{id} { unreadCount: 0 }; the row, the count and the poller follow. */

@@ -8,6 +8,7 @@ import '../shared/errorBanner';
 import type { HostIpc } from '../shared/ipc';
 import { LightElement } from '../shared/lightElement';
 import { renderMarkdown } from './markdown';
+import { inputValue, sendOnEnter } from '../shared/composer';
 
 export interface ChatMessage {
   role: 'user' | 'assistant';
@@ -322,15 +323,10 @@ export class ChatPanel extends LightElement {
     if (res && !res.success) this.error = `The conversation was cleared here, but the extension reported: ${res.error.message}`;
   }
 
-  private readonly onKeydown = (event: KeyboardEvent) => {
-    if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
-    event.preventDefault();
-    void this.send();
-  };
+  private readonly onKeydown = sendOnEnter(() => this.send());
 
   private readonly onInput = (event: Event) => {
-    const target = event.target;
-    if (target instanceof HTMLElement && 'value' in target && typeof target.value === 'string') this.draft = target.value;
+    this.draft = inputValue(event);
     this.save();
   };
 

@@ -4,6 +4,7 @@ import { codicon } from '../shared/codicon';
 import '../shared/errorBanner';
 import { LightElement } from '../shared/lightElement';
 import type { Bubble, ConversationModel } from './conversationModel';
+import { inputValue, sendOnEnter } from '../shared/composer';
 
 /** What the webview state keeps: the conversation (a restored panel reopens it) and the draft. */
 export interface SavedConversationState {
@@ -18,11 +19,6 @@ const LOAD_OLDER_AT_PX = 48;
 const STICK_TO_BOTTOM_PX = 80;
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-
-function valueOf(event: Event): string {
-  const target = event.target;
-  return target instanceof HTMLElement && 'value' in target && typeof target.value === 'string' ? target.value : '';
-}
 
 /** An attachment's file name, for the link text (the whole URL is its title). */
 function linkName(url: string): string {
@@ -249,21 +245,17 @@ export class ConversationView extends LightElement {
 
   private readonly onLoadOlder = () => void this.model?.loadOlder();
 
-  private readonly onChannelChange = (event: Event) => this.model?.setReplyType(valueOf(event));
+  private readonly onChannelChange = (event: Event) => this.model?.setReplyType(inputValue(event));
 
-  private readonly onKeydown = (event: KeyboardEvent) => {
-    if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
-    event.preventDefault();
-    void this.send();
-  };
+  private readonly onKeydown = sendOnEnter(() => this.send());
 
   private readonly onInput = (event: Event) => {
-    this.draft = valueOf(event);
+    this.draft = inputValue(event);
     this.save();
   };
 
   private readonly onSubjectInput = (event: Event) => {
-    this.subject = valueOf(event);
+    this.subject = inputValue(event);
     this.save();
   };
 
