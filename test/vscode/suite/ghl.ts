@@ -81,6 +81,8 @@ export const control = {
     controlCall<{ ok: true }>('POST', '/fault', fault),
   /** A conversation as the sandbox holds it: unread count, starred, every message (type, direction, subject). */
   conversation: (id: string) => controlCall<SandboxConversationState>('GET', `/conversation?id=${encodeURIComponent(id)}`),
+  /** Whether the sandbox holds this contact (GET /contact answers 404 once it is deleted). */
+  hasContact: async (id: string) => (await fetch(new URL(`/contact?id=${encodeURIComponent(id)}`, sandbox.control))).ok,
   /** A lead writes: an inbound message into the conversation (or the contact's), unread count up. */
   inbound: (input: { conversationId?: string; contactId?: string; type: string; body: string; subject?: string }) =>
     controlCall<{ message: SandboxMessageState; conversation: SandboxConversationState }>('POST', '/inbound', input),
