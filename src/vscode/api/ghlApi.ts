@@ -18,7 +18,8 @@ export type { ChannelAccess } from '../../protocol/access';
 export type { PushChannel, PushPayloads } from '../../protocol/channels';
 export type { Envelope, ErrorCode, ErrorInfo } from '../../protocol/envelope';
 export type { RequestChannel, RequestInput } from '../../protocol/requests';
-export type { ResponseData } from '../../protocol/responses';
+export type * from '../../protocol/entities';
+export type * from '../../protocol/responses';
 export type { ResponseEnvelope, TypedRequest } from '../../protocol/typedRequest';
 
 /** The versions `getApi` answers; a newer one is added beside, never in place of, an older one. */
