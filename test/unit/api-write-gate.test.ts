@@ -128,6 +128,21 @@ describe('public API: the write gate', () => {
     for (const { message } of logged) assert.ok(!message.includes(secret), message);
   });
 
+  it('hands push listeners to the host, and their registration back', () => {
+    const registered: unknown[] = [];
+    const registration = { dispose: () => undefined };
+    const api = createApiV1({
+      forward: async () => ok(null),
+      onPush: (listener) => (registered.push(listener), registration),
+      writesAllowed: () => false,
+      caller: () => undefined,
+      log: () => undefined,
+    });
+    const listener = () => undefined;
+    assert.equal(api.onPush(listener), registration);
+    assert.deepEqual(registered, [listener]);
+  });
+
   it('says so when the caller cannot be told', async () => {
     const { request, logged } = gatedApi(() => undefined);
     await request(C.CONTACTS_DELETE, { id: 'c-1' });
