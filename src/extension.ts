@@ -1,7 +1,7 @@
 import { SECRET_RENTCAST_KEY, SECRET_TOKEN_KEY } from './handlers/context';
 import * as vscode from 'vscode';
-import { PUSH_CHANNELS, type PushChannel } from './protocol/channels';
-import type { Envelope } from './protocol/envelope';
+import { extensionExports } from './vscode/api/extensionApi';
+import type { GhlExtensionExports } from './vscode/api/ghlApi';
 import { BackendHost } from './vscode/backendHost';
 import { showCacheRecoveredNotice } from './vscode/cacheRecoveredNotice';
 import { HostSettings } from './vscode/hostSettings';
@@ -22,17 +22,10 @@ import { SyncRunner } from './vscode/syncRunner';
 import { BriefingScheduler, BriefingService, GhlTaskProvider, TASK_TYPE } from './vscode/tasks';
 import { openWalkthroughOnFirstRun } from './vscode/walkthrough';
 
-/** What `activate` returns: every protocol channel for other extensions and for tests. */
-export interface ExtensionMainAPI {
-  request(channel: string, payload?: unknown): Promise<Envelope>;
-  onPush(listener: (channel: string, payload: unknown) => void): vscode.Disposable;
-  /** How long activate() took, in ms (measured in the real extension host). */
-  readonly activationMs: number;
-}
-
 let host: BackendHost | undefined;
 
-export function activate(context: vscode.ExtensionContext): ExtensionMainAPI {
+/** Returns `getApi(1)` for other extensions (src/vscode/api/ghlApi.ts). */
+export function activate(context: vscode.ExtensionContext): GhlExtensionExports {
   const started = performance.now();
   const logger = new Logger();
   const settings = new HostSettings(context.secrets, logger);
@@ -116,18 +109,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionMainAPI {
 
   const activationMs = performance.now() - started;
   logger.info(`Activated in ${activationMs.toFixed(1)} ms.`);
-  return {
-    request: (channel, payload) => backendHost.forward(channel, payload),
-    onPush: (listener) =>
-      backendHost.onPush((event) => {
-        if (isPushChannel(event.channel)) listener(event.channel, event.payload);
-      }),
-    activationMs,
-  };
-}
-
-function isPushChannel(channel: string): channel is PushChannel {
-  return (PUSH_CHANNELS as readonly string[]).includes(channel);
+  return extensionExports(context, backendHost, logger, activationMs);
 }
 
 /**

@@ -46,7 +46,7 @@ export default async function prepare({ userSettings, env, tmpDir }) {
   const control = http.createServer((req, res) => handleControl(sandbox, hostile, req, res));
   await new Promise((resolve) => control.listen(0, '127.0.0.1', resolve));
 
-  installTestModelProvider(path.join(tmpDir, 'extensions'));
+  installTestExtensions(path.join(tmpDir, 'extensions'));
   // The Language Model API, VS Code's Chat view and so @ghl are off while AI features are disabled.
   userSettings['chat.disableAIFeatures'] = false;
 
@@ -74,25 +74,28 @@ export default async function prepare({ userSettings, env, tmpDir }) {
 }
 
 /**
- * The scripted chat model (test/vscode/model-provider) goes into the server's --extensions-dir
- * (run.mjs passes <tmpDir>/extensions): the web workbench honours only one
- * extensionDevelopmentPath, which is the product. extensions.json is the list VS Code reads.
+ * The test-only extensions go into the server's --extensions-dir (run.mjs passes
+ * <tmpDir>/extensions): the web workbench honours only one extensionDevelopmentPath, which is
+ * the product. The scripted chat model (model-provider/) answers the chat; the API consumer
+ * (api-consumer/) is "another extension" calling getApi(1). extensions.json is the list VS Code reads.
  */
-function installTestModelProvider(extensionsDir) {
-  const source = fileURLToPath(new URL('./model-provider/', import.meta.url));
-  const manifest = JSON.parse(readFileSync(path.join(source, 'package.json'), 'utf8'));
-  const folder = `${manifest.publisher}.${manifest.name}-${manifest.version}`;
-  const target = path.join(extensionsDir, folder);
+function installTestExtensions(extensionsDir) {
   mkdirSync(extensionsDir, { recursive: true });
-  cpSync(source, target, { recursive: true });
-  const entry = {
-    identifier: { id: `${manifest.publisher}.${manifest.name}` },
-    version: manifest.version,
-    location: { $mid: 1, fsPath: target, path: target, scheme: 'file' },
-    relativeLocation: folder,
-    metadata: { installedTimestamp: Date.now(), source: 'resource' },
-  };
-  writeFileSync(path.join(extensionsDir, 'extensions.json'), JSON.stringify([entry]));
+  const entries = ['./model-provider/', './api-consumer/'].map((folderUrl) => {
+    const source = fileURLToPath(new URL(folderUrl, import.meta.url));
+    const manifest = JSON.parse(readFileSync(path.join(source, 'package.json'), 'utf8'));
+    const folder = `${manifest.publisher}.${manifest.name}-${manifest.version}`;
+    const target = path.join(extensionsDir, folder);
+    cpSync(source, target, { recursive: true });
+    return {
+      identifier: { id: `${manifest.publisher}.${manifest.name}` },
+      version: manifest.version,
+      location: { $mid: 1, fsPath: target, path: target, scheme: 'file' },
+      relativeLocation: folder,
+      metadata: { installedTimestamp: Date.now(), source: 'resource' },
+    };
+  });
+  writeFileSync(path.join(extensionsDir, 'extensions.json'), JSON.stringify(entries));
 }
 
 /** A contact and an opportunity (in the first pipeline's first stage) whose names are markup. */

@@ -1,4 +1,4 @@
-// Every request channel of the protocol is reachable (1) through the API activate() returns and
+// Every request channel of the protocol is reachable (1) through the test handle activate() returns and
 // (2) from a webview (the board), through VS Code's real webview messaging. Every answer is an
 // envelope — success, or a structured error — never an exception. The same 33-step script
 // runs on both paths; mutations undo themselves (what it creates, it deletes).
@@ -7,7 +7,7 @@ import { EXT_GHL_IPC, PUSH_CHANNELS } from '../../../src/protocol/channels';
 import { ERROR_CODES, type Envelope } from '../../../src/protocol/envelope';
 import * as vscode from 'vscode';
 import { bridge } from './bridge';
-import { api, canRun, control, sandbox, webviewRequest, type SandboxState } from './ghl';
+import { canRun, control, sandbox, testHandle, webviewRequest, type SandboxState } from './ghl';
 
 const REQUEST_CHANNELS = Object.values(EXT_GHL_IPC).filter((c) => !(PUSH_CHANNELS as readonly string[]).includes(c));
 const BOARD = 'Opportunities';
@@ -126,8 +126,8 @@ describe('GHL: every protocol channel', () => {
     assert.equal(REQUEST_CHANNELS.length, 41, REQUEST_CHANNELS.join(', '));
   });
 
-  it('answers all 41 through the extension API, each with a successful envelope', async () => {
-    const extApi = await api();
+  it('answers all 41 through the test handle activate() returns in Test mode, each with a successful envelope', async () => {
+    const extApi = await testHandle();
     const results = await callEveryChannel((c, p) => extApi.request(c, p), state, `api${Date.now().toString(36)}`);
     console.log(`      API: ${summary(results)}`);
     assert.deepEqual([...results.keys()].sort(), [...REQUEST_CHANNELS].sort(), 'every channel called once');
@@ -136,7 +136,7 @@ describe('GHL: every protocol channel', () => {
   });
 
   it('answers bad input with structured errors, never an exception', async () => {
-    const extApi = await api();
+    const extApi = await testHandle();
     for (const channel of REQUEST_CHANNELS) {
       // Request objects are strict: an unknown key is a VALIDATION error on every channel.
       const e = assertEnvelope(channel, await extApi.request(channel, { notAField: 1 }));

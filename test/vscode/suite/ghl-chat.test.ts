@@ -10,7 +10,7 @@ import { GhlParticipant } from '../../../src/vscode/chatParticipant';
 import { EXT_GHL_IPC } from '../../../src/protocol/channels';
 import { bridge, parts } from './bridge';
 import { testModel, waitForModel } from './chatModel';
-import { api, call, CHAT, CHAT_TEXTAREA, canRun, clearNotifications, control, openChat, poll, readChat, sendChat } from './ghl';
+import { call, CHAT, CHAT_TEXTAREA, canRun, clearNotifications, control, openChat, poll, readChat, sendChat, testHandle } from './ghl';
 
 const GHL_TOOLS = [
   'ghl_search_contacts',
@@ -244,7 +244,7 @@ describe('GHL: chat', () => {
     assert.equal(manifest.contributes.chatParticipants[0].id, 'ghl-vscode.ghl');
     // VS Code's Chat view needs a signed-in Copilot setup to send a request to a participant, which
     // this offline server cannot have; so the handler runs here with a real model and a recording stream.
-    const ext = await api();
+    const ext = await testHandle();
     const participant = new GhlParticipant({ request: (channel, payload) => ext.request(channel, payload) as never });
     const out: string[] = [];
     const buttons: vscode.Command[] = [];

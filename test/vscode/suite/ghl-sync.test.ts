@@ -5,7 +5,6 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { bridge, parts } from './bridge';
 import {
-  api,
   call,
   canRun,
   clearNotifications,
@@ -17,6 +16,7 @@ import {
   sandbox,
   showSidebar,
   statusText,
+  testHandle,
   waitForNotification,
   type SandboxState,
 } from './ghl';
@@ -66,7 +66,7 @@ describe('GHL: configure and sync', () => {
   });
 
   it('a location changed in the settings (not through the protocol) reaches the backend', async () => {
-    const ghl = await api();
+    const ghl = await testHandle();
     const connectionTest = () => ghl.request('ext-ghl:connection-test', {});
     const config = () => vscode.workspace.getConfiguration('ghl');
     await config().update('locationId', 'someone-else', vscode.ConfigurationTarget.Global);
@@ -98,7 +98,7 @@ describe('GHL: configure and sync', () => {
 
   it('Sync All fills the cache, and the status bar follows', async () => {
     const progress: Array<{ kind: string; synced: number; total: number; done?: boolean }> = [];
-    const listener = (await api()).onPush((channel, payload) => {
+    const listener = (await testHandle()).onPush((channel, payload) => {
       if (channel === 'ext-ghl:sync-progress') progress.push(payload as (typeof progress)[number]);
     });
     // One transient 503 on the first page: the client retries it after a short backoff, which

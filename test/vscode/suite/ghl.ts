@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { Envelope } from '../../../src/protocol/envelope';
-import type { ExtensionMainAPI } from '../../../src/extension';
+import type { GhlExtensionExports, GhlTestingHandle } from '../../../src/vscode/api/ghlApi';
 import { bridge } from './bridge';
 
 export const EXTENSION_ID = 'ghl-vscode.ghl-vscode';
@@ -81,6 +81,8 @@ export const control = {
     controlCall<{ ok: true }>('POST', '/fault', fault),
   /** A conversation as the sandbox holds it: unread count, starred, every message (type, direction, subject). */
   conversation: (id: string) => controlCall<SandboxConversationState>('GET', `/conversation?id=${encodeURIComponent(id)}`),
+  /** Whether the sandbox holds this contact (GET /contact answers 404 once it is deleted). */
+  hasContact: async (id: string) => (await fetch(new URL(`/contact?id=${encodeURIComponent(id)}`, sandbox.control))).ok,
   /** A lead writes: an inbound message into the conversation (or the contact's), unread count up. */
   inbound: (input: { conversationId?: string; contactId?: string; type: string; body: string; subject?: string }) =>
     controlCall<{ message: SandboxMessageState; conversation: SandboxConversationState }>('POST', '/inbound', input),
@@ -93,33 +95,44 @@ export interface ActivationTiming {
   wasActive: boolean;
   /** From calling getExtension().activate() to its promise resolving. */
   callToResolveMs: number;
-  /** What activate() itself measured (api.activationMs). */
+  /** What activate() itself measured (testing.activationMs). */
   activationMs: number;
 }
 
-let activation: Promise<{ api: ExtensionMainAPI; timing: ActivationTiming }> | undefined;
+export interface Activated {
+  /** What activate() returned: getApi(1), as every other extension sees it. */
+  exports: GhlExtensionExports;
+  /** The ungated handle the extension offers only in Test mode (as the suite runs it). */
+  testing: GhlTestingHandle;
+  timing: ActivationTiming;
+}
 
-/** Activates the extension once (timed) and returns its API. */
-export function activateOnce(): Promise<{ api: ExtensionMainAPI; timing: ActivationTiming }> {
+let activation: Promise<Activated> | undefined;
+
+/** Activates the extension once (timed) and returns what it exports. */
+export function activateOnce(): Promise<Activated> {
   activation ??= (async () => {
-    const ext = vscode.extensions.getExtension<ExtensionMainAPI>(EXTENSION_ID);
+    const ext = vscode.extensions.getExtension<GhlExtensionExports>(EXTENSION_ID);
     assert.ok(ext, `${EXTENSION_ID} is not installed`);
     const wasActive = ext.isActive;
     const started = performance.now();
-    const api = await ext.activate();
+    const exports = await ext.activate();
     const callToResolveMs = performance.now() - started;
-    return { api, timing: { wasActive, callToResolveMs, activationMs: api.activationMs } };
+    const testing = exports.testing;
+    assert.ok(testing, 'activate() returned no testing handle: is the extension running in Test mode?');
+    return { exports, testing, timing: { wasActive, callToResolveMs, activationMs: testing.activationMs } };
   })();
   return activation;
 }
 
-export async function api(): Promise<ExtensionMainAPI> {
-  return (await activateOnce()).api;
+/** Every channel with no write gate: what the suites drive the extension with. */
+export async function testHandle(): Promise<GhlTestingHandle> {
+  return (await activateOnce()).testing;
 }
 
-/** A request through the API that must succeed; returns its data. */
+/** A request through the test handle that must succeed; returns its data. */
 export async function call<T = any>(channel: string, payload?: unknown): Promise<T> {
-  const response: Envelope = await (await api()).request(channel, payload);
+  const response: Envelope = await (await testHandle()).request(channel, payload);
   if (!response.success) assert.fail(`${channel} failed: ${response.error.code} ${response.error.message}`);
   return response.data as T;
 }

@@ -28,6 +28,8 @@ const testFiles: Record<string, () => Promise<unknown>> = {
   'ghl-channels.test': () => import('./ghl-channels.test'),
   'ghl-board-restore.test': () => import('./ghl-board-restore.test'),
   'ghl-inbox.test': () => import('./ghl-inbox.test'),
+  // Configures the extension itself and leaves the sandbox as it found it (its own contact, deleted).
+  'ghl-api.test': () => import('./ghl-api.test'),
 };
 
 /** Line the runners parse for the counts: `__RESULT__ {"passed":N,"failed":N,"skipped":N}`. */

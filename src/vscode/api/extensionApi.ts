@@ -1,0 +1,43 @@
+import * as vscode from 'vscode';
+import { PUSH_CHANNELS, type PushChannel } from '../../protocol/channels';
+import type { BackendHost } from '../backendHost';
+import type { Logger } from '../logger';
+import { callingExtension } from './callingExtension';
+import type { GhlExtensionExports, GhlTestingHandle, PushListener } from './ghlApi';
+import { createApiV1, createExports, SETTING_API_ALLOW_WRITES } from './writeGate';
+
+/**
+ * What activate() returns: `getApi(1)` (reads open, writes behind ghl.api.allowWrites) and,
+ * only while VS Code runs this extension's tests, the ungated `testing` handle.
+ */
+export function extensionExports(context: vscode.ExtensionContext, host: BackendHost, logger: Logger, activationMs: number): GhlExtensionExports {
+  // Host events (data-changed, the chat's view events) are the extension's own business.
+  const onPush = (listener: PushListener) =>
+    host.onPush((event) => {
+      if (isPushChannel(event.channel)) listener(event.channel, event.payload);
+    });
+  const testing: GhlTestingHandle | undefined =
+    context.extensionMode === vscode.ExtensionMode.Test
+      ? { request: (channel, payload) => host.forward(channel, payload), onPush, activationMs }
+      : undefined;
+  return createExports(
+    () =>
+      createApiV1({
+        forward: (channel, payload) => host.forward(channel, payload),
+        onPush,
+        writesAllowed,
+        caller: () => callingExtension(new Error().stack, vscode.extensions.all, context.extension.id),
+        log: (level, message) => logger.log(level, message, 'api'),
+      }),
+    testing,
+  );
+}
+
+/** Only the user's own value counts (the setting's scope is application; a default-off is explicit here too). */
+function writesAllowed(): boolean {
+  return vscode.workspace.getConfiguration().inspect<boolean>(SETTING_API_ALLOW_WRITES)?.globalValue === true;
+}
+
+function isPushChannel(channel: string): channel is PushChannel {
+  return (PUSH_CHANNELS as readonly string[]).includes(channel);
+}
