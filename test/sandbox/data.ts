@@ -240,6 +240,8 @@ export interface GenerateOptions {
   seed?: number;
   locationId?: string;
   locationName?: string;
+  /** The location's `timezone` as GET /locations/{id} answers it (default America/Chicago). */
+  locationTimeZone?: string;
   contacts?: number;
   opportunities?: number;
   conversations?: number;
@@ -402,7 +404,7 @@ export function generateStore(options: GenerateOptions = {}): SandboxStore {
     name: options.locationName ?? 'Sandbox Realty',
     email: 'office@sandbox-realty.example',
     phone: '+15550100000',
-    timezone: 'America/Chicago',
+    timezone: options.locationTimeZone ?? 'America/Chicago',
     address: '100 Congress Ave',
     city: 'Austin',
     state: 'TX',
