@@ -7,42 +7,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ChatService } from '../../src/chat/chatService';
 import { parseToolCall, runReadTool } from '../../src/chat/toolSet';
-import type { SandboxCalendarEvent } from '../sandbox/data';
 import { startHarness, type Harness } from '../helpers/backendHarness';
+import { CLOCK_CHANGE_DAYS, NY, seedAppointments } from '../helpers/clockChangeDays';
 import { channelClient, parseDataBlock } from '../helpers/chatTestKit';
 
-const NY = 'America/New_York';
 const at = (iso: string) => Date.parse(iso);
-
-/** The clock-change days, with an appointment at each edge of the day (UTC instants, New York wall times in the names). */
-const DAYS = [
-  {
-    date: '2026-03-08',
-    noon: at('2026-03-08T16:00:00Z'),
-    window: { startTime: at('2026-03-08T05:00:00Z'), endTime: at('2026-03-09T04:00:00Z') },
-    inside: [
-      ['First of the day', '2026-03-08T05:30:00Z', '12:30 AM–1:00 AM'],
-      ['Last of the day', '2026-03-09T03:30:00Z', '11:30 PM–12:00 AM'],
-    ],
-    // Monday 00:30 EDT: inside "midnight EST + 24 h".
-    outside: [['Monday early', '2026-03-09T04:30:00Z']],
-  },
-  {
-    date: '2026-11-01',
-    noon: at('2026-11-01T17:00:00Z'),
-    window: { startTime: at('2026-11-01T04:00:00Z'), endTime: at('2026-11-02T05:00:00Z') },
-    inside: [
-      ['First of the day', '2026-11-01T04:30:00Z', '12:30 AM–1:00 AM'],
-      // Sunday 23:30 EST: after "midnight EDT + 24 h".
-      ['Last of the day', '2026-11-02T04:30:00Z', '11:30 PM–12:00 AM'],
-    ],
-    outside: [['Saturday late', '2026-11-01T03:30:00Z']],
-  },
-] as const;
 
 describe('day windows through the backend, in the location\'s zone', () => {
   let h: Harness;
-  let now = DAYS[0].noon;
+  let now = CLOCK_CHANGE_DAYS[0]!.noon;
   const clock = () => now;
 
   before(async () => {
@@ -53,38 +26,11 @@ describe('day windows through the backend, in the location\'s zone', () => {
   });
   after(async () => h.close());
 
-  /** Replaces the sandbox's appointments with these, all in its first calendar. */
-  function seedEvents(events: ReadonlyArray<readonly [string, string, ...string[]]>): void {
-    const calendar = h.sandbox.store.calendars[0]!;
-    h.sandbox.store.events.clear();
-    for (const [title, startIso] of events) {
-      const start = at(startIso);
-      const event: SandboxCalendarEvent = {
-        id: `ev-${start}`,
-        title,
-        calendarId: calendar.id,
-        locationId: h.sandbox.locationId,
-        contactId: null,
-        groupId: calendar.groupId,
-        appointmentStatus: 'confirmed',
-        assignedUserId: 'u',
-        users: [],
-        notes: '',
-        address: '',
-        startTime: new Date(start).toISOString(),
-        endTime: new Date(start + 30 * 60_000).toISOString(),
-        dateAdded: new Date(start).toISOString(),
-        dateUpdated: new Date(start).toISOString(),
-      };
-      h.sandbox.store.events.set(event.id, event);
-    }
-  }
-
-  for (const day of DAYS) {
+  for (const day of CLOCK_CHANGE_DAYS) {
     describe(`${day.date} (${(day.window.endTime - day.window.startTime) / 3_600_000} hours in New York)`, () => {
       before(() => {
         now = day.noon;
-        seedEvents([...day.inside, ...day.outside]);
+        seedAppointments(h.sandbox, [...day.inside, ...day.outside]);
       });
 
       it('the briefing lists the appointments of the location\'s calendar day, on its clock', async () => {
@@ -118,7 +64,7 @@ describe('day windows through the backend, in the location\'s zone', () => {
 
   it('cal-events-list without an end lists 7 calendar days: a week from Saturday noon EST ends Saturday noon EDT', async () => {
     now = at('2026-03-07T17:00:00Z');
-    seedEvents([
+    seedAppointments(h.sandbox, [
       ['Next Saturday 11:30 EDT', '2026-03-14T15:30:00Z'],
       // 12:30 EDT is before "start + 7 × 24 h" (13:00 EDT) but after the same time a week on.
       ['Next Saturday 12:30 EDT', '2026-03-14T16:30:00Z'],
@@ -132,7 +78,7 @@ describe('day windows through the backend, in the location\'s zone', () => {
     await h.data('ext-ghl:connection-test'); // reads the location afresh
     assert.equal((await h.data('ext-ghl:location-get')).timeZone, 'Asia/Kolkata');
     now = at('2026-03-08T20:00:00Z'); // Sunday 16:00 EDT, Monday 01:30 IST
-    seedEvents([
+    seedAppointments(h.sandbox, [
       ['Kolkata morning', '2026-03-09T03:30:00Z'], // Monday 09:00 IST, Sunday 23:30 EDT
       ['New York morning', '2026-03-08T13:00:00Z'], // Sunday 09:00 EDT, Sunday 18:30 IST
     ]);

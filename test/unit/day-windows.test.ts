@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { CLOCK_CHANGE_DAYS, NY } from '../helpers/clockChangeDays';
 import type { ChannelClient } from '../../src/chat/channelClient';
 import { daysSinceChange, findOpportunities } from '../../src/chat/tools/crmQueries';
 import type { Opportunity } from '../../src/protocol/entities';
@@ -23,7 +24,6 @@ import {
   zoneOrMachine,
 } from '../../src/time/dayWindows';
 
-const NY = 'America/New_York';
 const HOUR = 3_600_000;
 const at = (iso: string) => Date.parse(iso);
 const hours = (w: { startTime: number; endTime: number }) => (w.endTime - w.startTime) / HOUR;
@@ -125,7 +125,7 @@ describe('day windows in zones other than the machine\'s', () => {
 });
 
 describe('the machine\'s zone as the fallback (child process, TZ=America/New_York)', () => {
-  it('counts /today in the machine\'s zone when the location\'s is unknown, and shows both clocks when it is known', () => {
+  it('counts /today, the briefing and the calendar tool in the machine\'s zone when the location\'s is unknown, and shows both clocks when it is known', () => {
     const probe = path.join(import.meta.dirname, '../helpers/machineZoneProbe.ts');
     const run = spawnSync(process.execPath, ['--import', 'tsx', probe], {
       env: { ...process.env, TZ: NY },
@@ -149,5 +149,18 @@ describe('the machine\'s zone as the fallback (child process, TZ=America/New_Yor
     assert.deepEqual(result.sydney.asked, { startTime: at('2026-11-01T13:00:00Z'), endTime: at('2026-11-02T13:00:00Z') });
     assert.match(result.sydney.reply, /Times in the location's zone \(Australia\/Sydney\); yours \(America\/New_York\) in brackets\./);
     assert.match(result.sydney.reply, /- 10:30 AM–11:00 AM \(Sun 6:30 PM–7:00 PM your time\) \*\*Sydney showing\*\*/);
+
+    // Through the backend, for a location GHL gives no zone: New York's clock-change days.
+    assert.equal(result.backend.location.timeZone, NY);
+    assert.equal(result.backend.location.timeZoneSource, 'machine');
+    assert.equal(result.backend.warned.length, 1, 'one warning: the location is read once');
+    for (const day of CLOCK_CHANGE_DAYS) {
+      const seen = result.backend.days.find((d: { date: string }) => d.date === day.date);
+      assert.deepEqual(seen.briefingRows, day.inside.map(([title, , span]) => `| ${span} | ${title} | confirmed |`), `${day.date} briefing`);
+      assert.match(seen.todayReply, /^Today's appointments \(2\)\. Times in America\/New_York\./, `${day.date} /today`);
+      for (const [title, , span] of day.inside) assert.match(seen.todayReply, new RegExp(`- ${span} \\*\\*${title}\\*\\*`));
+      assert.deepEqual(seen.toolRange, { from: new Date(day.window.startTime).toISOString(), to: new Date(day.window.endTime).toISOString(), timeZone: NY });
+      assert.deepEqual(seen.toolTitles, day.inside.map(([title]) => title), `${day.date} calendar tool`);
+    }
   });
 });
