@@ -2,8 +2,8 @@ import type { Dispatcher, HandlerContext } from '../handlers';
 import { SETTING_LOCATION_ID, settingText } from '../handlers';
 import { EXT_GHL_IPC } from '../protocol/channels';
 import { typedRequest } from '../protocol/typedRequest';
-import type { BriefingQueries } from './briefingQueries';
 import { machineTimeZone, todayWindow, zoneOrMachine } from '../time/dayWindows';
+import type { BriefingQueries } from './briefingQueries';
 import { buildDailyBriefing, type BriefingInput } from './dailyBriefing';
 
 /** What the first briefing looks back over: elapsed hours, as it says, not a calendar day. */

@@ -19,13 +19,6 @@ export interface BriefingInput {
   locationName?: string;
 }
 
-function span(event: CalendarEvent, zones: DisplayZones): string {
-  const start = Date.parse(event.startTime);
-  const end = Date.parse(event.endTime);
-  if (Number.isNaN(start) || Number.isNaN(end)) return '—';
-  return formatSpan(start, end, zones);
-}
-
 /** The briefing as Markdown; the day and every time on the location's clock (`zones.location`), the reader's beside them when it differs. */
 export function buildDailyBriefing(input: BriefingInput, zones: DisplayZones): string {
   const out: string[] = [];
@@ -40,7 +33,7 @@ export function buildDailyBriefing(input: BriefingInput, zones: DisplayZones): s
   else {
     out.push('| Time | Appointment | Status |', '| --- | --- | --- |');
     for (const e of input.events) {
-      out.push(`| ${span(e, zones)} | ${md(e.title ?? '(untitled)')} | ${md(e.appointmentStatus ?? '')} |`);
+      out.push(`| ${formatSpan(Date.parse(e.startTime), Date.parse(e.endTime), zones)} | ${md(e.title ?? '(untitled)')} | ${md(e.appointmentStatus ?? '')} |`);
     }
   }
 

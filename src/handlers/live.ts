@@ -17,8 +17,10 @@ const DEFAULT_EVENT_DAYS = 7;
 /** Calendars fetched at once when events of every calendar are asked for. */
 const EVENT_FETCH_CONCURRENCY = 4;
 
-/** Calendars and custom fields are live: always read from GHL (conversations: conversations.ts). */
-/** `locationTimeZone`: the zone the default window's days are counted in (the location's). */
+/**
+ * Calendars and custom fields are live: always read from GHL (conversations: conversations.ts).
+ * `locationTimeZone` is the zone whose calendar days the default week of events counts.
+ */
 export function liveHandlers(ctx: HandlerContext, locationTimeZone: () => Promise<string>): Pick<HandlerTable, LiveChannels> {
   return {
     async [C.CALS_LIST]() {
