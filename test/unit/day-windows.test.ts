@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { CLOCK_CHANGE_DAYS, NY } from '../helpers/clockChangeDays';
 import type { ChannelClient } from '../../src/chat/channelClient';
 import { daysSinceChange, findOpportunities } from '../../src/chat/tools/crmQueries';
 import type { Opportunity } from '../../src/protocol/entities';
@@ -23,6 +22,7 @@ import {
   wholeDaysBetween,
   zoneOrMachine,
 } from '../../src/time/dayWindows';
+import { CLOCK_CHANGE_DAYS, NY } from '../helpers/clockChangeDays';
 
 const HOUR = 3_600_000;
 const at = (iso: string) => Date.parse(iso);
