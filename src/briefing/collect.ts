@@ -2,14 +2,18 @@ import type { Dispatcher, HandlerContext } from '../handlers';
 import { SETTING_LOCATION_ID, settingText } from '../handlers';
 import { EXT_GHL_IPC } from '../protocol/channels';
 import { typedRequest } from '../protocol/typedRequest';
+import { machineTimeZone, todayWindow, zoneOrMachine } from '../time/dayWindows';
 import type { BriefingQueries } from './briefingQueries';
 import { buildDailyBriefing, type BriefingInput } from './dailyBriefing';
 
-const DAY_MS = 86_400_000;
+/** What the first briefing looks back over: elapsed hours, as it says, not a calendar day. */
+const FIRST_LOOK_BACK_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Gathers the briefing: new contacts and open deals from the cache, today's appointments
  * live from GHL (if that fails — offline, no token — the briefing says so and goes on).
+ * "Today" is the location's calendar day; `options.timeZone` is the reader's zone (the
+ * machine's when left out), shown beside the location's times when it differs.
  */
 export async function collectDailyBriefing(
   ctx: HandlerContext,
@@ -20,13 +24,16 @@ export async function collectDailyBriefing(
   const now = new Date(ctx.now());
   const locationId = settingText(ctx.settings.get(SETTING_LOCATION_ID)) ?? '';
   const since = options.since ? new Date(options.since) : null;
-  const sinceIso = new Date(since ? since.getTime() : now.getTime() - DAY_MS).toISOString();
+  const sinceIso = new Date(since ? since.getTime() : now.getTime() - FIRST_LOOK_BACK_MS).toISOString();
   const repos = ctx.repos();
 
-  const startOfDay = new Date(now.getFullYear(), now.getMonth(), now.getDate()).getTime();
   const request = typedRequest((channel, payload) => dispatcher.dispatch(channel, payload));
-  const events = await request(EXT_GHL_IPC.CAL_EVENTS_LIST, { startTime: startOfDay, endTime: startOfDay + DAY_MS });
-  const location = await request(EXT_GHL_IPC.CONNECTION_TEST, {});
+  const location = await request(EXT_GHL_IPC.LOCATION_GET, {});
+  const zones = {
+    location: location.success ? location.data.timeZone : machineTimeZone(),
+    user: zoneOrMachine(options.timeZone, (message) => ctx.log('warn', `Daily briefing: ${message}`)),
+  };
+  const events = await request(EXT_GHL_IPC.CAL_EVENTS_LIST, todayWindow(now.getTime(), zones.location));
 
   const input: BriefingInput = {
     now,
@@ -40,7 +47,7 @@ export async function collectDailyBriefing(
     aboveMao: queries.dealsAboveMao(locationId, 10),
     events: events.success ? events.data.items : [],
     ...(events.success ? {} : { eventsError: events.error.message }),
-    ...(location.success ? { locationName: location.data.locationName } : {}),
+    ...(location.success ? { locationName: location.data.name } : {}),
   };
-  return buildDailyBriefing(input, options.timeZone);
+  return buildDailyBriefing(input, zones);
 }

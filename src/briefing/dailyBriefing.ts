@@ -1,6 +1,7 @@
 import { count, md, money } from '../format';
 import type { Contact, Opportunity, Pipeline } from '../protocol/entities';
 import type { CalendarEvent } from '../protocol/responses';
+import { formatSpan, formatTime, zonesNote, type DisplayZones } from '../time/dayWindows';
 
 /** Everything the daily briefing shows, gathered by the backend from the cache and GHL. */
 export interface BriefingInput {
@@ -18,18 +19,13 @@ export interface BriefingInput {
   locationName?: string;
 }
 
-
-function time(iso: string, zone?: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return '—';
-  return date.toLocaleTimeString('en-US', { hour: '2-digit', minute: '2-digit', ...(zone ? { timeZone: zone } : {}) });
-}
-
-export function buildDailyBriefing(input: BriefingInput, timeZone?: string): string {
+/** The briefing as Markdown; the day and every time on the location's clock (`zones.location`), the reader's beside them when it differs. */
+export function buildDailyBriefing(input: BriefingInput, zones: DisplayZones): string {
   const out: string[] = [];
-  const day = input.now.toLocaleDateString('en-US', { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', ...(timeZone ? { timeZone } : {}) });
+  const day = input.now.toLocaleDateString('en-US', { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', timeZone: zones.location });
   out.push(`# Daily briefing — ${day}`);
   if (input.locationName) out.push('', `Location: **${md(input.locationName)}**`);
+  out.push('', `_${zonesNote(zones)}_`);
 
   out.push('', "## Today's appointments", '');
   if (input.eventsError) out.push(`_Could not load today's calendar: ${md(input.eventsError)}_`);
@@ -37,11 +33,13 @@ export function buildDailyBriefing(input: BriefingInput, timeZone?: string): str
   else {
     out.push('| Time | Appointment | Status |', '| --- | --- | --- |');
     for (const e of input.events) {
-      out.push(`| ${time(e.startTime, timeZone)}–${time(e.endTime, timeZone)} | ${md(e.title ?? '(untitled)')} | ${md(e.appointmentStatus ?? '')} |`);
+      out.push(`| ${formatSpan(Date.parse(e.startTime), Date.parse(e.endTime), zones)} | ${md(e.title ?? '(untitled)')} | ${md(e.appointmentStatus ?? '')} |`);
     }
   }
 
-  const since = input.since ? `since ${input.since.toLocaleString('en-US', timeZone ? { timeZone } : {})}` : 'in the last 24 hours';
+  const since = input.since
+    ? `since ${input.since.toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: zones.location })}, ${formatTime(input.since.getTime(), zones)}`
+    : 'in the last 24 hours';
   out.push('', `## New contacts ${since}`, '');
   if (input.newContacts.total === 0) out.push('No new contacts.');
   else {
@@ -84,6 +82,6 @@ export function buildDailyBriefing(input: BriefingInput, timeZone?: string): str
       if (above > deals.length) out.push('', `…and ${count.format(above - deals.length)} more.`);
     }
   }
-  out.push('', '---', `_Generated from the local cache at ${input.now.toLocaleTimeString('en-US', timeZone ? { timeZone } : {})}. Run "GHL: Sync All" for the latest data._`, '');
+  out.push('', '---', `_Generated from the local cache at ${formatTime(input.now.getTime(), zones)}. Run "GHL: Sync All" for the latest data._`, '');
   return out.join('\n');
 }

@@ -41,6 +41,7 @@ const CHAT_CHANNELS = new Set<RequestChannel>([
   'ext-ghl:cals-list',
   'ext-ghl:cal-events-list',
   'ext-ghl:custom-fields-list',
+  'ext-ghl:location-get',
 ]);
 
 /** Requests a channel and answers its data, or throws a ChannelError with the envelope's error. */

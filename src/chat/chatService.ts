@@ -5,13 +5,14 @@ import { PendingActions, type PendingAction } from './pendingActions';
 import type { PromptLocation } from './prompt';
 import { noModelReply, parseSlashCommand, runSlashCommand } from './slashCommands';
 import { CHAT_TOOLS, executeWrite, findTool, type ChatTool, type ToolContext, type ToolRef, type WriteTool } from './toolSet';
+import { displayZones } from './tools/zones';
 import { runTurn, type TurnResult } from './turnEngine';
 
 export interface ChatServiceOptions {
   client: ChannelClient;
   history?: ChatHistory;
   now?: () => number;
-  /** For dates in the system prompt and times in /today; the process's zone otherwise. */
+  /** The reader's zone, shown beside the location's times when they differ; the machine's otherwise. */
   timeZone?: string;
   maxRounds?: number;
   tools?: readonly ChatTool[];
@@ -83,7 +84,7 @@ export class ChatService {
   }
 
   private context(): ToolContext {
-    return { client: this.options.client, now: this.options.now ?? Date.now };
+    return { client: this.options.client, now: this.options.now ?? Date.now, userTimeZone: this.options.timeZone };
   }
 
   private async turn(options: SendOptions): Promise<ChatTurnResult> {
@@ -93,7 +94,7 @@ export class ChatService {
     const command = parseSlashCommand(options.message);
     let result: ChatTurnResult;
     if (command) {
-      const answer = await runSlashCommand(command, this.context(), this.options.timeZone);
+      const answer = await runSlashCommand(command, this.context());
       options.onDelta?.(answer.reply);
       result = { reply: answer.reply, model: null, toolCalls: answer.toolCalls, pendingActions: [], refs: answer.refs };
     } else if (!options.model) {
@@ -113,7 +114,8 @@ export class ChatService {
         onToolCall: options.onToolCall,
         signal: options.signal,
         maxRounds: this.options.maxRounds,
-        timeZone: this.options.timeZone,
+        // The prompt's "today" is the location's, the calendar the tools count days on.
+        timeZone: (await displayZones(this.context())).location,
       });
     }
     this.history.append(scope, user, {

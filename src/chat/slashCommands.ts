@@ -2,8 +2,10 @@ import { count, md, money } from '../format';
 import { call } from './channelClient';
 import type { ToolCallRecord } from './history';
 import { errorText } from './toolSet';
-import { contactLabel, DAY_MS, daysSinceChange, findOpportunities, pipelineSummary } from './tools/crmQueries';
+import { formatSpan, todayWindow, zonesNote } from '../time/dayWindows';
+import { contactLabel, daysSinceChange, findOpportunities, pipelineSummary } from './tools/crmQueries';
 import type { ToolContext, ToolRef } from './tools/types';
+import { dayClock, displayZones } from './tools/zones';
 
 /** Answers that need no model: read from the cache (the calendar live), rendered as Markdown with CRM text escaped. */
 
@@ -52,7 +54,7 @@ export function noModelReply(reason?: string): string {
   );
 }
 
-export async function runSlashCommand(command: SlashCommand, ctx: ToolContext, timeZone?: string): Promise<SlashAnswer> {
+export async function runSlashCommand(command: SlashCommand, ctx: ToolContext): Promise<SlashAnswer> {
   const toolCalls: ToolCallRecord[] = [];
   const record = (summary: string, ok = true) => toolCalls.push({ tool: `/${command.name}`, input: { arg: command.arg }, ok, summary });
   try {
@@ -64,7 +66,7 @@ export async function runSlashCommand(command: SlashCommand, ctx: ToolContext, t
       case 'stale':
         return await stale(command.arg, ctx, record, toolCalls);
       case 'today':
-        return await today(ctx, record, toolCalls, timeZone);
+        return await today(ctx, record, toolCalls);
       case 'help':
         return { reply: helpText(), toolCalls, refs: [] };
       default:
@@ -93,7 +95,8 @@ async function find(text: string, { client }: ToolContext, record: Record_, tool
   };
 }
 
-async function deals(stage: string, { client, now }: ToolContext, record: Record_, toolCalls: ToolCallRecord[]): Promise<SlashAnswer> {
+async function deals(stage: string, ctx: ToolContext, record: Record_, toolCalls: ToolCallRecord[]): Promise<SlashAnswer> {
+  const { client } = ctx;
   if (!stage) {
     const pipelines = await pipelineSummary(client, { status: 'open' });
     const total = pipelines.reduce((n, p) => n + p.count, 0);
@@ -106,7 +109,7 @@ async function deals(stage: string, { client, now }: ToolContext, record: Record
     );
     return { reply: `${blocks.join('\n\n')}\n\n\`/deals <stage>\` lists the deals of one stage.`, toolCalls, refs: [] };
   }
-  const { items, total, totalValue: value, names } = await findOpportunities(client, { stage, status: 'open', sort: 'value' }, now(), ROWS);
+  const { items, total, totalValue: value, names } = await findOpportunities(client, { stage, status: 'open', sort: 'value' }, await dayClock(ctx), ROWS);
   record(`Listed open opportunities in "${stage.slice(0, 40)}" — ${count.format(total)} found`);
   if (total === 0) return { reply: `No open deals in a stage matching "${md(stage)}".`, toolCalls, refs: [] };
   const shown = items.slice(0, ROWS);
@@ -118,16 +121,16 @@ async function deals(stage: string, { client, now }: ToolContext, record: Record
   };
 }
 
-async function stale(arg: string, { client, now }: ToolContext, record: Record_, toolCalls: ToolCallRecord[]): Promise<SlashAnswer> {
+async function stale(arg: string, ctx: ToolContext, record: Record_, toolCalls: ToolCallRecord[]): Promise<SlashAnswer> {
   const days = arg ? Number(arg) : DEFAULT_STALE_DAYS;
   if (!Number.isInteger(days) || days < 0 || days > 3650) return { reply: 'Usage: `/stale [days]` — a whole number of days, 14 when left out.', toolCalls, refs: [] };
-  const at = now();
-  const { items, total, names } = await findOpportunities(client, { status: 'open', staleDays: days, sort: 'stale' }, at, ROWS);
+  const clock = await dayClock(ctx);
+  const { items, total, names } = await findOpportunities(ctx.client, { status: 'open', staleDays: days, sort: 'stale' }, clock, ROWS);
   record(`Listed open opportunities unchanged ${days}+ days — ${count.format(total)} found`);
   if (total === 0) return { reply: `No open deal has gone ${days} days without a change.`, toolCalls, refs: [] };
   const shown = items.slice(0, ROWS);
   const lines = shown.map(
-    (o) => `- **${md(o.name)}** · ${daysSinceChange(o, at) ?? '?'} days · ${md(names.pipeline(o.pipelineId))} / ${md(names.stage(o.pipelineId, o.pipelineStageId))} · ${money.format(o.monetaryValue)}`,
+    (o) => `- **${md(o.name)}** · ${daysSinceChange(o, clock) ?? '?'} days · ${md(names.pipeline(o.pipelineId))} / ${md(names.stage(o.pipelineId, o.pipelineStageId))} · ${money.format(o.monetaryValue)}`,
   );
   return {
     reply: `${count.format(total)} open deal${total === 1 ? '' : 's'} with no change for ${days}+ days, oldest first:\n\n${lines.join('\n')}${more(total, shown.length, 'the oldest are shown')}`,
@@ -136,22 +139,22 @@ async function stale(arg: string, { client, now }: ToolContext, record: Record_,
   };
 }
 
-async function today({ client, now }: ToolContext, record: Record_, toolCalls: ToolCallRecord[], timeZone?: string): Promise<SlashAnswer> {
-  const d = new Date(now());
-  const startTime = new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+/** The location's calendar day, its times on the location's clock with the reader's beside them when the zones differ. */
+async function today(ctx: ToolContext, record: Record_, toolCalls: ToolCallRecord[]): Promise<SlashAnswer> {
+  const { client } = ctx;
+  const zones = await displayZones(ctx);
   const [events, calendars] = await Promise.all([
-    call(client, 'ext-ghl:cal-events-list', { startTime, endTime: startTime + DAY_MS }),
+    call(client, 'ext-ghl:cal-events-list', todayWindow(ctx.now(), zones.location)),
     call(client, 'ext-ghl:cals-list', {}),
   ]);
   record(`Read today's calendar — ${count.format(events.items.length)} event${events.items.length === 1 ? '' : 's'}`);
   if (events.items.length === 0) return { reply: 'Nothing on the calendar today.', toolCalls, refs: [] };
   const names = new Map(calendars.items.map((c) => [c.id, c.name]));
-  const time = new Intl.DateTimeFormat('en-US', { hour: 'numeric', minute: '2-digit', ...(timeZone ? { timeZone } : {}) });
   const shown = events.items.slice(0, ROWS);
   const lines = shown.map((e) => {
-    const span = `${time.format(new Date(e.startTime))}–${time.format(new Date(e.endTime))}`;
+    const span = formatSpan(Date.parse(e.startTime), Date.parse(e.endTime), zones);
     const extra = [names.get(e.calendarId), e.appointmentStatus, e.address].filter(Boolean).map((v) => md(String(v)));
     return `- ${span} **${md(e.title ?? 'Appointment')}**${extra.length ? ` · ${extra.join(' · ')}` : ''}`;
   });
-  return { reply: `Today's appointments (${count.format(events.items.length)}):\n\n${lines.join('\n')}${more(events.items.length, shown.length, 'see "GHL: Show Calendar"')}`, toolCalls, refs: [] };
+  return { reply: `Today's appointments (${count.format(events.items.length)}). ${zonesNote(zones)}\n\n${lines.join('\n')}${more(events.items.length, shown.length, 'see "GHL: Show Calendar"')}`, toolCalls, refs: [] };
 }

@@ -1,5 +1,4 @@
 import { EXT_GHL_IPC as C } from '../protocol/channels';
-import { ExtGhlError } from '../protocol/envelope';
 import { SyncCoordinator } from '../sync/coordinator';
 import type { HandlerContext } from './context';
 import type { ArvEnrichmentJob } from '../arv/jobRunner';
@@ -9,7 +8,8 @@ import { crmHandlers } from './crm';
 import { createDispatcher, type Dispatcher, type HandlerTable } from './dispatcher';
 import { conversationHandlers } from './conversations';
 import { liveHandlers } from './live';
-import { readSettings, requireLocationId, writeSettings } from './settings';
+import { LocationDetailsCache } from './locationDetails';
+import { readSettings, writeSettings } from './settings';
 import type { RequestChannel } from '../protocol/requests';
 import { typedRequest } from '../protocol/typedRequest';
 
@@ -25,6 +25,7 @@ export interface RegisteredHandlers extends Dispatcher {
 /** Builds the handler table — one entry per request channel — on a dispatcher. */
 export function registerExtGhlHandlers(ctx: HandlerContext, arvOptions: ArvWiringOptions = {}): RegisteredHandlers {
   const syncs = new SyncCoordinator<'contacts' | 'opportunities'>();
+  const location = new LocationDetailsCache(ctx);
   const arv = arvHandlers(ctx, arvOptions);
   // The chat reaches the CRM through this same table, validated like any caller.
   const self = { request: typedRequest((channel: RequestChannel, payload) => dispatcher.dispatch(channel, payload)) };
@@ -36,15 +37,13 @@ export function registerExtGhlHandlers(ctx: HandlerContext, arvOptions: ArvWirin
       return view;
     },
     async [C.CONNECTION_TEST]() {
-      const locationId = requireLocationId(ctx);
-      const response = await (await ctx.api()).getLocation(locationId);
-      const name = response.location?.name;
-      if (!name) throw new ExtGhlError('API', `GHL sent no location details for ${locationId}.`);
+      const { locationId, name } = await location.refresh();
       return { locationId, locationName: name };
     },
+    [C.LOCATION_GET]: () => location.get(),
     ...crmHandlers(ctx, syncs),
     ...conversationHandlers(ctx, { syncRunning: () => syncs.isRunning() }),
-    ...liveHandlers(ctx),
+    ...liveHandlers(ctx, () => location.timeZone()),
     ...chatHandlers(ctx, self),
     ...arv.table,
   };

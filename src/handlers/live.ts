@@ -5,18 +5,23 @@ import type { Calendar, CalendarEvent, CustomField } from '../protocol/responses
 import type { HandlerContext } from './context';
 import type { HandlerTable } from './dispatcher';
 import { requireLocationId } from './settings';
+import { addCalendarDays } from '../time/dayWindows';
 
 type LiveChannels =
   | typeof C.CALS_LIST
   | typeof C.CAL_EVENTS_LIST
   | typeof C.CUSTOM_FIELDS_LIST;
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+/** Calendar days of events listed when no end is asked for. */
+const DEFAULT_EVENT_DAYS = 7;
 /** Calendars fetched at once when events of every calendar are asked for. */
 const EVENT_FETCH_CONCURRENCY = 4;
 
-/** Calendars and custom fields are live: always read from GHL (conversations: conversations.ts). */
-export function liveHandlers(ctx: HandlerContext): Pick<HandlerTable, LiveChannels> {
+/**
+ * Calendars and custom fields are live: always read from GHL (conversations: conversations.ts).
+ * `locationTimeZone` is the zone whose calendar days the default week of events counts.
+ */
+export function liveHandlers(ctx: HandlerContext, locationTimeZone: () => Promise<string>): Pick<HandlerTable, LiveChannels> {
   return {
     async [C.CALS_LIST]() {
       const locationId = requireLocationId(ctx);
@@ -27,7 +32,8 @@ export function liveHandlers(ctx: HandlerContext): Pick<HandlerTable, LiveChanne
       const locationId = requireLocationId(ctx);
       const api = await ctx.api();
       const start = startTime ?? ctx.now();
-      const end = endTime ?? start + 7 * DAY_MS;
+      // A week of calendar days: 7 × 24 h ends an hour off when the clocks change in between.
+      const end = endTime ?? addCalendarDays(start, DEFAULT_EVENT_DAYS, await locationTimeZone());
       if (end <= start) throw new ExtGhlError('VALIDATION', 'endTime must be after startTime.', { fields: [{ field: 'endTime', message: 'must be after startTime' }] });
       const calendarIds = calendarId ? [calendarId] : readIdRecords<Calendar>((await api.getCalendars(locationId)).calendars, 'calendars').map((c) => c.id);
       const items: CalendarEvent[] = [];

@@ -13,6 +13,7 @@ export const CHANNEL_ACCESS: Readonly<Record<RequestChannel, ChannelAccess>> = {
   [C.SETTINGS_GET]: 'read',
   [C.SETTINGS_SET]: 'write',
   [C.CONNECTION_TEST]: 'read',
+  [C.LOCATION_GET]: 'read',
   [C.CONTACTS_LIST]: 'read',
   [C.CONTACTS_GET]: 'read',
   [C.CONTACTS_CREATE]: 'write',

@@ -44,6 +44,7 @@ export const EXT_GHL_IPC = {
   ARV_ESTIMATES_LIST: 'ext-ghl:arv-estimates-list',
   ARV_FIELD_CREATE: 'ext-ghl:arv-create-field',
   CUSTOM_FIELDS_LIST: 'ext-ghl:custom-fields-list',
+  LOCATION_GET: 'ext-ghl:location-get',
   // Pushes: host → listeners, never requested.
   SYNC_PROGRESS: 'ext-ghl:sync-progress',
   ARV_ENRICH_PROGRESS: 'ext-ghl:arv-enrich-progress',

@@ -204,6 +204,7 @@ export const requestSchemas = {
   [C.ARV_ESTIMATES_LIST]: z.strictObject({ opportunityIds: z.array(id).max(2000) }),
   [C.ARV_FIELD_CREATE]: empty,
   [C.CUSTOM_FIELDS_LIST]: empty,
+  [C.LOCATION_GET]: empty,
 } as const;
 
 export type RequestSchemas = typeof requestSchemas;

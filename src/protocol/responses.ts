@@ -175,6 +175,15 @@ export interface ChatHistoryView {
   noModelReason?: string;
 }
 
+/** The configured location as the day windows need it (read from GHL once per location id). */
+export interface LocationDetails {
+  locationId: string;
+  name: string;
+  /** The zone "today" is counted in: the location's, or the machine's when GHL names none or one Intl does not know. */
+  timeZone: string;
+  timeZoneSource: 'location' | 'machine';
+}
+
 export interface StageSummaryRow {
   stageId: string;
   count: number;
@@ -226,4 +235,5 @@ export interface ResponseData {
   /** `existed`: the location already had an ARV field, nothing was created. */
   [C.ARV_FIELD_CREATE]: { field: CustomField; existed: boolean };
   [C.CUSTOM_FIELDS_LIST]: ListResult<CustomField>;
+  [C.LOCATION_GET]: LocationDetails;
 }

@@ -4,8 +4,12 @@
  * Everything is drawn from one mulberry32 stream, so the same options (seed, counts and the
  * anchor day derived from `now`) always give the same data. Contact dates are anchored to the
  * start of the current UTC day (stable within a day); calendar events are placed relative to
- * `now` itself so that "today" always has events.
+ * `now` itself so that "today" always has events: today on the location's calendar (its
+ * `timezone`), as GHL's own calendar and the extension count it.
  */
+
+import { tz } from '@date-fns/tz';
+import { startOfDay } from 'date-fns';
 
 // ---------------------------------------------------------------------------------------------
 // Entity types (the JSON shapes the sandbox answers with)
@@ -240,6 +244,8 @@ export interface GenerateOptions {
   seed?: number;
   locationId?: string;
   locationName?: string;
+  /** The location's `timezone` as GET /locations/{id} answers it (default America/Chicago). */
+  locationTimeZone?: string;
   contacts?: number;
   opportunities?: number;
   conversations?: number;
@@ -252,6 +258,12 @@ export interface GenerateOptions {
 // ---------------------------------------------------------------------------------------------
 
 /** mulberry32: tiny, fast, good enough for fixtures. Returns floats in [0, 1). */
+
+/** Midnight of the location's calendar day that holds `now`; the UTC day when its zone is not one. */
+function startOfLocationDay(now: number, zone: string): number {
+  const start = zone ? startOfDay(now, { in: tz(zone) }).getTime() : NaN;
+  return Number.isFinite(start) ? start : Math.floor(now / DAY) * DAY;
+}
 
 /** Ids from `rng` that are not in `ids` yet (each is added as it is handed out). */
 function idsFrom(rng: Rng, ids: Set<string>): () => string {
@@ -402,7 +414,7 @@ export function generateStore(options: GenerateOptions = {}): SandboxStore {
     name: options.locationName ?? 'Sandbox Realty',
     email: 'office@sandbox-realty.example',
     phone: '+15550100000',
-    timezone: 'America/Chicago',
+    timezone: options.locationTimeZone ?? 'America/Chicago',
     address: '100 Congress Ave',
     city: 'Austin',
     state: 'TX',
@@ -622,7 +634,7 @@ export function generateStore(options: GenerateOptions = {}): SandboxStore {
   ];
   const events = new Map<string, SandboxCalendarEvent>();
   const hour = 3_600_000;
-  const today = Math.floor(now / DAY) * DAY;
+  const today = startOfLocationDay(now, location.timezone);
   for (const cal of calendars) {
     const n = 8 + rng.int(5);
     for (let e = 0; e < n; e++) {

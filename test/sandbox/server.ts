@@ -48,6 +48,8 @@ export interface SandboxOptions {
   token?: string;
   locationId?: string;
   locationName?: string;
+  /** The location's `timezone` (default America/Chicago); tests of day windows set one that differs from the machine's. */
+  locationTimeZone?: string;
   seed?: number;
   contacts?: number;
   opportunities?: number;
@@ -251,6 +253,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     seed,
     locationId,
     locationName: options.locationName ?? 'Sandbox Realty',
+    locationTimeZone: options.locationTimeZone,
     contacts: options.contacts ?? 250,
     opportunities: options.opportunities ?? 60,
     conversations: options.conversations ?? 20,

@@ -24,6 +24,19 @@ describe('backend channels against the sandbox', () => {
     assert.deepEqual(result, { locationId: h.sandbox.locationId, locationName: 'Sandbox Realty' });
   });
 
+  it('location-get answers the name and the location\'s time zone, read from GHL once; connection-test reads it afresh', async () => {
+    h.sandbox.resetStats();
+    const expected = { locationId: h.sandbox.locationId, name: 'Sandbox Realty', timeZone: 'America/Chicago', timeZoneSource: 'location' };
+    assert.deepEqual(await h.data('ext-ghl:location-get'), expected, 'kept from the connection test above');
+    assert.equal(h.sandbox.stats.byRoute['GET /locations/{locationId}'] ?? 0, 0);
+    h.sandbox.store.location.timezone = 'Europe/Lisbon';
+    await h.data('ext-ghl:connection-test');
+    assert.equal(h.sandbox.stats.byRoute['GET /locations/{locationId}'], 1);
+    assert.deepEqual(await h.data('ext-ghl:location-get'), { ...expected, timeZone: 'Europe/Lisbon' });
+    h.sandbox.store.location.timezone = 'America/Chicago';
+    await h.data('ext-ghl:connection-test');
+  });
+
   it('contacts-sync pages through every contact with progress pushes', async () => {
     h.pushes.length = 0;
     h.sandbox.resetStats();

@@ -48,6 +48,7 @@ const BAD_PAYLOADS: Record<string, unknown> = {
   'ext-ghl:arv-estimates-list': { opportunityIds: [''] },
   'ext-ghl:arv-create-field': { name: 'ARV' },
   'ext-ghl:custom-fields-list': { model: 'contact' },
+  'ext-ghl:location-get': { locationId: 'other' },
 };
 
 describe('backend: bad input and API failures', () => {

@@ -5,6 +5,7 @@ import { buildDailyBriefing } from '../../src/briefing/dailyBriefing';
 import { md } from '../../src/format';
 import type { Contact, Opportunity } from '../../src/protocol/entities';
 
+const UTC = { location: 'UTC', user: 'UTC' };
 const contact = (name: string): Contact => makeContact(name, { locationId: 'L', name, email: `${name.length}@x.io`, syncedAt: 0 });
 
 describe('daily briefing', () => {
@@ -23,9 +24,9 @@ describe('daily briefing', () => {
   };
 
   it('lists appointments, new contacts and open value per stage', () => {
-    const text = buildDailyBriefing(base, 'UTC');
+    const text = buildDailyBriefing(base, UTC);
     assert.match(text, /# Daily briefing — Wednesday, November 25, 2026/);
-    assert.match(text, /\| 04:00 PM–04:30 PM \| Showing at 12 Elm \| confirmed \|/);
+    assert.match(text, /\| 4:00 PM–4:30 PM \| Showing at 12 Elm \| confirmed \|/);
     assert.match(text, /\*\*12\*\* new contacts/);
     assert.match(text, /…and 10 more/);
     assert.match(text, /\| New \| 3 \| \$1,500 \|/);
@@ -34,7 +35,7 @@ describe('daily briefing', () => {
   });
 
   it('escapes CRM text so it cannot become links, images or HTML', () => {
-    const text = buildDailyBriefing(base, 'UTC');
+    const text = buildDailyBriefing(base, UTC);
     assert.doesNotMatch(text, /(^|[^\\])</m, 'every < is escaped');
     assert.doesNotMatch(text, /[^\\]\]\(/, 'no markdown link');
     assert.match(text, /\\\[evil\\\]\\\(http:\/\/x\\\)/);
@@ -42,7 +43,7 @@ describe('daily briefing', () => {
   });
 
   it('says so when the calendar could not be read and keeps the rest', () => {
-    const text = buildDailyBriefing({ ...base, events: [], eventsError: 'No GHL API token is set.' }, 'UTC');
+    const text = buildDailyBriefing({ ...base, events: [], eventsError: 'No GHL API token is set.' }, UTC);
     assert.match(text, /Could not load today's calendar: No GHL API token is set\\\./);
     assert.match(text, /Open opportunities/);
   });

@@ -5,6 +5,7 @@ import { DATA_TAG } from '../../src/chat/crmData';
 import { ChatHistory } from '../../src/chat/history';
 import { describeModelError } from '../../src/chat/modelErrors';
 import { messageText } from '../../src/chat/modelPort';
+import { addCalendarDays, todayWindow } from '../../src/time/dayWindows';
 import { startHarness, type Harness } from '../helpers/backendHarness';
 import { channelClient, lastToolData, ScriptedModel, text, toolCall, type ScriptedRequest } from '../helpers/chatTestKit';
 
@@ -307,7 +308,9 @@ describe('slash commands and no-model mode against the sandbox', () => {
 
   it('/stale lists open deals unchanged for the days given, oldest first', async () => {
     const now = Date.now();
-    const expected = [...h.sandbox.store.opportunities.values()].filter((o) => o.status === 'open' && Date.parse(o.updatedAt) <= now - 30 * 86_400_000);
+    // 30 calendar days on the location's calendar (the sandbox's zone), not 30 × 24 h.
+    const staleBefore = addCalendarDays(now, -30, h.sandbox.store.location.timezone);
+    const expected = [...h.sandbox.store.opportunities.values()].filter((o) => o.status === 'open' && Date.parse(o.updatedAt) <= staleBefore);
     const result = await service.send({ message: '/stale 30', model: null, location });
     assert.match(result.reply, new RegExp(`^${expected.length} open deals? with no change for 30\\+ days`));
     const days = result.reply.split('\n').filter((l) => l.startsWith('- ')).map((l) => Number(/ · (\d+) days · /.exec(l)![1]));
@@ -317,9 +320,9 @@ describe('slash commands and no-model mode against the sandbox', () => {
   });
 
   it("/today lists today's appointments; an unknown command lists the commands", async () => {
-    const d = new Date();
-    const start = new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
-    const expected = [...h.sandbox.store.events.values()].filter((e) => Date.parse(e.startTime) >= start && Date.parse(e.startTime) < start + 86_400_000);
+    // Today on the location's calendar (the sandbox location's zone), whatever the machine's zone.
+    const { startTime, endTime } = todayWindow(Date.now(), h.sandbox.store.location.timezone);
+    const expected = [...h.sandbox.store.events.values()].filter((e) => Date.parse(e.startTime) >= startTime && Date.parse(e.startTime) < endTime);
     const today = await service.send({ message: '/today', model: null, location });
     assert.equal(today.reply.split('\n').filter((l) => l.startsWith('- ')).length, Math.min(25, expected.length));
     const unknown = await service.send({ message: '/delete everything', model: null, location });

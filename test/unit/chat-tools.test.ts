@@ -6,10 +6,10 @@ import { DATA_TAG } from '../../src/chat/crmData';
 import { agentTools } from '../../src/chat/agentTools';
 import { languageModelToolContributions } from '../../src/chat/toolContributions';
 import { CHAT_TOOLS, executeWrite, findTool, modelToolInfo, parseToolCall, prepareWrite, runReadTool, type ToolOutcome, type WriteTool } from '../../src/chat/toolSet';
+import { addCalendarDays, calendarDate, todayWindow } from '../../src/time/dayWindows';
 import { startHarness, type Harness } from '../helpers/backendHarness';
 import { channelClient, parseDataBlock } from '../helpers/chatTestKit';
 
-const DAY = 86_400_000;
 
 describe('chat tool metadata', () => {
   it('has 8-12 tools with unique names and reference names, all ghl_* / ghl*', () => {
@@ -153,7 +153,9 @@ describe('chat tools against the sandbox', () => {
 
     const now = Date.now();
     const stale = await read('ghl_list_opportunities', { staleDays: 60 });
-    const staleExpected = [...h.sandbox.store.opportunities.values()].filter((o) => o.status === 'open' && Date.parse(o.updatedAt) <= now - 60 * DAY);
+    // 60 calendar days on the location's calendar (the sandbox's zone), not 60 × 24 h.
+    const staleBefore = addCalendarDays(now, -60, h.sandbox.store.location.timezone);
+    const staleExpected = [...h.sandbox.store.opportunities.values()].filter((o) => o.status === 'open' && Date.parse(o.updatedAt) <= staleBefore);
     assert.equal(stale.data.total, staleExpected.length);
     assert.ok(stale.data.items.every((o: any) => o.daysSinceChange >= 60));
     const days = stale.data.items.map((o: any) => o.daysSinceChange);
@@ -182,16 +184,18 @@ describe('chat tools against the sandbox', () => {
   });
 
   it('ghl_calendar_events answers the events of the day asked for', async () => {
-    const d = new Date();
-    const start = new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
-    const expected = [...h.sandbox.store.events.values()].filter((e) => Date.parse(e.startTime) >= start && Date.parse(e.startTime) < start + DAY);
+    // Today on the location's calendar (the sandbox location's zone), whatever the machine's zone.
+    const zone = h.sandbox.store.location.timezone;
+    const { startTime: start, endTime: end } = todayWindow(Date.now(), zone);
+    const expected = [...h.sandbox.store.events.values()].filter((e) => Date.parse(e.startTime) >= start && Date.parse(e.startTime) < end);
     const { outcome, data } = await read('ghl_calendar_events', {});
     assert.ok(outcome.ok);
     assert.equal(data.total, expected.length);
     assert.deepEqual(data.items.map((e: any) => e.id).sort(), expected.map((e) => e.id).sort());
     assert.ok(data.items.every((e: any) => e.calendar === 'Showings' || e.calendar === 'Listing Appointments'));
 
-    const week = await read('ghl_calendar_events', { from: new Date(start).toLocaleDateString('en-CA'), days: 7 });
+    assert.equal(data.range.timeZone, zone);
+    const week = await read('ghl_calendar_events', { from: calendarDate(start, zone), days: 7 });
     assert.ok(week.data.total >= data.total);
     const bad = await read('ghl_calendar_events', { from: 'next tuesday' });
     assert.equal(bad.outcome.ok, false);

@@ -124,6 +124,15 @@ test('auth, Version header, location access', async () => {
   assert.equal(missing.json.error, 'Unprocessable Entity');
 });
 
+test('GET /locations/{id} answers the location with its time zone, like GHL; the zone is configurable', async () => {
+  const r = await call('GET', `/locations/${sb.locationId}`);
+  assert.equal(r.status, 200);
+  assert.equal(r.json.location.id, sb.locationId);
+  assert.equal(r.json.location.timezone, 'America/Chicago');
+  const kolkata = generateStore({ locationTimeZone: 'Asia/Kolkata', contacts: 1, opportunities: 0, conversations: 0 });
+  assert.equal(kolkata.location.timezone, 'Asia/Kolkata');
+});
+
 test('unknown routes, malformed JSON, oversized bodies', async () => {
   const r = await call('GET', '/x');
   assert.equal(r.status, 404);

@@ -1,11 +1,12 @@
 import type { Opportunity, OpportunityStatus, Pipeline, PipelineStage } from '../../protocol/entities';
 import { call, type ChannelClient } from '../channelClient';
+import { addCalendarDays, wholeDaysBetween } from '../../time/dayWindows';
 import { ToolInputError } from './types';
+import type { DayClock } from './zones';
 
 const PAGE = 500;
 /** A safety stop for a cache far bigger than any real location. */
 const MAX_SCANNED = 50_000;
-export const DAY_MS = 86_400_000;
 
 export async function loadPipelines(client: ChannelClient): Promise<Pipeline[]> {
   return (await call(client, 'ext-ghl:pipelines-list', {})).items;
@@ -78,10 +79,10 @@ export async function loadOpportunities(client: ChannelClient, filter: Opportuni
   return out;
 }
 
-/** Whole days since the opportunity last changed (GHL's updatedAt; the cache keeps no stage-change date). */
-export function daysSinceChange(o: Opportunity, now: number): number | null {
+/** Whole calendar days since the opportunity last changed (GHL's updatedAt; the cache keeps no stage-change date). */
+export function daysSinceChange(o: Opportunity, clock: DayClock): number | null {
   const at = o.updatedAt ? Date.parse(o.updatedAt) : NaN;
-  return Number.isFinite(at) ? Math.floor((now - at) / DAY_MS) : null;
+  return Number.isFinite(at) ? wholeDaysBetween(at, clock.now, clock.timeZone) : null;
 }
 
 export function contactLabel(c: { name: string | null; firstName: string | null; lastName: string | null; email: string | null; phone: string | null; id: string }): string {
@@ -110,7 +111,7 @@ export interface OpportunityMatches {
 }
 
 /** The cached opportunities matching a query, filtered and sorted by the channel (merged here when several stages match). */
-export async function findOpportunities(client: ChannelClient, query: OpportunityQuery, now: number, rows = PAGE): Promise<OpportunityMatches> {
+export async function findOpportunities(client: ChannelClient, query: OpportunityQuery, clock: DayClock, rows = PAGE): Promise<OpportunityMatches> {
   const pipelines = await loadPipelines(client);
   const names = stageNames(pipelines);
   const inPipelines = query.pipeline ? matchPipelines(pipelines, query.pipeline) : null;
@@ -119,7 +120,8 @@ export async function findOpportunities(client: ChannelClient, query: Opportunit
   // The stages narrow the pipelines too; when one pipeline is left the channel filters it, else it is done here.
   const pipelineIds = stages ? new Set(stages.map((m) => m.pipeline.id)) : inPipelines ? new Set(inPipelines.map((p) => p.id)) : null;
   const pipelineId = pipelineIds?.size === 1 ? [...pipelineIds][0] : undefined;
-  const staleBefore = query.staleDays === undefined ? undefined : now - query.staleDays * DAY_MS;
+  // The same wall-clock time staleDays calendar days ago, so the filter agrees with daysSinceChange.
+  const staleBefore = query.staleDays === undefined ? undefined : addCalendarDays(clock.now, -query.staleDays, clock.timeZone);
   const sort = query.sort ?? (query.staleDays !== undefined ? 'stale' : 'value');
   const filter: OpportunityFilter = { status, contactId: query.contactId, minValue: query.minValue, maxValue: query.maxValue, updatedBefore: staleBefore, sort };
   // The channel filters, sorts, counts and sums in SQL: one page per matched stage (usually one), else one for the pipelines.

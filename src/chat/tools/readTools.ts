@@ -2,8 +2,10 @@ import { z } from 'zod';
 import { OPPORTUNITY_STATUSES, type Contact, type Opportunity } from '../../protocol/entities';
 import { call } from '../channelClient';
 import { capped, clip, compact, dataBlock, MAX_ROWS, quote } from '../crmData';
-import { contactLabel, DAY_MS, daysSinceChange, findOpportunities, loadOpportunities, loadPipelines, pipelineSummary, stageNames, type StageNames } from './crmQueries';
+import { calendarDate, calendarDateWindow, calendarDays, formatSpan, type TimeWindow } from '../../time/dayWindows';
+import { contactLabel, daysSinceChange, findOpportunities, loadOpportunities, loadPipelines, pipelineSummary, stageNames, type StageNames } from './crmQueries';
 import { readTool, ToolInputError, type ToolRef } from './types';
+import { dayClock, displayZones, type DayClock } from './zones';
 
 const id = (what: string) => z.string().trim().min(1).max(128).describe(`The ${what} id, as an earlier tool result gave it.`);
 const rowLimit = z.number().int().min(1).max(MAX_ROWS).optional().describe(`How many rows to return (at most ${MAX_ROWS}).`);
@@ -25,7 +27,7 @@ export function contactRow(c: Contact) {
   });
 }
 
-export function opportunityRow(o: Opportunity, names: StageNames, now: number) {
+export function opportunityRow(o: Opportunity, names: StageNames, clock: DayClock) {
   return compact({
     id: o.id,
     name: clip(o.name, 200),
@@ -37,7 +39,7 @@ export function opportunityRow(o: Opportunity, names: StageNames, now: number) {
     contactId: o.contactId,
     contact: clip(o.contactName, 120),
     updated: o.updatedAt,
-    daysSinceChange: daysSinceChange(o, now),
+    daysSinceChange: daysSinceChange(o, clock),
   });
 }
 
@@ -45,15 +47,12 @@ const contactRef = (c: Contact): ToolRef => ({ kind: 'contact', id: c.id, label:
 const opportunityRef = (o: Opportunity): ToolRef => ({ kind: 'opportunity', id: o.id, label: o.name });
 const found = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
-/** Local midnight of a `YYYY-MM-DD`, or any date-time `Date.parse` reads. */
-function startOf(from: string | undefined, now: number): number {
-  if (!from) {
-    const d = new Date(now);
-    return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
-  }
-  const ms = /^\d{4}-\d{2}-\d{2}$/.test(from) ? Date.parse(`${from}T00:00:00`) : Date.parse(from);
-  if (!Number.isFinite(ms)) throw new ToolInputError(`"${from}" is not a date; use YYYY-MM-DD.`);
-  return ms;
+/** `days` calendar days in `zone` from the day of `from` (a `YYYY-MM-DD`, or any date-time `Date.parse` reads), today when left out. */
+function daysFrom(from: string | undefined, days: number, now: number, zone: string): TimeWindow {
+  if (!from) return calendarDays(now, days, zone);
+  const window = /^\d{4}-\d{2}-\d{2}$/.test(from) ? calendarDateWindow(from, days, zone) : Number.isFinite(Date.parse(from)) ? calendarDays(Date.parse(from), days, zone) : null;
+  if (!window) throw new ToolInputError(`"${from}" is not a date; use YYYY-MM-DD.`);
+  return window;
 }
 
 export const searchContacts = readTool({
@@ -94,9 +93,10 @@ export const getContact = readTool({
   tags: ['ghl', 'crm', 'contacts', 'opportunities', 'read'],
   icon: 'person',
   inputSchema: z.object({ contactId: id('contact') }),
-  async run({ contactId }, { client, now }) {
+  async run({ contactId }, ctx) {
+    const { client } = ctx;
     const contact = await call(client, 'ext-ghl:contacts-get', { id: contactId });
-    const [opportunities, pipelines] = await Promise.all([loadOpportunities(client, { contactId }), loadPipelines(client)]);
+    const [opportunities, pipelines, clock] = await Promise.all([loadOpportunities(client, { contactId }), loadPipelines(client), dayClock(ctx)]);
     const names = stageNames(pipelines);
     const data = {
       contact: {
@@ -106,7 +106,7 @@ export const getContact = readTool({
         customFields: contact.customFields.slice(0, 50).map((f) => ({ id: f.id, value: typeof f.value === 'string' ? clip(f.value) : f.value })),
         updated: contact.updatedAt,
       },
-      opportunities: capped(opportunities.map((o) => opportunityRow(o, names, now()))),
+      opportunities: capped(opportunities.map((o) => opportunityRow(o, names, clock))),
     };
     return {
       ok: true,
@@ -140,10 +140,11 @@ export const listOpportunities = readTool({
     sort: z.enum(['value', 'updated', 'created', 'stale']).optional().describe('Order of the rows.'),
     limit: rowLimit,
   }),
-  async run(input, { client, now }) {
-    const { items, total, totalValue, names } = await findOpportunities(client, input, now(), input.limit ?? MAX_ROWS);
+  async run(input, ctx) {
+    const clock = await dayClock(ctx);
+    const { items, total, totalValue, names } = await findOpportunities(ctx.client, input, clock, input.limit ?? MAX_ROWS);
     const result = capped(
-      items.map((o) => opportunityRow(o, names, now())),
+      items.map((o) => opportunityRow(o, names, clock)),
       total,
       input.limit ?? MAX_ROWS,
     );
@@ -191,18 +192,20 @@ export const calendarEvents = readTool({
   displayName: 'GHL Calendar Events',
   userDescription: 'Appointments from the GoHighLevel calendars for a day or a range of days.',
   modelDescription:
-    'Lists GoHighLevel calendar appointments (live from GHL) from the start of a day for a number of days: today when "from" is left out, ' +
-    'tomorrow with from set to tomorrow\'s date. Returns up to 25 events with id, title, calendar, start and end (ISO, UTC), status, contactId and address.',
+    'Lists GoHighLevel calendar appointments (live from GHL) from the start of a day for a number of days, counted on the location\'s calendar ' +
+    '(its time zone): today when "from" is left out, tomorrow with from set to tomorrow\'s date. Returns the range with its time zone and up to 25 events ' +
+    'with id, title, calendar, start and end (ISO, UTC), when (the location\'s clock, the user\'s in brackets when it differs), status, contactId and address.',
   tags: ['ghl', 'crm', 'calendar', 'read'],
   icon: 'calendar',
   inputSchema: z.object({
-    from: z.string().trim().max(40).optional().describe('First day, YYYY-MM-DD (local time); today when left out.'),
+    from: z.string().trim().max(40).optional().describe('First day, YYYY-MM-DD on the location\'s calendar; today when left out.'),
     days: z.number().int().min(1).max(31).optional().describe('How many days from "from" (1 when left out).'),
     calendarId: id('calendar').optional(),
   }),
-  async run({ from, days, calendarId }, { client, now }) {
-    const startTime = startOf(from, now());
-    const endTime = startTime + (days ?? 1) * DAY_MS;
+  async run({ from, days, calendarId }, ctx) {
+    const { client } = ctx;
+    const zones = await displayZones(ctx);
+    const { startTime, endTime } = daysFrom(from, days ?? 1, ctx.now(), zones.location);
     const [events, calendars] = await Promise.all([
       call(client, 'ext-ghl:cal-events-list', { startTime, endTime, ...(calendarId ? { calendarId } : {}) }),
       call(client, 'ext-ghl:cals-list', {}),
@@ -215,15 +218,21 @@ export const calendarEvents = readTool({
         calendar: calendarName.get(e.calendarId) ?? e.calendarId,
         start: e.startTime,
         end: e.endTime,
+        when: formatSpan(Date.parse(e.startTime), Date.parse(e.endTime), zones),
         status: e.appointmentStatus,
         contactId: e.contactId,
         address: clip(e.address, 200),
       }),
     );
-    const range = { from: new Date(startTime).toISOString(), to: new Date(endTime).toISOString() };
+    const range = {
+      from: new Date(startTime).toISOString(),
+      to: new Date(endTime).toISOString(),
+      timeZone: zones.location,
+      ...(zones.user !== zones.location ? { yourTimeZone: zones.user } : {}),
+    };
     return {
       ok: true,
-      summary: `Read the calendar for ${days && days > 1 ? `${days} days` : 'the day'} from ${new Date(startTime).toLocaleDateString('en-CA')} — ${found(events.items.length, 'event', 'events')}`,
+      summary: `Read the calendar for ${days && days > 1 ? `${days} days` : 'the day'} from ${calendarDate(startTime, zones.location)} — ${found(events.items.length, 'event', 'events')}`,
       content: dataBlock('ghl_calendar_events', { range, ...capped(rows, events.total) }),
       refs: [],
     };

@@ -5,6 +5,8 @@ import type { ChannelClient } from '../channelClient';
 export interface ToolContext {
   client: ChannelClient;
   now(): number;
+  /** The reader's time zone, shown beside the location's when they differ; the machine's when left out. */
+  userTimeZone?: string;
 }
 
 /** A record a result mentions, so a UI can make it clickable. */

@@ -4,6 +4,7 @@ import type { CalendarEvent } from '../../protocol/responses';
 import type { StoredArvEstimate } from '../../arv/estimateStore';
 import { contactLabel } from '../contactsTree';
 import { renderArvSection } from './arvRenderer';
+import { formatSpan, zonesNote, type DisplayZones } from '../../time/dayWindows';
 
 /** The Markdown documents the commands open; CRM text is always escaped (md). */
 
@@ -42,22 +43,21 @@ export function renderContact(
   return lines.join('\n');
 }
 
-/** The next seven days of appointments, grouped by day. */
-export function renderAgenda(events: CalendarEvent[], calendarNames: Map<string, string>): string {
-  const lines = ['# Calendar — the next 7 days', ''];
+/** The next seven days of appointments, grouped by the location's calendar days, on its clock (the reader's beside it when it differs). */
+export function renderAgenda(events: CalendarEvent[], calendarNames: Map<string, string>, zones: DisplayZones): string {
+  const lines = ['# Calendar — the next 7 days', '', `_${zonesNote(zones)}_`, ''];
   if (events.length === 0) lines.push('No appointments in the next 7 days.');
   let day = '';
   for (const event of events) {
-    const start = new Date(event.startTime);
-    const end = new Date(event.endTime);
-    const heading = start.toLocaleDateString(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
+    const start = Date.parse(event.startTime);
+    const end = Date.parse(event.endTime);
+    const heading = Number.isFinite(start) ? new Date(start).toLocaleDateString('en-US', { weekday: 'long', month: 'long', day: 'numeric', timeZone: zones.location }) : '—';
     if (heading !== day) {
       day = heading;
       lines.push(`## ${day}`, '', '| Time | Appointment | Calendar | Status |', '| --- | --- | --- | --- |');
     }
-    const time = (d: Date) => d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
     lines.push(
-      `| ${time(start)}–${time(end)} | ${md(event.title ?? '(untitled)')} | ${md(calendarNames.get(event.calendarId) ?? '')} | ${md(event.appointmentStatus ?? '')} |`,
+      `| ${formatSpan(start, end, zones)} | ${md(event.title ?? '(untitled)')} | ${md(calendarNames.get(event.calendarId) ?? '')} | ${md(event.appointmentStatus ?? '')} |`,
     );
   }
   return lines.join('\n') + '\n';
