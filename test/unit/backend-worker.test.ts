@@ -41,7 +41,7 @@ describe('backend in a worker thread', () => {
       storageDir,
       connection,
       persistDebounceMs: 50,
-      onPush: (channel, payload) => pushes.push({ channel, payload }),
+      onPush: (event) => pushes.push(event),
     });
   });
   after(async () => {
@@ -111,7 +111,7 @@ describe('backend in a worker thread', () => {
       workerPath,
       storageDir: dir,
       connection: { token: slow.token, locationId: slow.locationId, defaultPipeline: null, apiBaseUrl: slow.url },
-      onPush: (channel) => {
+      onPush: ({ channel }) => {
         if (channel === 'ext-ghl:sync-progress' && ++progress === 1) source.cancel();
       },
     });
