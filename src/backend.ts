@@ -12,6 +12,7 @@ import { GhlApi } from './ghl/api';
 import { GhlClient, type ApiCallLog } from './ghl/client';
 import { registerExtGhlHandlers, SECRET_TOKEN_KEY, SETTING_API_BASE_URL, settingText, type HandlerContext, type LogFn, type Repos, type SecretStore, type SettingsStore } from './handlers';
 import { ExtGhlError, fail, type Envelope } from './protocol/envelope';
+import { parsePush, type PushEvent } from './protocol/pushes';
 
 export { protocolJsonSchema } from './protocol/requests';
 export { EXT_GHL_IPC } from './protocol/channels';
@@ -30,8 +31,10 @@ export interface BackendOptions {
   apiBaseUrl?: string;
   /** RentCast's base URL when the settings store has no `ghl.arv.rentcastBaseUrl` (a proxy, the sandbox). */
   rentcastBaseUrl?: string;
-  onPush?: (channel: string, payload: unknown) => void;
+  /** Every push, checked against the push table: one that does not match it is logged and dropped. */
+  onPush?: (event: PushEvent) => void;
   log?: LogFn;
+  /** Every GHL request as it ends; the host writes the log's API-call lines from these. */
   onApiCall?: (entry: ApiCallLog) => void;
   requestTimeoutMs?: number;
   /** Retries after a 429, a 5xx or a network error (reads only for the last two). */
@@ -123,10 +126,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
             maxRetries: options.maxRetries,
             userHeadroomShare: options.userHeadroomShare,
             now,
-            onCall: (entry) => {
-              log('info', `[api] ${entry.method} ${entry.path} → ${entry.status} (${entry.ms} ms)${entry.attempt > 1 ? ` attempt ${entry.attempt}` : ''}`);
-              options.onApiCall?.(entry);
-            },
+            onCall: options.onApiCall,
           }),
         );
       })();
@@ -140,8 +140,14 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       api = undefined;
     },
     push: (channel, payload) => {
+      // Typed at compile time; checked here too, so no consumer ever sees a push the table does not describe.
+      const parsed = parsePush(channel, payload);
+      if (!parsed.ok) {
+        log('error', `Dropped a push that does not match the protocol: ${parsed.reason}`);
+        return;
+      }
       try {
-        options.onPush?.(channel, payload);
+        options.onPush?.(parsed.event);
       } catch (err) {
         log('warn', `A push listener failed: ${err instanceof Error ? err.message : String(err)}`);
       }

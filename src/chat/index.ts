@@ -10,5 +10,5 @@ export { helpText, noModelReply, parseSlashCommand, runSlashCommand, SLASH_COMMA
 export { agentTools, type AgentPreparation, type AgentTool } from './agentTools';
 export { languageModelToolContributions, type LanguageModelToolContribution } from './toolContributions';
 export { CHAT_TOOLS, executeWrite, findTool, modelToolInfo, parseToolCall, prepareWrite, runReadTool, toolInputJsonSchema } from './toolSet';
-export type { ChatTool, ReadTool, ToolContext, ToolOutcome, ToolRef, WritePlan, WriteTool } from './toolSet';
+export type { ChatTool, PlannedWrite, ReadTool, ToolContext, ToolOutcome, ToolRef, WritePlan, WriteTool } from './toolSet';
 export { runTurn, DEFAULT_MAX_ROUNDS, type TurnOptions, type TurnResult, type TurnTimings } from './turnEngine';

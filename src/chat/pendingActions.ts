@@ -1,4 +1,4 @@
-import type { WritePlan } from './tools/types';
+import type { PlannedWrite } from './tools/types';
 
 /** A write the model proposed; it runs only when the user approves it. */
 export interface PendingAction {
@@ -12,7 +12,7 @@ export interface PendingAction {
 
 interface Entry {
   action: PendingAction;
-  plan: WritePlan;
+  plan: PlannedWrite;
   /** The location it was proposed for: it must never run against another one. */
   scope: string;
 }
@@ -23,7 +23,7 @@ export class PendingActions {
 
   constructor(private readonly max = 20) {}
 
-  add(scope: string, tool: string, input: unknown, plan: WritePlan): PendingAction {
+  add(scope: string, tool: string, input: unknown, plan: PlannedWrite): PendingAction {
     const action: PendingAction = { id: globalThis.crypto.randomUUID(), tool, summary: plan.summary, input };
     this.entries.set(action.id, { action, plan, scope });
     while (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { call, ChannelError, type ChannelClient } from './channelClient';
+import { ChannelError, type ChannelClient } from './channelClient';
 import { READ_TOOLS } from './tools/readTools';
-import { ToolInputError, type ChatTool, type ReadTool, type ToolContext, type ToolOutcome, type WritePlan, type WriteTool } from './tools/types';
+import { ToolInputError, type ChatTool, type PlannedWrite, type ReadTool, type ToolContext, type ToolOutcome, type WriteTool } from './tools/types';
 import { WRITE_TOOLS } from './tools/writeTools';
 
-export type { ChatTool, ReadTool, ToolContext, ToolOutcome, ToolRef, WritePlan, WriteTool } from './tools/types';
+export type { ChatTool, PlannedWrite, ReadTool, ToolContext, ToolOutcome, ToolRef, WritePlan, WriteTool } from './tools/types';
 
 /** Every tool, reads first: one list for our chat, the `@ghl` participant and other agents. */
 export const CHAT_TOOLS: readonly ChatTool[] = [...READ_TOOLS, ...WRITE_TOOLS];
@@ -65,7 +65,7 @@ export async function runReadTool(tool: ReadTool, input: unknown, ctx: ToolConte
   }
 }
 
-export type PreparedWrite = { ok: true; plan: WritePlan } | { ok: false; outcome: ToolOutcome };
+export type PreparedWrite = { ok: true; plan: PlannedWrite } | { ok: false; outcome: ToolOutcome };
 
 /** Plans a write without making it: the summary is what the user confirms. */
 export async function prepareWrite(tool: WriteTool, input: unknown, ctx: ToolContext): Promise<PreparedWrite> {
@@ -77,11 +77,10 @@ export async function prepareWrite(tool: WriteTool, input: unknown, ctx: ToolCon
 }
 
 /** Sends a planned write. Call it only after the user approved exactly `plan.summary`. */
-export async function executeWrite(tool: WriteTool, plan: WritePlan, client: ChannelClient): Promise<ToolOutcome> {
+export async function executeWrite(tool: WriteTool, plan: PlannedWrite, client: ChannelClient): Promise<ToolOutcome> {
   try {
-    // The plan's channel and payload were built by the tool itself; the backend validates them again.
-    const data = await call(client, plan.request.channel, plan.request.payload as never);
-    return tool.done(data, plan);
+    // The plan's payload was built by the tool itself, typed by its channel; the backend validates it again.
+    return await plan.send(client);
   } catch (err) {
     return failure(`Failed: ${plan.summary} — ${errorText(err)}`, `${tool.name} failed: ${errorText(err)}. Nothing was changed.`);
   }

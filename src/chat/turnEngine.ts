@@ -4,7 +4,7 @@ import type { ChatMessage, ChatModelInfo, ChatModelPort, ChatModelTool } from '.
 import type { PendingAction } from './pendingActions';
 import { systemPrompt, type PromptLocation } from './prompt';
 import { fitPrompt, retryLimit, PromptTooLongError, TokenCounter } from './tokenBudget';
-import { CHAT_TOOLS, modelToolInfo, parseToolCall, prepareWrite, runReadTool, type ChatTool, type ToolContext, type ToolOutcome, type ToolRef, type WritePlan, type WriteTool } from './toolSet';
+import { CHAT_TOOLS, modelToolInfo, parseToolCall, prepareWrite, runReadTool, type ChatTool, type ToolContext, type ToolOutcome, type ToolRef, type PlannedWrite, type WriteTool } from './toolSet';
 import { proposedContent } from './tools/writeTools';
 
 export const DEFAULT_MAX_ROUNDS = 6;
@@ -39,7 +39,7 @@ export interface TurnOptions {
   location: PromptLocation | null;
   toolContext: ToolContext;
   /** Turns a planned write into a pending action; the engine never executes writes. */
-  propose(tool: WriteTool, input: unknown, plan: WritePlan): PendingAction;
+  propose(tool: WriteTool, input: unknown, plan: PlannedWrite): PendingAction;
   tools?: readonly ChatTool[];
   onDelta?(text: string): void;
   onToolCall?(record: ToolCallRecord): void;

@@ -1,5 +1,3 @@
-import type { ArvProgress } from '../arv/jobTypes';
-
 /** Every channel name of the ext-ghl protocol. The request channels map one-to-one onto
  * the request schemas in `requests.ts` and the handlers in `src/handlers`. */
 export const EXT_GHL_IPC = {
@@ -51,28 +49,9 @@ export const EXT_GHL_IPC = {
   CHAT_STREAM: 'ext-ghl:chat-stream',
 } as const;
 
+/** The push channels; `pushSchemas` (pushes.ts) has a schema for each. Here, not there, so a webview can import the names without zod. */
 export const PUSH_CHANNELS = [EXT_GHL_IPC.SYNC_PROGRESS, EXT_GHL_IPC.ARV_ENRICH_PROGRESS, EXT_GHL_IPC.CHAT_STREAM] as const;
 export type PushChannel = (typeof PUSH_CHANNELS)[number];
 
-export interface SyncProgress {
-  kind: 'contacts' | 'opportunities';
-  synced: number;
-  total: number;
-  done?: boolean;
-}
-
-/** After each deal of an ARV run and once when it ends (then `deal` is null). Deal names are CRM text. */
-export type ArvEnrichProgress = ArvProgress;
-
-/** While chat-send runs: the reply's text as it arrives, and a line per tool call. */
-export interface ChatStreamEvent {
-  turnId: string;
-  delta?: string;
-  toolCall?: { tool: string; ok: boolean; summary: string };
-}
-
-export interface PushPayloads {
-  'ext-ghl:sync-progress': SyncProgress;
-  'ext-ghl:arv-enrich-progress': ArvEnrichProgress;
-  'ext-ghl:chat-stream': ChatStreamEvent;
-}
+// The payload of each push: the push table (pushes.ts) holds its schema and derives its type.
+export type { ArvEnrichProgress, ChatStreamEvent, PushEvent, PushPayload, PushPayloads, SyncProgress } from './pushes';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EXT_GHL_IPC as C } from './channels';
 import { OPPORTUNITY_STATUSES } from './entities';
+import { pushJsonSchema } from './pushes';
 
 /** Request payload schemas, one per request channel. Objects are strict: unknown keys are
  * a VALIDATION error, so a typo in a webview never silently does nothing. */
@@ -220,7 +221,10 @@ export function isRequestChannel(channel: unknown): channel is RequestChannel {
   return typeof channel === 'string' && Object.hasOwn(requestSchemas, channel);
 }
 
-/** The JSON Schema of every request, keyed by channel (written to dist/protocol.schema.json). */
+/**
+ * The JSON Schema of every request (`channels`, what a caller sends) and of every push
+ * (`pushes`, what a listener receives), keyed by channel (written to dist/protocol.schema.json).
+ */
 export function protocolJsonSchema(): Record<string, unknown> {
   const channels: Record<string, unknown> = {};
   for (const channel of REQUEST_CHANNELS) {
@@ -228,7 +232,8 @@ export function protocolJsonSchema(): Record<string, unknown> {
   }
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
-    title: 'ext-ghl protocol requests',
+    title: 'ext-ghl protocol requests and pushes',
     channels,
+    pushes: pushJsonSchema(),
   };
 }

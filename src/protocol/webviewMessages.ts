@@ -1,4 +1,4 @@
-import type { PushPayloads } from './channels';
+import type { PushPayloads } from './pushes';
 import type { Envelope } from './envelope';
 
 /**
@@ -56,9 +56,15 @@ export interface HostEvents {
   'host:configuration': { configured: boolean; locationId: string | null; defaultPipeline: string | null };
 }
 
-export type PushMessage =
-  | { [K in keyof PushPayloads]: { push: K; payload: PushPayloads[K] } }[keyof PushPayloads]
-  | { [K in keyof HostEvents]: { push: K; payload: HostEvents[K] } }[keyof HostEvents];
+/** Every push the host delivers, by name: the protocol's pushes (the push table) and the host's own events. */
+export type HostPushPayloads = PushPayloads & HostEvents;
+export type HostPushName = keyof HostPushPayloads;
+
+/** A push on the host's bus (`BackendHost.onPush`), its payload typed by its channel; narrowed by comparing `channel`. */
+export type HostPushEvent<K extends HostPushName = HostPushName> = { [J in K]: { channel: J; payload: HostPushPayloads[J] } }[K];
+
+/** The same push as a webview receives it. */
+export type PushMessage<K extends HostPushName = HostPushName> = { [J in K]: { push: J; payload: HostPushPayloads[J] } }[K];
 
 export type HostToWebview = WebviewReply | PushMessage;
 

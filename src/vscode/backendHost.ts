@@ -2,26 +2,22 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { createWorkerBackend, type WorkerBackend } from '../worker/client';
-import { EXT_GHL_IPC, type PushPayloads } from '../protocol/channels';
+import { EXT_GHL_IPC } from '../protocol/channels';
 import type { ConnectionSettings } from '../protocol/connection';
 import type { Envelope, ErrorInfo } from '../protocol/envelope';
 import { ALL_DATA_KINDS, dataChangedBy, type DataKind } from '../protocol/mutations';
 import { isRequestChannel, type RequestChannel, type RequestInput } from '../protocol/requests';
 import type { ResponseData } from '../protocol/responses';
-import type { ResponseEnvelope } from '../protocol/typedRequest';
-import type { HostEvents } from '../protocol/webviewMessages';
+import { typedRequest } from '../protocol/typedRequest';
+import type { ArvEnrichProgress, SyncProgress } from '../protocol/pushes';
+import type { HostPushEvent } from '../protocol/webviewMessages';
 import type { HostSettings } from './hostSettings';
 import { Disposable } from './lifecycle';
+import { apiCallLevel, apiCallLine } from './apiCallLog';
 import type { Logger } from './logger';
-
-export interface PushEvent {
-  channel: string;
-  payload: unknown;
-}
 
 /** Answered in this thread: the host owns the secret and the configuration. */
 const HOST_CHANNELS: ReadonlySet<string> = new Set([EXT_GHL_IPC.SETTINGS_GET, EXT_GHL_IPC.SETTINGS_SET]);
-const DATA_CHANGED = 'host:data-changed';
 const ARV_REFRESH_EVERY = 10;
 
 /** A failed request, thrown by `call` so command code can `try/catch` and show it. */
@@ -41,7 +37,8 @@ export class RequestFailed extends Error {
 export class BackendHost extends Disposable {
   private backend: Promise<WorkerBackend> | undefined;
   private lastSent: ConnectionSettings | undefined;
-  private readonly pushEmitter = this._register(new vscode.EventEmitter<PushEvent>());
+  private readonly pushEmitter = this._register(new vscode.EventEmitter<HostPushEvent>());
+  /** Every push: the worker's (checked against the push table on arrival) and the host's own events. Narrow by `channel`. */
   readonly onPush = this.pushEmitter.event;
   private readonly recoveredEmitter = this._register(new vscode.EventEmitter<string>());
   /** The cache file could not be read and was set aside (its new path); a fresh cache started. */
@@ -64,19 +61,15 @@ export class BackendHost extends Disposable {
     );
     // An ARV run writes deals as it goes: views refresh every few deals and when it ends, not 100 times.
     this._register(
-      this.onPush((event) => {
-        if (event.channel !== EXT_GHL_IPC.ARV_ENRICH_PROGRESS) return;
-        const p = event.payload as PushPayloads[typeof EXT_GHL_IPC.ARV_ENRICH_PROGRESS];
+      this.onArvProgress((p) => {
         if (p.status !== 'running' || p.processed % ARV_REFRESH_EVERY === 0) this.notifyDataChanged(['opportunities']);
       }),
     );
   }
 
   /** A typed request: the channel's payload in, its envelope out. Never throws. */
-  request<K extends RequestChannel>(channel: K, payload: RequestInput<K>, token?: vscode.CancellationToken): Promise<ResponseEnvelope<K>> {
-    // The only narrowing of an envelope in the host: the worker's handler table is typed per channel.
-    return this.send(channel, payload, token) as Promise<ResponseEnvelope<K>>;
-  }
+  /** A typed request: the channel's payload in, its envelope out. Never throws. */
+  readonly request = typedRequest((channel: RequestChannel, payload: unknown, token?: vscode.CancellationToken) => this.send(channel, payload, token));
 
   /** A typed request that returns the data or throws RequestFailed. */
   async call<K extends RequestChannel>(channel: K, payload: RequestInput<K>, token?: vscode.CancellationToken): Promise<ResponseData[K]> {
@@ -112,8 +105,8 @@ export class BackendHost extends Disposable {
   }
 
   /** A push of the host's own making (the chat's stream, its host events), to every listener and webview. */
-  publish<K extends keyof PushPayloads | keyof HostEvents>(channel: K, payload: (PushPayloads & HostEvents)[K]): void {
-    this.pushEmitter.fire({ channel, payload });
+  publish(event: HostPushEvent): void {
+    this.pushEmitter.fire(event);
   }
 
   private async answer(channel: unknown, payload: unknown, token?: vscode.CancellationToken): Promise<Envelope> {
@@ -179,8 +172,9 @@ export class BackendHost extends Disposable {
       storageDir,
       wasmPath: path.join(dist, 'sql-wasm.wasm'),
       connection: (this.lastSent = await this.settings.connection()),
-      onPush: (channel, payload) => this.pushEmitter.fire({ channel, payload }),
+      onPush: (event) => this.pushEmitter.fire(event),
       log: (level, message) => this.logger.log(level, message, 'core'),
+      onApiCall: (entry) => this.logger.log(apiCallLevel(entry), apiCallLine(entry), 'api'),
     });
     this.logger.info(`Backend ready in ${Math.round(performance.now() - started)} ms (cache: ${storageDir}).`);
     if (backend.recoveredCache) {
@@ -192,18 +186,25 @@ export class BackendHost extends Disposable {
 
   /** Tells open webviews and the trees that cached data changed outside them. */
   notifyDataChanged(kinds: readonly DataKind[] = ALL_DATA_KINDS): void {
-    this.pushEmitter.fire({ channel: DATA_CHANGED, payload: { kinds: [...kinds] } });
+    this.pushEmitter.fire({ channel: 'host:data-changed', payload: { kinds: [...kinds] } });
   }
 
   onDataChanged(listener: (kinds: DataKind[]) => void): vscode.Disposable {
     return this.onPush((event) => {
-      if (event.channel === DATA_CHANGED) listener((event.payload as { kinds: DataKind[] }).kinds);
+      if (event.channel === 'host:data-changed') listener(event.payload.kinds);
     });
   }
 
-  onSyncProgress(listener: (progress: PushPayloads[typeof EXT_GHL_IPC.SYNC_PROGRESS]) => void): vscode.Disposable {
+  onSyncProgress(listener: (progress: SyncProgress) => void): vscode.Disposable {
     return this.onPush((event) => {
-      if (event.channel === EXT_GHL_IPC.SYNC_PROGRESS) listener(event.payload as PushPayloads[typeof EXT_GHL_IPC.SYNC_PROGRESS]);
+      if (event.channel === EXT_GHL_IPC.SYNC_PROGRESS) listener(event.payload);
+    });
+  }
+
+  /** After each deal of an ARV run and once when it ends. */
+  onArvProgress(listener: (progress: ArvEnrichProgress) => void): vscode.Disposable {
+    return this.onPush((event) => {
+      if (event.channel === EXT_GHL_IPC.ARV_ENRICH_PROGRESS) listener(event.payload);
     });
   }
 

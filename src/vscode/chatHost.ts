@@ -50,7 +50,7 @@ export class ChatHost extends Disposable {
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(SETTING_CHAT_MODEL)) this.modelChoice = undefined;
-        if (e.affectsConfiguration(SETTING_LOCATION_ID)) host.publish('host:chat-changed', { reason: 'location' });
+        if (e.affectsConfiguration(SETTING_LOCATION_ID)) host.publish({ channel: 'host:chat-changed', payload: { reason: 'location' } });
       }),
     );
   }
@@ -85,8 +85,8 @@ export class ChatHost extends Disposable {
             location: await this.location(),
             noModelReason: choice.reason,
             signal: abort.signal,
-            onDelta: (delta) => this.host.publish(C.CHAT_STREAM, { turnId, delta }),
-            onToolCall: ({ tool, ok, summary }) => this.host.publish(C.CHAT_STREAM, { turnId, toolCall: { tool, ok, summary } }),
+            onDelta: (delta) => this.host.publish({ channel: C.CHAT_STREAM, payload: { turnId, delta } }),
+            onToolCall: ({ tool, ok, summary }) => this.host.publish({ channel: C.CHAT_STREAM, payload: { turnId, toolCall: { tool, ok, summary } } }),
           });
           if (result.error && result.error.kind !== 'cancelled') this.logger.warn(`Chat turn: ${result.error.kind}: ${result.error.message}`, 'chat');
           const { timings, ...turn } = result;
@@ -109,7 +109,7 @@ export class ChatHost extends Disposable {
       },
       [C.CHAT_CLEAR]: async () => {
         this.service.clear(await this.location());
-        this.host.publish('host:chat-changed', { reason: 'cleared' });
+        this.host.publish({ channel: 'host:chat-changed', payload: { reason: 'cleared' } });
         return { cleared: true };
       },
       [C.CHAT_HISTORY]: async (): Promise<ChatHistoryView> => {

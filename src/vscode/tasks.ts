@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ArvProgress } from '../arv/jobTypes';
+import type { ArvEnrichProgress } from '../protocol/pushes';
 import { EXT_GHL_IPC } from '../protocol/channels';
 import type { BackendHost } from './backendHost';
 import type { GhlDocuments } from './documents';
@@ -118,10 +118,10 @@ export class GhlTaskProvider implements vscode.TaskProvider {
   /** Runs the ARV job for real and prints a line per deal; exit code 0 only when it finished. */
   private async runArv(definition: GhlTaskDefinition, write: (line: string) => void): Promise<number> {
     let runId: string | null = null;
-    const early: ArvProgress[] = [];
-    let finish: ((p: ArvProgress) => void) | undefined;
-    const ended = new Promise<ArvProgress>((resolve) => (finish = resolve));
-    const follow = (p: ArvProgress) => {
+    const early: ArvEnrichProgress[] = [];
+    let finish: ((p: ArvEnrichProgress) => void) | undefined;
+    const ended = new Promise<ArvEnrichProgress>((resolve) => (finish = resolve));
+    const follow = (p: ArvEnrichProgress) => {
       if (p.runId !== runId) return;
       if (p.deal) {
         const d = p.deal;
@@ -130,10 +130,9 @@ export class GhlTaskProvider implements vscode.TaskProvider {
       }
       if (p.status !== 'running') finish?.(p);
     };
-    const subscription = this.host.onPush((event) => {
-      if (event.channel !== EXT_GHL_IPC.ARV_ENRICH_PROGRESS) return;
-      if (runId === null) early.push(event.payload as ArvProgress);
-      else follow(event.payload as ArvProgress);
+    const subscription = this.host.onArvProgress((p) => {
+      if (runId === null) early.push(p);
+      else follow(p);
     });
     try {
       const started = await this.host.call(EXT_GHL_IPC.ARV_ENRICH_START, {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { Disposable } from './lifecycle';
-import type { HostToWebview, PushMessage, WebviewAction, WebviewReady, WebviewRequest } from '../protocol/webviewMessages';
+import type { HostPushEvent, HostPushName, HostToWebview, PushMessage, WebviewAction, WebviewReady, WebviewRequest } from '../protocol/webviewMessages';
 import type { BackendHost } from './backendHost';
 import type { Logger } from './logger';
 
@@ -67,6 +67,11 @@ function isReady(message: unknown): message is WebviewReady {
   return typeof message === 'object' && message !== null && (message as Record<string, unknown>).type === 'ready';
 }
 
+/** A push from the host's bus as the page receives it (the same channel and payload, named `push`). */
+function pushMessage<K extends HostPushName>(event: HostPushEvent<K>): PushMessage<K> {
+  return { push: event.channel, payload: event.payload };
+}
+
 /**
  * Connects one webview to the backend: requests in, one reply per id out, protocol pushes
  * forwarded. Payloads are validated by the backend against the channel's schema, so the
@@ -122,7 +127,7 @@ export class WebviewBridge extends Disposable {
         if (this.ready && page === this.page) this.send({ id: message.id, response });
       }),
     );
-    this._register(host.onPush((event) => this.push({ push: event.channel, payload: event.payload } as PushMessage)));
+    this._register(host.onPush((event) => this.push(pushMessage(event))));
   }
 
   /** Posts a push now, or once the page is ready. */

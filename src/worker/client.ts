@@ -3,6 +3,7 @@ import { createMessageConnection, PortMessageReader, PortMessageWriter, type Can
 import type { Backend, BackendOptions } from '../backend';
 import type { ConnectionSettings } from '../protocol/connection';
 import type { Envelope } from '../protocol/envelope';
+import { parsePush } from '../protocol/pushes';
 import { HostNotifications, WorkerNotifications, WorkerRequests, type WorkerInit } from './messages';
 
 export type WorkerBackendOptions = Omit<BackendOptions, 'secrets' | 'settings' | 'apiBaseUrl' | 'now'> & {
@@ -50,7 +51,12 @@ export async function createWorkerBackend(options: WorkerBackendOptions): Promis
   });
   worker.on('error', (err) => log('error', `The backend worker failed: ${err.message}`));
 
-  connection.onNotification(WorkerNotifications.push, ({ channel, payload }) => options.onPush?.(channel, payload));
+  connection.onNotification(WorkerNotifications.push, ({ channel, payload }) => {
+    // What arrives is JSON from another thread, whatever the notification's type says: delivered only as the push table reads it.
+    const parsed = parsePush(channel, payload);
+    if (parsed.ok) options.onPush?.(parsed.event);
+    else log('error', `Dropped a push from the backend worker that does not match the protocol: ${parsed.reason}`);
+  });
   connection.onNotification(WorkerNotifications.log, ({ level, message }) => log(level, message));
   connection.onNotification(WorkerNotifications.apiCall, (entry) => options.onApiCall?.(entry));
   // Nothing is answered for the worker: it is given what it needs, it never asks.

@@ -30,7 +30,7 @@ const backendReady: Promise<Backend> = createBackend({
   userHeadroomShare: init.userHeadroomShare,
   secrets: mirror.secrets,
   settings: mirror.settings,
-  onPush: (channel, payload) => void connection.sendNotification(WorkerNotifications.push, { channel, payload }),
+  onPush: (event) => void connection.sendNotification(WorkerNotifications.push, event),
   log: (level, message) => void connection.sendNotification(WorkerNotifications.log, { level, message }),
   onApiCall: (entry) => void connection.sendNotification(WorkerNotifications.apiCall, entry),
 });

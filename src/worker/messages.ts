@@ -3,6 +3,7 @@ import type { BackendDiagnostics } from '../backend';
 import type { ApiCallLog } from '../ghl/client';
 import type { ConnectionSettings } from '../protocol/connection';
 import type { Envelope } from '../protocol/envelope';
+import type { PushEvent } from '../protocol/pushes';
 
 /**
  * Everything that crosses between the extension host thread and the backend's worker
@@ -45,7 +46,9 @@ export const HostNotifications = {
 
 /** Worker → host notifications (the only traffic in that direction). */
 export const WorkerNotifications = {
-  push: new NotificationType<{ channel: string; payload: unknown }>('worker/push'),
+  /** Typed for the sender; the port carries JSON, so the host checks it against the push table again. */
+  push: new NotificationType<PushEvent>('worker/push'),
   log: new NotificationType<{ level: 'debug' | 'info' | 'warn' | 'error'; message: string }>('worker/log'),
+  /** Each GHL request as it ends: the host writes its log's API-call lines from these. */
   apiCall: new NotificationType<ApiCallLog>('worker/apiCall'),
 } as const;

@@ -66,7 +66,7 @@ export async function startHarness(
       apiBaseUrl: sandbox.url,
       persistDebounceMs: 50,
       requestTimeoutMs: 3000,
-      onPush: (channel, payload) => pushes.push({ channel, payload }),
+      onPush: (event) => pushes.push(event),
       log: (level, message) => logs.push(`${level} ${message}`),
       ...options.backend,
       ...overrides,

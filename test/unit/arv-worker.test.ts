@@ -44,7 +44,7 @@ describe('ARV enrichment of 100 deals in the worker', () => {
         rentcastApiKey: RENTCAST_SANDBOX_KEY,
         arv: { 'ghl.arv.rentcastBaseUrl': sandbox.url, 'ghl.arv.sqftField': SANDBOX_ARV_FIELD_KEYS.sqft, 'ghl.arv.repairsField': SANDBOX_ARV_FIELD_KEYS.repairs },
       },
-      onPush: (channel, payload) => pushes.push({ channel, payload }),
+      onPush: (event) => pushes.push(event),
     });
     for (const channel of ['ext-ghl:contacts-sync', 'ext-ghl:opps-sync']) assert.ok((await backend.request(channel, {})).success, channel);
   });

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import type { ConnectionSettings } from '../../src/protocol/connection';
+import type { ApiCallLog } from '../../src/ghl/client';
 import { createWorkerBackend, type WorkerBackend } from '../../src/worker/client';
 import { startSandbox, type Sandbox } from '../sandbox/server';
 
@@ -23,6 +24,8 @@ describe('backend in a worker thread', () => {
   let storageDir: string;
   let connection: ConnectionSettings;
   const pushes: Array<{ channel: string; payload: any }> = [];
+  const apiCalls: ApiCallLog[] = [];
+  const logs: string[] = [];
 
   before(async () => {
     Worker.prototype.emit = function (this: Worker, event: string | symbol, ...args: unknown[]) {
@@ -41,7 +44,9 @@ describe('backend in a worker thread', () => {
       storageDir,
       connection,
       persistDebounceMs: 50,
-      onPush: (channel, payload) => pushes.push({ channel, payload }),
+      onPush: (event) => pushes.push(event),
+      onApiCall: (entry) => apiCalls.push(entry),
+      log: (level, message) => logs.push(`${level} ${message}`),
     });
   });
   after(async () => {
@@ -57,6 +62,15 @@ describe('backend in a worker thread', () => {
     const view = await backend.request('ext-ghl:settings-get', {});
     assert.ok(view.success);
     assert.deepEqual(view.data, { token: `${sandbox.token.slice(0, 4)}…${sandbox.token.slice(-4)}`, locationId: sandbox.locationId, defaultPipeline: null, configured: true, rentcastApiKey: null });
+  });
+
+  it('sends each GHL request to the host once, as an entry for its log, not as a log line too', async () => {
+    const before = apiCalls.length;
+    assert.equal((await backend.request('ext-ghl:connection-test', {})).success, true);
+    const calls = apiCalls.slice(before);
+    assert.ok(calls.length >= 1);
+    assert.ok(calls.every((c) => c.method === 'GET' && typeof c.status === 'number' && c.priority === 'user' && !c.path.includes(sandbox.token)));
+    assert.deepEqual(logs.filter((line) => line.includes('[api]')), []);
   });
 
   it('leaves the settings to the host: settings-set in the worker is refused, nothing changes', async () => {
@@ -111,7 +125,7 @@ describe('backend in a worker thread', () => {
       workerPath,
       storageDir: dir,
       connection: { token: slow.token, locationId: slow.locationId, defaultPipeline: null, apiBaseUrl: slow.url },
-      onPush: (channel) => {
+      onPush: ({ channel }) => {
         if (channel === 'ext-ghl:sync-progress' && ++progress === 1) source.cancel();
       },
     });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { registerExtGhlHandlers, type HandlerContext } from '../../src/handlers';
 import { EXT_GHL_IPC, PUSH_CHANNELS } from '../../src/protocol/channels';
+import { parsePush, pushSchemas } from '../../src/protocol/pushes';
 import { protocolJsonSchema, REQUEST_CHANNELS, requestSchemas } from '../../src/protocol/requests';
 
 const inertContext = {
@@ -43,6 +44,36 @@ describe('protocol table', () => {
       assert.equal(schema.channels[channel]!.type, 'object', channel);
       assert.equal(schema.channels[channel]!.additionalProperties, false, channel);
     }
+  });
+
+  it('has one push schema per push channel, and a JSON Schema for each that rejects unknown keys', () => {
+    assert.deepEqual(Object.keys(pushSchemas).sort(), [...PUSH_CHANNELS].sort());
+    const schema = protocolJsonSchema() as { pushes: Record<string, { type?: string; additionalProperties?: unknown; required?: string[] }> };
+    assert.deepEqual(Object.keys(schema.pushes).sort(), [...PUSH_CHANNELS].sort());
+    for (const channel of PUSH_CHANNELS) {
+      assert.equal(schema.pushes[channel]!.type, 'object', channel);
+      assert.equal(schema.pushes[channel]!.additionalProperties, false, channel);
+    }
+    assert.deepEqual(schema.pushes['ext-ghl:sync-progress']!.required?.sort(), ['kind', 'synced', 'total']);
+  });
+
+  it('reads a push as its table says, and answers why one is not a push', () => {
+    const progress = { kind: 'opportunities', synced: 5, total: 9 };
+    assert.deepEqual(parsePush('ext-ghl:sync-progress', progress), { ok: true, event: { channel: 'ext-ghl:sync-progress', payload: progress } });
+    const stream = parsePush('ext-ghl:chat-stream', { turnId: 't1', toolCall: { tool: 'ghl_search_contacts', ok: true, summary: 'Searched' } });
+    assert.equal(stream.ok, true);
+    const wrongKind = parsePush('ext-ghl:sync-progress', { ...progress, kind: 'pipelines' });
+    assert.equal(wrongKind.ok, false);
+    assert.match(!wrongKind.ok ? wrongKind.reason : '', /^ext-ghl:sync-progress: kind: /);
+    const deal = { opportunityId: 'o1', name: 'Deal', outcome: 'enriched', reason: null, arv: 300000, mao: 200000, method: 'comps', confidence: 'high' };
+    const status = { runId: 'r1', pipelineId: 'p1', status: 'running', processed: 1, total: 2, enriched: 1, skipped: 0, failed: 0, lookups: 1, lastError: null, startedAt: 1, finishedAt: null, budgetReached: false, message: null };
+    assert.equal(parsePush('ext-ghl:arv-enrich-progress', { ...status, deal }).ok, true);
+    assert.equal(parsePush('ext-ghl:arv-enrich-progress', { ...status, deal: null }).ok, true);
+    assert.equal(parsePush('ext-ghl:arv-enrich-progress', { ...status, deal: { ...deal, method: 'guess' } }).ok, false);
+    assert.equal(parsePush('ext-ghl:arv-enrich-progress', status).ok, false, 'deal is required (null on the closing push)');
+    assert.equal(parsePush('ext-ghl:contacts-list', {}).ok, false);
+    assert.equal(parsePush(undefined, {}).ok, false);
+    assert.equal(parsePush('ext-ghl:chat-stream', null).ok, false);
   });
 
   it('applies defaults and bounds from the issue', () => {

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { OPPORTUNITY_STATUSES, type Contact, type Opportunity } from '../../protocol/entities';
-import type { ResponseData } from '../../protocol/responses';
+import { OPPORTUNITY_STATUSES, type Contact } from '../../protocol/entities';
+import type { RequestInput } from '../../protocol/requests';
 import { money } from '../../format';
 import { call } from '../channelClient';
 import { dataBlock, quote } from '../crmData';
 import { contactLabel, loadPipelines, matchPipelines, matchStages, stageNames } from './crmQueries';
-import { ToolInputError, writeTool, type ToolOutcome, type WritePlan } from './types';
+import { ToolInputError, writeTool, type ToolOutcome } from './types';
 
 const id = (what: string) => z.string().trim().min(1).max(128).describe(`The ${what} id, as an earlier tool result gave it.`);
 const text = (what: string) => z.string().trim().min(1).max(500).optional().describe(what);
@@ -22,6 +22,9 @@ const contactFields = {
   postalCode: z.string().trim().max(20).optional().describe('Postal code.'),
 };
 type ContactFields = { [K in keyof typeof contactFields]?: string };
+type ContactPatch = RequestInput<'ext-ghl:contacts-update'>['data'];
+type NewContact = RequestInput<'ext-ghl:contacts-create'>['contact'];
+type OpportunityPatch = RequestInput<'ext-ghl:opps-update'>['data'];
 const FIELD_LABELS: Record<keyof ContactFields, string> = {
   firstName: 'first name',
   lastName: 'last name',
@@ -47,12 +50,12 @@ export function proposedContent(tool: string, actionId: string, summary: string)
 const show = (value: string | null | undefined) => (value ? quote(value) : '(empty)');
 const sameTags = (a: string[], b: string[]) => a.length === b.length && a.every((t, i) => t === b[i]);
 
-function doneOutcome(tool: string, plan: WritePlan, record: unknown, refs: ToolOutcome['refs']): ToolOutcome {
+function doneOutcome(tool: string, plan: { summary: string }, record: unknown, refs: ToolOutcome['refs']): ToolOutcome {
   return { ok: true, summary: `Done: ${plan.summary}`, content: dataBlock(tool, { done: plan.summary, record }), refs };
 }
 
 /** What the model reads after a contact write ran, with the contact as a clickable ref. */
-function contactDone(tool: string, contact: Contact, plan: WritePlan): ToolOutcome {
+function contactDone(tool: string, contact: Contact, plan: { summary: string }): ToolOutcome {
   const label = contactLabel(contact);
   return doneOutcome(tool, plan, { id: contact.id, name: label }, [{ kind: 'contact', id: contact.id, label }]);
 }
@@ -67,6 +70,7 @@ export const updateContact = writeTool({
     'It does not change anything by itself: the user sees the exact before/after and approves or cancels. Needs the contact id.',
   tags: ['ghl', 'crm', 'contacts', 'write'],
   icon: 'edit',
+  channel: 'ext-ghl:contacts-update',
   inputSchema: z.object({
     contactId: id('contact'),
     changes: z.object(contactFields).optional().describe('The fields to set, with their new values.'),
@@ -75,7 +79,7 @@ export const updateContact = writeTool({
   }),
   async plan({ contactId, changes = {}, addTags = [], removeTags = [] }, { client }) {
     const contact = await call(client, 'ext-ghl:contacts-get', { id: contactId });
-    const data: Record<string, unknown> = {};
+    const data: ContactPatch = {};
     const lines: string[] = [];
     for (const [key, value] of Object.entries(changes) as Array<[keyof ContactFields, string | undefined]>) {
       if (value === undefined || value === (contact[key] ?? undefined)) continue;
@@ -92,10 +96,10 @@ export const updateContact = writeTool({
     if (lines.length === 0) throw new ToolInputError(`Nothing would change: contact ${contactId} already has these values.`);
     return {
       summary: `Update contact ${quote(contactLabel(contact))} (${contact.id}): ${lines.join('; ')}`,
-      request: { channel: 'ext-ghl:contacts-update', payload: { id: contact.id, data } },
+      payload: { id: contact.id, data },
     };
   },
-  done: (data, plan) => contactDone('ghl_update_contact', data as Contact, plan),
+  done: (contact, plan) => contactDone('ghl_update_contact', contact, plan),
 });
 
 export const createContact = writeTool({
@@ -108,17 +112,26 @@ export const createContact = writeTool({
     'Search first (ghl_search_contacts) so you do not propose a duplicate.',
   tags: ['ghl', 'crm', 'contacts', 'write'],
   icon: 'person-add',
+  channel: 'ext-ghl:contacts-create',
   inputSchema: z
     .object({ ...contactFields, tags: tagList.optional().describe('Tags to give the contact.') })
     .refine((c) => Boolean(c.firstName || c.lastName || c.email || c.phone), { message: 'a contact needs a name, an email or a phone' }),
-  async plan(input) {
-    const contact = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0)));
-    const lines = Object.entries(contact).map(([key, value]) =>
-      key === 'tags' ? `tags [${(value as string[]).join(', ')}]` : `${FIELD_LABELS[key as keyof ContactFields]} ${quote(value as string)}`,
-    );
-    return { summary: `Create contact: ${lines.join('; ')}`, request: { channel: 'ext-ghl:contacts-create', payload: { contact } } };
+  async plan({ tags, ...fields }) {
+    const contact: NewContact = {};
+    const lines: string[] = [];
+    for (const key of Object.keys(FIELD_LABELS) as Array<keyof ContactFields>) {
+      const value = fields[key];
+      if (value === undefined) continue;
+      contact[key] = value;
+      lines.push(`${FIELD_LABELS[key]} ${quote(value)}`);
+    }
+    if (tags?.length) {
+      contact.tags = tags;
+      lines.push(`tags [${tags.join(', ')}]`);
+    }
+    return { summary: `Create contact: ${lines.join('; ')}`, payload: { contact } };
   },
-  done: (data, plan) => contactDone('ghl_create_contact', data as Contact, plan),
+  done: (contact, plan) => contactDone('ghl_create_contact', contact, plan),
 });
 
 export const moveOpportunity = writeTool({
@@ -131,6 +144,7 @@ export const moveOpportunity = writeTool({
     'Nothing changes until the user approves. Needs the opportunity id from ghl_list_opportunities or ghl_get_contact.',
   tags: ['ghl', 'crm', 'opportunities', 'pipelines', 'write'],
   icon: 'arrow-right',
+  channel: 'ext-ghl:opps-update',
   inputSchema: z
     .object({
       opportunityId: id('opportunity'),
@@ -141,7 +155,7 @@ export const moveOpportunity = writeTool({
   async plan({ opportunityId, stage, status }, { client }) {
     const [opportunity, pipelines] = await Promise.all([call(client, 'ext-ghl:opps-get', { id: opportunityId }), loadPipelines(client)]);
     const names = stageNames(pipelines);
-    const data: { pipelineStageId?: string; status?: string } = {};
+    const data: OpportunityPatch = {};
     const lines: string[] = [];
     if (stage !== undefined) {
       const pipeline = pipelines.filter((p) => p.id === opportunity.pipelineId);
@@ -161,11 +175,10 @@ export const moveOpportunity = writeTool({
     if (lines.length === 0) throw new ToolInputError(`Nothing would change: opportunity ${opportunityId} is already there.`);
     return {
       summary: `Move opportunity ${quote(opportunity.name)} (${opportunity.id}) in ${quote(names.pipeline(opportunity.pipelineId))}: ${lines.join('; ')}`,
-      request: { channel: 'ext-ghl:opps-update', payload: { id: opportunity.id, data } },
+      payload: { id: opportunity.id, data },
     };
   },
-  done(data, plan) {
-    const o = data as Opportunity;
+  done(o, plan) {
     return doneOutcome('ghl_move_opportunity', plan, { id: o.id, name: o.name, stageId: o.pipelineStageId, status: o.status }, [{ kind: 'opportunity', id: o.id, label: o.name }]);
   },
 });
@@ -180,6 +193,7 @@ export const createOpportunity = writeTool({
     '(the first stage otherwise), with a monetary value. Nothing is created until the user approves.',
   tags: ['ghl', 'crm', 'opportunities', 'write'],
   icon: 'add',
+  channel: 'ext-ghl:opps-create',
   inputSchema: z.object({
     name: z.string().trim().min(1).max(500).describe('The opportunity name, e.g. the property address.'),
     contactId: id('contact'),
@@ -199,14 +213,10 @@ export const createOpportunity = writeTool({
       summary:
         `Create opportunity ${quote(name)} for ${quote(contactLabel(contact))} (${contact.id}) in ${quote(target.name)} / ${quote(targetStage.name)}` +
         (value !== undefined ? `, value ${money.format(value)}` : ''),
-      request: {
-        channel: 'ext-ghl:opps-create',
-        payload: { opportunity: { name, contactId: contact.id, pipelineId: target.id, pipelineStageId: targetStage.id, status: 'open', ...(value !== undefined ? { monetaryValue: value } : {}) } },
-      },
+      payload: { opportunity: { name, contactId: contact.id, pipelineId: target.id, pipelineStageId: targetStage.id, status: 'open', ...(value !== undefined ? { monetaryValue: value } : {}) } },
     };
   },
-  done(data, plan) {
-    const o = data as Opportunity;
+  done(o, plan) {
     return doneOutcome('ghl_create_opportunity', plan, { id: o.id, name: o.name }, [{ kind: 'opportunity', id: o.id, label: o.name }]);
   },
 });
@@ -221,6 +231,7 @@ export const sendMessage = writeTool({
     'An Email needs a subject. Nothing is sent until the user approves the exact text; draft it fully, without placeholders.',
   tags: ['ghl', 'crm', 'conversations', 'messages', 'write'],
   icon: 'send',
+  channel: 'ext-ghl:convs-send',
   inputSchema: z
     .object({
       contactId: id('contact').optional(),
@@ -241,11 +252,10 @@ export const sendMessage = writeTool({
     const address = type === 'SMS' ? conversation.phone : conversation.email;
     return {
       summary: `Send ${type} to ${quote(to)}${address ? ` (${address})` : ''}${subject ? `, subject ${quote(subject, 300)}` : ''}:\n${message}`,
-      request: { channel: 'ext-ghl:convs-send', payload: { conversationId: conversation.id, type, message, ...(subject ? { subject } : {}) } },
+      payload: { conversationId: conversation.id, type, message, ...(subject ? { subject } : {}) },
     };
   },
-  done(data, plan) {
-    const sent = data as ResponseData['ext-ghl:convs-send'];
+  done(sent, plan) {
     return doneOutcome('ghl_send_message', plan, sent, [{ kind: 'conversation', id: sent.conversationId, label: 'conversation' }]);
   },
 });

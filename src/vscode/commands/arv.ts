@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ArvProgress } from '../../arv/jobTypes';
+import type { ArvEnrichProgress } from '../../protocol/pushes';
 import { EXT_GHL_IPC } from '../../protocol/channels';
 import type { ArvRunStatus } from '../../arv/jobTypes';
 import { RequestFailed, type BackendHost } from '../backendHost';
@@ -102,9 +102,9 @@ export async function runWithProgress(host: BackendHost, pipelineName: string, r
       let runId: string | null = null;
       let finished: ((status: ArvRunStatus) => void) | undefined;
       const ended = new Promise<ArvRunStatus>((resolve) => (finished = resolve));
-      const early: ArvProgress[] = [];
+      const early: ArvEnrichProgress[] = [];
       let done = 0;
-      const follow = (p: ArvProgress) => {
+      const follow = (p: ArvEnrichProgress) => {
         if (p.runId !== runId) return;
         const step = p.total > 0 ? ((p.processed - done) / p.total) * 100 : 0;
         done = p.processed;
@@ -112,9 +112,7 @@ export async function runWithProgress(host: BackendHost, pipelineName: string, r
         progress.report({ increment: step, message: `${p.processed} of ${p.total}${p.deal ? ` · ${p.deal.name}` : ''}` });
         if (p.status !== 'running') finished?.(p);
       };
-      const subscription = host.onPush((event) => {
-        if (event.channel !== EXT_GHL_IPC.ARV_ENRICH_PROGRESS) return;
-        const p = event.payload as ArvProgress;
+      const subscription = host.onArvProgress((p) => {
         if (runId === null) early.push(p);
         else follow(p);
       });

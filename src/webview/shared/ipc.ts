@@ -7,21 +7,24 @@
  * listeners. The client posts `ready` as soon as it listens: the host holds everything
  * for the page until then.
  *
- * Only type imports from the protocol: zod and node modules stay out of the bundle.
+ * From the protocol only types and typedRequest.ts (itself type imports only): zod and node
+ * modules stay out of the bundle.
  */
 import type { EXT_GHL_IPC } from '../../protocol/channels';
 import type { Envelope, ErrorCode, ErrorInfo } from '../../protocol/envelope';
 import type { RequestChannel, RequestInput } from '../../protocol/requests';
 import type { ResponseData } from '../../protocol/responses';
-import type { PushMessage, WebviewAction, WebviewReady, WebviewRequest } from '../../protocol/webviewMessages';
+import { typedRequest } from '../../protocol/typedRequest';
+import type { HostPushName, HostPushPayloads, PushMessage, WebviewAction, WebviewReady, WebviewRequest } from '../../protocol/webviewMessages';
 
 export type { RequestChannel, RequestInput, ResponseData, Envelope, ErrorInfo, ErrorCode };
 export type Channels = typeof EXT_GHL_IPC;
 
 /** Every push name the host may send (ext-ghl:sync-progress, host:* events, …). */
-export type PushName = PushMessage['push'];
-export type PushPayload<K extends PushName> = Extract<PushMessage, { push: K }>['payload'];
+export type PushName = HostPushName;
+export type PushPayload<K extends PushName> = HostPushPayloads[K];
 export type PushListener<K extends PushName> = (payload: PushPayload<K>) => void;
+type ListenerTable = { [K in PushName]?: Set<PushListener<K>> };
 
 /** What VS Code's acquireVsCodeApi() returns. */
 export interface VsCodeApi<S = unknown> {
@@ -64,6 +67,16 @@ interface Pending {
   timer: ReturnType<typeof setTimeout>;
 }
 
+/**
+ * The page's one narrowing of what its host sends: a push is taken to carry its name's
+ * payload because the one sender, the host's bridge (src/vscode/webviewBridge.ts), posts
+ * only `PushMessage`s it built from typed, schema-checked pushes; checking again here would
+ * put zod in the page's bundle. test/unit/no-casts.test.ts keeps it the only one.
+ */
+function fromHost(message: { push: PushName; payload: object }): PushMessage {
+  return message as PushMessage;
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -85,7 +98,7 @@ export class HostIpc {
   private readonly api: VsCodeApi;
   private readonly timeoutMs: number;
   private readonly pending = new Map<string, Pending>();
-  private readonly listeners = new Map<string, Set<(payload: unknown) => void>>();
+  private listeners: ListenerTable = {};
   private readonly target: Pick<Window, 'addEventListener' | 'removeEventListener'>;
   private readonly onMessage = (event: MessageEvent) => this.handle(event.data);
   private counter = 0;
@@ -109,19 +122,17 @@ export class HostIpc {
   }
 
   /** Sends one request; resolves with the host's envelope (or a NETWORK error on timeout). */
-  request<K extends RequestChannel>(
-    channel: K,
-    payload: RequestInput<K>,
-    options: RequestOptions = {},
-  ): Promise<Envelope<ResponseData[K]>> {
+  readonly request = typedRequest((channel: RequestChannel, payload: unknown, options: RequestOptions = {}) => this.send(channel, payload, options));
+
+  private send(channel: RequestChannel, payload: unknown, options: RequestOptions): Promise<Envelope> {
     const id = `${this.prefix}-${++this.counter}`;
-    return new Promise<Envelope<ResponseData[K]>>((resolve) => {
+    return new Promise<Envelope>((resolve) => {
       const timer = setTimeout(() => {
         if (this.pending.delete(id)) {
           resolve({ success: false, error: { code: 'NETWORK', message: TIMEOUT_MESSAGE } });
         }
       }, options.timeoutMs ?? this.timeoutMs);
-      this.pending.set(id, { resolve: resolve as (envelope: Envelope) => void, timer });
+      this.pending.set(id, { resolve, timer });
       try {
         this.post({ id, channel, payload });
       } catch (err) {
@@ -137,12 +148,12 @@ export class HostIpc {
 
   /** Listens to one push (`ext-ghl:sync-progress`, `host:data-changed`, …); returns an unsubscribe. */
   onPush<K extends PushName>(push: K, listener: PushListener<K>): () => void {
-    let set = this.listeners.get(push);
-    if (!set) this.listeners.set(push, (set = new Set()));
-    const fn = listener as (payload: unknown) => void;
-    set.add(fn);
+    const set: Set<PushListener<K>> = this.listeners[push] ?? new Set();
+    // A computed key: the compiler cannot write a generic K's entry in place (it would want every channel's type at once).
+    this.listeners = { ...this.listeners, [push]: set };
+    set.add(listener);
     return () => {
-      set.delete(fn);
+      set.delete(listener);
     };
   }
 
@@ -159,7 +170,7 @@ export class HostIpc {
       this.pending.delete(id);
       p.resolve({ success: false, error: { code: 'CANCELLED', message: 'The view was closed.' } });
     }
-    this.listeners.clear();
+    this.listeners = {};
   }
 
   /** Routes one host message; anything malformed is ignored. */
@@ -174,15 +185,23 @@ export class HostIpc {
       pending.resolve(envelope);
       return;
     }
-    if (typeof data.push === 'string' && isObject(data.payload)) {
-      const set = this.listeners.get(data.push);
-      if (!set) return;
-      for (const listener of [...set]) {
-        try {
-          listener(data.payload);
-        } catch (err) {
-          console.error(`[ghl] push listener for ${data.push} failed`, err);
-        }
+    if (typeof data.push === 'string' && this.isListenedTo(data.push) && isObject(data.payload)) {
+      this.deliver(fromHost({ push: data.push, payload: data.payload }));
+    }
+  }
+
+  /** Only a name someone subscribed to (with its type) is a push name to this page. */
+  private isListenedTo(name: string): name is PushName {
+    return Object.hasOwn(this.listeners, name);
+  }
+
+  private deliver<K extends PushName>(message: PushMessage<K>): void {
+    const set: Set<PushListener<K>> | undefined = this.listeners[message.push];
+    for (const listener of [...(set ?? [])]) {
+      try {
+        listener(message.payload);
+      } catch (err) {
+        console.error(`[ghl] push listener for ${message.push} failed`, err);
       }
     }
   }
