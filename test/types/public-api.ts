@@ -13,8 +13,15 @@ export async function anotherExtension(ghl: vscode.Extension<GhlExtensionExports
     const names: Array<string | null> = page.data.items.map((c: Contact) => c.name);
     void names;
   }
-  const listener: vscode.Disposable = api.onPush((channel, payload) => void [channel, payload]);
+  const listener: vscode.Disposable = api.onPush((event) => {
+    // The payload narrows with its channel.
+    if (event.channel === 'ext-ghl:sync-progress') void event.payload.synced;
+  });
   listener.dispose();
+  api.onPush((event) => {
+    // @ts-expect-error a sync-progress payload has no chat turn
+    if (event.channel === 'ext-ghl:sync-progress') void event.payload.turnId;
+  });
 
   // @ts-expect-error only version 1 exists
   (await ghl.activate()).getApi(2);

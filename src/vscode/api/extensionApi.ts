@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
-import { PUSH_CHANNELS, type PushChannel } from '../../protocol/channels';
+import type { PushEvent } from '../../protocol/pushes';
+import { isPushChannel } from '../../protocol/pushes';
+import type { HostPushEvent } from '../../protocol/webviewMessages';
 import type { BackendHost } from '../backendHost';
 import type { Logger } from '../logger';
 import { callingExtension } from './callingExtension';
@@ -14,7 +16,7 @@ export function extensionExports(context: vscode.ExtensionContext, host: Backend
   // Host events (data-changed, the chat's view events) are the extension's own business.
   const onPush = (listener: PushListener) =>
     host.onPush((event) => {
-      if (isPushChannel(event.channel)) listener(event.channel, event.payload);
+      if (isProtocolPush(event)) listener(event);
     });
   const testing: GhlTestingHandle | undefined =
     context.extensionMode === vscode.ExtensionMode.Test
@@ -38,6 +40,6 @@ function writesAllowed(): boolean {
   return vscode.workspace.getConfiguration().inspect<boolean>(SETTING_API_ALLOW_WRITES)?.globalValue === true;
 }
 
-function isPushChannel(channel: string): channel is PushChannel {
-  return (PUSH_CHANNELS as readonly string[]).includes(channel);
+function isProtocolPush(event: HostPushEvent): event is PushEvent {
+  return isPushChannel(event.channel);
 }

@@ -10,12 +10,13 @@
 // message, changing or deleting a record, the settings, the chat, ARV write-back) answers
 // FORBIDDEN unless the user turned on `ghl.api.allowWrites`.
 import type { Disposable } from 'vscode';
-import type { PushChannel } from '../../protocol/channels';
+import type { PushEvent } from '../../protocol/pushes';
 import type { Envelope } from '../../protocol/envelope';
 import type { TypedRequest } from '../../protocol/typedRequest';
 
 export type { ChannelAccess } from '../../protocol/access';
-export type { PushChannel, PushPayloads } from '../../protocol/channels';
+export type { PushChannel } from '../../protocol/channels';
+export type { PushEvent, PushEventOf, PushPayloads } from '../../protocol/pushes';
 export type { Envelope, ErrorCode, ErrorInfo } from '../../protocol/envelope';
 export type { RequestChannel, RequestInput } from '../../protocol/requests';
 export type * from '../../protocol/entities';
@@ -25,7 +26,8 @@ export type { ResponseEnvelope, TypedRequest } from '../../protocol/typedRequest
 /** The versions `getApi` answers; a newer one is added beside, never in place of, an older one. */
 export type GhlApiVersion = 1;
 
-export type PushListener = (channel: PushChannel, payload: unknown) => void;
+/** One push, its payload typed by its channel: compare `event.channel` to narrow it. */
+export type PushListener = (event: PushEvent) => void;
 
 /** What `activate()` returns. */
 export interface GhlExtensionExports {

@@ -98,8 +98,8 @@ describe('GHL: configure and sync', () => {
 
   it('Sync All fills the cache, and the status bar follows', async () => {
     const progress: Array<{ kind: string; synced: number; total: number; done?: boolean }> = [];
-    const listener = (await testHandle()).onPush((channel, payload) => {
-      if (channel === 'ext-ghl:sync-progress') progress.push(payload as (typeof progress)[number]);
+    const listener = (await testHandle()).onPush((event) => {
+      if (event.channel === 'ext-ghl:sync-progress') progress.push(event.payload);
     });
     // One transient 503 on the first page: the client retries it after a short backoff, which
     // also keeps the sync running long enough for the status bar to be seen syncing.
