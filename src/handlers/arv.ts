@@ -3,7 +3,7 @@
  * (src/arv) is wired here to the cache (deals, contacts, estimates), GHL (the field
  * definitions and the write-back, paced by the GHL client) and RentCast.
  */
-import type { StoredArvEstimate } from '../arv/estimateStore';
+import type { StoredArvEstimate } from '../protocol/arv';
 import { arvFieldCreateBody, type CustomFieldDefinition, missingArvFieldMessage, resolveArvField, resolveFieldRef } from '../arv/fieldRefs';
 import { ArvEnrichmentJob } from '../arv/jobRunner';
 import { ArvRunInProgressError, jobSettings, type ArvDeal, type ArvJobPorts, type ArvRunRequest } from '../arv/jobTypes';

@@ -1,4 +1,4 @@
-import type { ArvProgress } from '../arv/jobTypes';
+import type { ArvProgress } from './arv';
 
 /** Every channel name of the ext-ghl protocol. The request channels map one-to-one onto
  * the request schemas in `requests.ts` and the handlers in `src/handlers`. */

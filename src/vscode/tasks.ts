@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ArvProgress } from '../arv/jobTypes';
+import type { ArvProgress } from '../protocol/arv';
 import { EXT_GHL_IPC } from '../protocol/channels';
 import type { BackendHost } from './backendHost';
 import type { GhlDocuments } from './documents';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { Database, SqlJsStatic } from 'sql.js';
-import type { StoredArvEstimate } from '../../src/arv/estimateStore';
+import type { StoredArvEstimate } from '../../src/protocol/arv';
 import { ARV_ESTIMATES_MIGRATION } from '../../src/arv/estimatesMigration';
 import { ArvEstimatesRepo } from '../../src/arv/estimatesRepo';
 import { CURRENT_SCHEMA_VERSION, getUserVersion, migrate, MIGRATIONS } from '../../src/db/migrations';

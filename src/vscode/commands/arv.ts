@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
-import type { ArvProgress } from '../../arv/jobTypes';
+import type { ArvProgress, ArvRunStatus } from '../../protocol/arv';
 import { EXT_GHL_IPC } from '../../protocol/channels';
-import type { ArvRunStatus } from '../../arv/jobTypes';
 import { RequestFailed, type BackendHost } from '../backendHost';
 import { PipelineNode } from '../pipelinesTree';
 import { argOrAsk } from './pickers';
