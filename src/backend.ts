@@ -10,7 +10,8 @@ import { GhlPipelinesRepo } from './db/pipelinesRepo';
 import { GhlSyncStateRepo } from './db/syncStateRepo';
 import { GhlApi } from './ghl/api';
 import { GhlClient, type ApiCallLog } from './ghl/client';
-import { registerExtGhlHandlers, SECRET_TOKEN_KEY, SETTING_API_BASE_URL, settingText, type HandlerContext, type LogFn, type Repos, type SecretStore, type SettingsStore } from './handlers';
+import { registerExtGhlHandlers, type HandlerContext, type LogFn, type Repos } from './handlers';
+import { SECRET_TOKEN_KEY, SETTING_API_BASE_URL, settingText, type SecretStore, type SettingsStore } from './protocol/settings';
 import { ExtGhlError, fail, type Envelope } from './protocol/envelope';
 
 export { protocolJsonSchema } from './protocol/requests';

@@ -1,4 +1,4 @@
-import { SECRET_RENTCAST_KEY, SECRET_TOKEN_KEY } from './handlers/context';
+import { SECRET_RENTCAST_KEY, SECRET_TOKEN_KEY } from './protocol/settings';
 import * as vscode from 'vscode';
 import { PUSH_CHANNELS, type PushChannel } from './protocol/channels';
 import type { Envelope } from './protocol/envelope';

@@ -1,19 +1,34 @@
-import type { Dispatcher, HandlerContext } from '../handlers';
-import { SETTING_LOCATION_ID, settingText } from '../handlers';
+import type { GhlOpportunitiesRepo } from '../db/opportunitiesRepo';
+import type { GhlPipelinesRepo } from '../db/pipelinesRepo';
 import { EXT_GHL_IPC } from '../protocol/channels';
+import type { Envelope } from '../protocol/envelope';
+import type { RequestChannel } from '../protocol/requests';
+import { SETTING_LOCATION_ID, settingText, type SettingsStore } from '../protocol/settings';
 import { typedRequest } from '../protocol/typedRequest';
 import type { BriefingQueries } from './briefingQueries';
 import { buildDailyBriefing, type BriefingInput } from './dailyBriefing';
 
 const DAY_MS = 86_400_000;
 
+/** What the briefing reads of the backend's context (the handlers' context has all of it). */
+export interface BriefingContext {
+  now(): number;
+  settings: SettingsStore;
+  repos(): { pipelines: GhlPipelinesRepo; opportunities: GhlOpportunitiesRepo };
+}
+
+/** Where the briefing sends its live requests (the handlers' dispatcher, validated like any caller). */
+export interface BriefingDispatcher {
+  dispatch(channel: RequestChannel, payload: unknown): Promise<Envelope>;
+}
+
 /**
  * Gathers the briefing: new contacts and open deals from the cache, today's appointments
  * live from GHL (if that fails — offline, no token — the briefing says so and goes on).
  */
 export async function collectDailyBriefing(
-  ctx: HandlerContext,
-  dispatcher: Dispatcher,
+  ctx: BriefingContext,
+  dispatcher: BriefingDispatcher,
   queries: BriefingQueries,
   options: { since: number | null; timeZone?: string },
 ): Promise<string> {

@@ -15,9 +15,10 @@ import type { Opportunity, Pipeline } from '../protocol/entities';
 import { ExtGhlError } from '../protocol/envelope';
 import type { ArvPipelineRef, CustomField } from '../protocol/responses';
 import { readArvSettings } from './arvSettings';
-import { SECRET_RENTCAST_KEY, SETTING_DEFAULT_PIPELINE, type HandlerContext } from './context';
+import { SECRET_RENTCAST_KEY, SETTING_DEFAULT_PIPELINE, settingText } from '../protocol/settings';
+import type { HandlerContext } from './context';
 import type { HandlerTable } from './dispatcher';
-import { requireLocationId, settingText } from './settings';
+import { requireLocationId } from './settings';
 
 type ArvChannels =
   | typeof C.ARV_ENRICH_START
