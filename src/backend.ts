@@ -3,6 +3,7 @@ import { collectDailyBriefing } from './briefing/collect';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ArvEstimatesRepo } from './arv/estimatesRepo';
+import { MIGRATIONS } from './cacheSchema';
 import { CACHE_FILE_NAME, CacheStore, type PersistInfo } from './db/cacheStore';
 import { GhlContactsRepo } from './db/contactsRepo';
 import { GhlOpportunitiesRepo } from './db/opportunitiesRepo';
@@ -77,6 +78,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const now = options.now ?? Date.now;
   const cache = await CacheStore.open({
     storageDir: options.storageDir,
+    migrations: MIGRATIONS,
     wasmPath: options.wasmPath,
     debounceMs: options.persistDebounceMs,
     watchIntervalMs: options.cacheWatchIntervalMs,

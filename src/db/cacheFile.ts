@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { Database, SqlJsStatic } from 'sql.js';
-import { migrate } from './migrations';
+import { applyMigrations, type Migration } from './migrations';
 
 /** Identifies one version of the file: a rename over it changes the inode, a write the mtime/size. */
 export interface FileStamp {
@@ -91,7 +91,7 @@ export function applyPragmas(db: Database): void {
 }
 
 /** Opens bytes as a cache database: throws unless it is a sound SQLite file this code can use. */
-export function openVerified(SQL: SqlJsStatic, bytes: Uint8Array | null): { db: Database; migratedFrom: number } {
+export function openVerified(SQL: SqlJsStatic, bytes: Uint8Array | null, migrations: readonly Migration[]): { db: Database; migratedFrom: number } {
   const db = bytes && bytes.length > 0 ? new SQL.Database(bytes) : new SQL.Database();
   try {
     // Garbage fails here with "file is not a database".
@@ -99,7 +99,7 @@ export function openVerified(SQL: SqlJsStatic, bytes: Uint8Array | null): { db: 
     const check = db.exec('PRAGMA quick_check')[0]?.values[0]?.[0];
     if (check !== 'ok') throw new Error(`quick_check failed: ${String(check)}`);
     applyPragmas(db);
-    const migratedFrom = migrate(db);
+    const migratedFrom = applyMigrations(db, migrations);
     const tables = new Set((db.exec("SELECT name FROM sqlite_master WHERE type = 'table'")[0]?.values ?? []).map((r) => r[0]));
     const missing = REQUIRED_TABLES.filter((t) => !tables.has(t));
     if (missing.length > 0) throw new Error(`missing tables: ${missing.join(', ')}`);

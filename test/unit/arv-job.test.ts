@@ -10,7 +10,7 @@ import { ValuationError, type SubjectHints, type ValuationProvider } from '../..
 import { RentcastProvider } from '../../src/arv/rentcast';
 import type { Valuation } from '../../src/arv/types';
 import { ExtGhlError } from '../../src/protocol/envelope';
-import { migrate } from '../../src/db/migrations';
+import { migrate } from '../../src/cacheSchema';
 import { loadSqlJs } from '../../src/db/sqljs';
 import { generateStore } from '../sandbox/data';
 import { contactAddresses, startRentcastSandbox } from '../sandbox/rentcast';
