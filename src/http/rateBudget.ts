@@ -1,5 +1,6 @@
 /**
- * Paces requests to GHL's burst limit instead of running into 429s.
+ * Paces requests to an API's burst limit instead of running into 429s (GHL's, whose headers
+ * are described below, and RentCast's 20 per second, given as the defaults).
  *
  * GHL answers every call with X-RateLimit-Max / -Remaining / -Interval-Milliseconds (the
  * burst window, 100 per 10 s for a private integration) and X-RateLimit-Daily-Remaining.
