@@ -5,10 +5,9 @@
  * is never part of a URL, an error message or a log entry.
  */
 import { DEFAULT_BACKOFF } from '../http/backoff';
-import { httpBaseUrl, parseJson, tryParse } from '../http/fetchHelpers';
-import { HttpClient, type HttpFailureWords } from '../http/httpClient';
+import { parseJson, requireHttpBaseUrl, tryParse } from '../http/fetchHelpers';
+import { HttpClient, type HttpFailureWords, type TransportOptions } from '../http/httpClient';
 import { RateBudget } from '../http/rateBudget';
-import type { Sleep } from '../http/sleep';
 import { ValuationError, type SubjectHints, type ValuationProvider } from './provider';
 import { parseRentcastAnswer } from './rentcastAnswer';
 import type { Valuation } from './types';
@@ -25,23 +24,17 @@ export interface RentcastCallLog {
   attempt: number;
 }
 
-export interface RentcastOptions {
+/** `maxRetries` (default 2) retries network errors and 5xx: a lookup is a GET, safe to repeat. */
+export interface RentcastOptions extends TransportOptions {
   apiKey: string;
-  baseUrl?: string;
   /** 5–25 (RentCast's bounds); default 10, enough for the 5 best above the correlation floor. */
   compCount?: number;
   maxRadius?: number;
   daysOld?: number;
-  timeoutMs?: number;
   /** Requests per second to stay under; default 20 (RentCast's limit per key). */
   requestsPerSecond?: number;
   /** How many 429s one lookup waits out before giving up. */
   maxRateLimitWaits?: number;
-  /** How many times a network error or 5xx is retried (a GET, so safe to repeat). */
-  maxRetries?: number;
-  fetch?: typeof fetch;
-  now?: () => number;
-  sleep?: Sleep;
   onCall?: (entry: RentcastCallLog) => void;
 }
 
@@ -52,11 +45,10 @@ export class RentcastProvider implements ValuationProvider {
 
   constructor(private readonly options: RentcastOptions) {
     if (!options.apiKey) throw new ValuationError('unauthorized', 'No RentCast API key is set (GHL: Set RentCast API Key).');
-    const raw = options.baseUrl ?? DEFAULT_RENTCAST_BASE_URL;
-    const baseUrl = httpBaseUrl(raw);
-    if (!baseUrl) {
-      throw new ValuationError('network', `The RentCast base URL "${raw.replace(/\/+$/, '').slice(0, 100)}" is not an http(s) URL (setting ghl.arv.rentcastBaseUrl).`);
-    }
+    const baseUrl = requireHttpBaseUrl(
+      options.baseUrl ?? DEFAULT_RENTCAST_BASE_URL,
+      (shown) => new ValuationError('network', `The RentCast base URL "${shown}" is not an http(s) URL (setting ghl.arv.rentcastBaseUrl).`),
+    );
     this.compCount = Math.min(25, Math.max(5, Math.trunc(options.compCount ?? 10)));
     const maxRateLimitWaits = options.maxRateLimitWaits ?? 10;
     this.http = new HttpClient({

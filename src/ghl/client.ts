@@ -1,9 +1,8 @@
 import type { z } from 'zod';
 import { DEFAULT_BACKOFF } from '../http/backoff';
-import { httpBaseUrl, parseJson, tryParse } from '../http/fetchHelpers';
-import { HttpClient, type AnswerRead, type HttpAttemptLog, type HttpFailureWords, type HttpMethod } from '../http/httpClient';
+import { parseJson, requireHttpBaseUrl, tryParse } from '../http/fetchHelpers';
+import { HttpClient, type AnswerRead, type HttpAttemptLog, type HttpFailureWords, type HttpMethod, type TransportOptions } from '../http/httpClient';
 import { RateBudget, type RequestPriority } from '../http/rateBudget';
-import type { Sleep } from '../http/sleep';
 import { ExtGhlError, type ErrorCode } from '../protocol/envelope';
 
 /**
@@ -20,16 +19,10 @@ const VERSION_CONVERSATIONS = '2021-04-15';
 /** One attempt, as the log and the worker's API-call notifications show it. */
 export type ApiCallLog = HttpAttemptLog;
 
-export interface GhlClientOptions {
+export interface GhlClientOptions extends TransportOptions {
   token: string;
-  baseUrl?: string;
-  timeoutMs?: number;
-  maxRetries?: number;
   /** Stop before the daily budget runs dry so interactive use keeps working. */
   dailyReserve?: number;
-  fetch?: typeof fetch;
-  now?: () => number;
-  sleep?: Sleep;
   onCall?: (entry: ApiCallLog) => void;
   /** The share of each rate window sync pages leave to user requests (see RateBudget). */
   userHeadroomShare?: number;
@@ -57,11 +50,10 @@ export class GhlClient {
 
   constructor(private readonly options: GhlClientOptions) {
     if (!options.token) throw new ExtGhlError('NOT_CONFIGURED', 'No GHL API token is set.');
-    const raw = options.baseUrl ?? DEFAULT_API_BASE_URL;
-    const baseUrl = httpBaseUrl(raw);
-    if (!baseUrl) {
-      throw new ExtGhlError('NOT_CONFIGURED', `The GHL API base URL "${raw.replace(/\/+$/, '').slice(0, 100)}" is not an http(s) URL (setting ghl.apiBaseUrl).`);
-    }
+    const baseUrl = requireHttpBaseUrl(
+      options.baseUrl ?? DEFAULT_API_BASE_URL,
+      (shown) => new ExtGhlError('NOT_CONFIGURED', `The GHL API base URL "${shown}" is not an http(s) URL (setting ghl.apiBaseUrl).`),
+    );
     const maxRetries = options.maxRetries ?? 5;
     this.budget = new RateBudget(options.now, undefined, undefined, { userHeadroomShare: options.userHeadroomShare });
     this.http = new HttpClient({

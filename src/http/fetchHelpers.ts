@@ -2,10 +2,11 @@
 // a request timeout joined to the caller's signal, telling a timeout apart, reading what fetch
 // and bodies give back without throwing, and keeping secrets out of every text they return.
 
-/** `raw` without trailing slashes, or null when it is not an http(s) URL with a host. */
-export function httpBaseUrl(raw: string): string | null {
+/** `raw` without trailing slashes; what `refuse` makes of it (shown cut short) when it is not an http(s) URL with a host. */
+export function requireHttpBaseUrl(raw: string, refuse: (shown: string) => Error): string {
   const url = raw.replace(/\/+$/, '');
-  return /^https?:\/\/[^/\s]+/i.test(url) ? url : null;
+  if (!/^https?:\/\/[^/\s]+/i.test(url)) throw refuse(url.slice(0, 100));
+  return url;
 }
 
 /** The URL of `path` below `baseUrl`, with the query's values that say something (no undefined, '' or NaN). */

@@ -39,6 +39,18 @@ export interface RetryPolicy {
   backoff: BackoffPolicy;
 }
 
+/** What the user of an API client may set about its transport (both clients take these). */
+export interface TransportOptions {
+  /** The API's base URL (a proxy, the sandbox); each client has its default. */
+  baseUrl?: string;
+  timeoutMs?: number;
+  /** How many times a transient failure (network, 5xx) of a repeatable request is retried. */
+  maxRetries?: number;
+  fetch?: typeof fetch;
+  now?: () => number;
+  sleep?: Sleep;
+}
+
 export interface HttpClientOptions {
   /** Already checked (httpBaseUrl). */
   baseUrl: string;
