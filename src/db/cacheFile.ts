@@ -4,6 +4,7 @@
 import { randomInt } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { applyMigrations, type Migration } from './migrations';
@@ -130,7 +131,6 @@ export function moveAside(file: string, stamp: number, log: (msg: string) => voi
   return null;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const fsync = promisify(fs.fsync);
 const close = promisify(fs.close);
@@ -144,6 +144,11 @@ const close = promisify(fs.close);
  * page cache: tens of ms for tens of MB), and are not referenced after: the caller can
  * drop its copy of the database at once instead of holding it (the size of the whole
  * cache) through the slow fsync, while a sync keeps growing the database beside it.
+ *
+ * Why not write-file-atomic, which the journal uses for its small entries: it takes the data
+ * into an async write (the whole database held until it is done), gives up at once when Windows
+ * refuses the rename because another window is reading the file (EPERM, EACCES, EBUSY: retried
+ * here), and does not fsync the directory.
  */
 export function writeFileDurably(file: string, bytes: Uint8Array): Promise<void> {
   let temporary: { path: string; fd: number };
@@ -185,7 +190,7 @@ async function commitTemporary(temporary: { path: string; fd: number }, file: st
       } catch (err) {
         const code = errorCode(err);
         if (attempt >= 4 || (code !== 'EPERM' && code !== 'EACCES' && code !== 'EBUSY')) throw err;
-        await sleep(50 * (attempt + 1));
+        await delay(50 * (attempt + 1));
       }
     }
   } catch (err) {
