@@ -156,13 +156,14 @@ export class RateBudget {
   }
 
   /**
-   * After a 429: how long to wait before trying again. With GHL's headers the window is
+   * After a 429: how long to wait before trying again. Retry-After (seconds or a date) says it
+   * outright. With GHL's headers the window is
    * known: wait until our oldest request in it has aged out. Without them, back off
    * exponentially from half a second.
    */
   backoffAfter429(headers: Headers, attempt: number): number {
-    const retryAfter = headers.get('retry-after');
-    if (retryAfter && /^\d+$/.test(retryAfter)) return Number(retryAfter) * 1000;
+    const retryAfter = retryAfterMs(headers.get('retry-after'), this.now());
+    if (retryAfter !== null) return retryAfter;
     if (!headers.has('x-ratelimit-interval-milliseconds')) return Math.min(this.intervalMs, 500 * 2 ** (attempt - 1));
     const now = this.now();
     const windowMs = this.intervalMs + this.marginMs;
@@ -188,4 +189,13 @@ function intHeader(headers: Headers, name: string): number | null {
   if (raw === null || raw.trim() === '') return null;
   const value = Number(raw);
   return Number.isFinite(value) ? Math.floor(value) : null;
+}
+
+/** Retry-After as a wait in ms: delta-seconds ("1") or an HTTP date; null when absent or unreadable. */
+function retryAfterMs(raw: string | null, now: number): number | null {
+  const value = raw?.trim();
+  if (!value) return null;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }

@@ -101,6 +101,15 @@ describe('RateBudget', () => {
     assert.ok(now < 4 * 1000 + 200, `took ${now} ms`);
   });
 
+  it('after a 429 waits as Retry-After says, in seconds or as a date', () => {
+    const now = Date.parse('2026-03-08T10:00:00Z');
+    const budget = new RateBudget(() => now);
+    assert.equal(budget.backoffAfter429(new Headers({ 'Retry-After': '3' }), 1), 3000);
+    assert.equal(budget.backoffAfter429(new Headers({ 'Retry-After': 'Sun, 08 Mar 2026 10:00:05 GMT' }), 1), 5000);
+    // Unreadable: the exponential fallback from half a second.
+    assert.equal(budget.backoffAfter429(new Headers({ 'Retry-After': 'soon' }), 2), 1000);
+  });
+
   it('adopts the limits GHL announces and waits when GHL says none remain', () => {
     let now = 0;
     const budget = new RateBudget(() => now);
