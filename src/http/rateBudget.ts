@@ -11,6 +11,8 @@
  * which is somewhere in between, so a busy server or a slow network never tips us over.
  */
 
+import { backoffMs } from './backoff';
+
 /**
  * Who is asking: a user action (the default) may spend the whole window; sync pages leave
  * headroom in every window so a user action never waits behind a long sync.
@@ -164,7 +166,7 @@ export class RateBudget {
   backoffAfter429(headers: Headers, attempt: number): number {
     const retryAfter = retryAfterMs(headers.get('retry-after'), this.now());
     if (retryAfter !== null) return retryAfter;
-    if (!headers.has('x-ratelimit-interval-milliseconds')) return Math.min(this.intervalMs, 500 * 2 ** (attempt - 1));
+    if (!headers.has('x-ratelimit-interval-milliseconds')) return backoffMs(attempt, { baseMs: 500, maxMs: this.intervalMs, jitterMs: 0 });
     const now = this.now();
     const windowMs = this.intervalMs + this.marginMs;
     const oldestInWindow = this.oldestAnswerAfter(now - windowMs);

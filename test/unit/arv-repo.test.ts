@@ -13,7 +13,7 @@ before(async () => {
   SQL = await loadSqlJs();
 });
 
-/** The table arrives with v4 (src/db/migrations.ts). */
+/** The table arrives with v4 (src/arv/estimatesMigration.ts, placed by src/cacheSchema.ts). */
 const ARV_VERSION = 4;
 
 function freshDb(): Database {
