@@ -1,14 +1,5 @@
 import * as vscode from 'vscode';
-import {
-  ARV_SETTING_KEYS,
-  SECRET_RENTCAST_KEY,
-  SECRET_TOKEN_KEY,
-  SETTING_API_BASE_URL,
-  SETTING_DEFAULT_PIPELINE,
-  SETTING_LOCATION_ID,
-  settingText,
-  type SettingsStores,
-} from '../protocol/settings';
+import { ARV_SETTING_KEYS, SECRET_RENTCAST_KEY, SECRET_TOKEN_KEY, SETTING_API_BASE_URL, SETTING_DEFAULT_PIPELINE, SETTING_LOCATION_ID, settingText, type SettingsStores } from '../protocol/settings';
 import { createSettingsDispatcher, readSettings } from '../handlers/settings';
 import type { Dispatcher } from '../handlers/dispatcher';
 import type { ConnectionSettings } from '../protocol/connection';
