@@ -1,4 +1,4 @@
-import { migrate } from '../src/db/migrations';
+import { migrate } from '../src/cacheSchema';
 import { loadSqlJs } from '../src/db/sqljs';
 
 /**

@@ -3,6 +3,7 @@ import { collectDailyBriefing } from './briefing/collect';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ArvEstimatesRepo } from './arv/estimatesRepo';
+import { MIGRATIONS } from './cacheSchema';
 import { CACHE_FILE_NAME, CacheStore, type PersistInfo } from './db/cacheStore';
 import { GhlContactsRepo } from './db/contactsRepo';
 import { GhlOpportunitiesRepo } from './db/opportunitiesRepo';
@@ -10,7 +11,8 @@ import { GhlPipelinesRepo } from './db/pipelinesRepo';
 import { GhlSyncStateRepo } from './db/syncStateRepo';
 import { GhlApi } from './ghl/api';
 import { GhlClient, type ApiCallLog } from './ghl/client';
-import { registerExtGhlHandlers, SECRET_TOKEN_KEY, SETTING_API_BASE_URL, settingText, type HandlerContext, type LogFn, type Repos, type SecretStore, type SettingsStore } from './handlers';
+import { registerExtGhlHandlers, type HandlerContext, type LogFn, type Repos } from './handlers';
+import { SECRET_TOKEN_KEY, SETTING_API_BASE_URL, settingText, type SecretStore, type SettingsStore } from './protocol/settings';
 import { ExtGhlError, fail, type Envelope } from './protocol/envelope';
 import { parsePush, type PushEvent } from './protocol/pushes';
 
@@ -79,6 +81,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const now = options.now ?? Date.now;
   const cache = await CacheStore.open({
     storageDir: options.storageDir,
+    migrations: MIGRATIONS,
     wasmPath: options.wasmPath,
     debounceMs: options.persistDebounceMs,
     watchIntervalMs: options.cacheWatchIntervalMs,

@@ -1,4 +1,4 @@
-import { SECRET_RENTCAST_KEY, SECRET_TOKEN_KEY } from './handlers/context';
+import { SECRET_RENTCAST_KEY, SECRET_TOKEN_KEY } from './protocol/settings';
 import * as vscode from 'vscode';
 import { extensionExports } from './vscode/api/extensionApi';
 import type { GhlExtensionExports } from './vscode/api/ghlApi';

@@ -8,7 +8,8 @@
  *   `medium` with ≥ 3 comps, else `low`;
  * - MAO = ARV × maoPercent − repairs.
  */
-import type { ArvConfidence, ArvEstimate, Comparable, EstimateSettings, UsedComparable, Valuation } from './types';
+import type { ArvConfidence, Comparable, UsedComparable } from '../protocol/arv';
+import type { ArvEstimate, EstimateSettings, Valuation } from './types';
 
 export const MAX_COMPS = 5;
 export const MIN_COMPS_FOR_COMPS_METHOD = 3;

@@ -1,9 +1,11 @@
 /**
- * The cache table of ARV estimates, as a migration body without its version: the lead appends
- * it to MIGRATIONS in src/db/migrations.ts as the next version at merge.
+ * The cache table of ARV estimates, as the ARV feature's own migration: src/cacheSchema.ts puts
+ * it into the cache's migration list beside src/db's own tables (src/db knows no feature).
  */
+import type { Migration } from '../db/migrations';
 
-export const ARV_ESTIMATES_MIGRATION = {
+export const ARV_ESTIMATES_MIGRATION: Migration = {
+  version: 4,
   description: 'ARV estimates per opportunity',
   sql: `
 CREATE TABLE ghl_arv_estimates (
@@ -20,4 +22,4 @@ CREATE TABLE ghl_arv_estimates (
 );
 CREATE INDEX idx_ghl_arv_estimates_location ON ghl_arv_estimates(location_id);
 `,
-} as const;
+};

@@ -2,9 +2,8 @@
 import type { Database, SqlValue } from 'sql.js';
 import { z } from 'zod';
 import { allRows, firstRow, parseJsonArray, runChanges } from '../db/sql';
-import type { ArvEstimateStore, StoredArvEstimate } from './estimateStore';
-import { VALUATION_ERROR_KINDS } from './provider';
-import type { UsedComparable } from './types';
+import { VALUATION_ERROR_KINDS, type StoredArvEstimate, type UsedComparable } from '../protocol/arv';
+import type { ArvEstimateStore } from './estimateStore';
 
 const COLUMNS =
   'opportunity_id, location_id, address, subject_sqft, arv, avm_price, avm_low, avm_high, comps, method, confidence, ' +

@@ -14,8 +14,8 @@
  */
 import { customFieldNumber, customFieldText, parseLooseNumber } from '../ghl/customFieldValues';
 import { chooseAddress, estimateArv } from './estimate';
-import type { StoredArvEstimate } from './estimateStore';
-import type { ArvDeal, ArvDealOutcome, ArvDealOutcomeKind, ArvJobPorts, ArvJobSettings, ArvRunPlan, ArvRunRequest, ArvRunStatus } from './jobTypes';
+import type { ArvDealOutcome, ArvDealOutcomeKind, ArvRunPlan, ArvRunStatus, StoredArvEstimate } from '../protocol/arv';
+import type { ArvDeal, ArvJobPorts, ArvJobSettings, ArvRunRequest } from './jobTypes';
 import { ArvRunInProgressError } from './jobTypes';
 import { isValuationError, type SubjectHints } from './provider';
 

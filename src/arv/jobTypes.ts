@@ -2,7 +2,8 @@
 import type { PostalAddress } from './estimate';
 import type { ArvEstimateStore } from './estimateStore';
 import type { ValuationProvider } from './provider';
-import type { ArvConfidence, ArvMethod, EstimateSettings } from './types';
+import type { ArvProgress } from '../protocol/arv';
+import type { EstimateSettings } from './types';
 import { DEFAULT_ESTIMATE_SETTINGS } from './types';
 
 /** An opportunity as the job needs it; custom fields in any shape GHL or the cache uses. */
@@ -52,57 +53,6 @@ export interface ArvRunRequest {
   pipelineId: string;
   force?: boolean;
   settings: ArvJobSettings;
-}
-
-export type ArvRunState = 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
-
-export interface ArvRunStatus {
-  runId: string | null;
-  pipelineId: string | null;
-  status: ArvRunState;
-  processed: number;
-  total: number;
-  enriched: number;
-  skipped: number;
-  failed: number;
-  lookups: number;
-  lastError: string | null;
-  startedAt: number | null;
-  finishedAt: number | null;
-  /** The run stopped because it spent `maxLookupsPerRun`. */
-  budgetReached: boolean;
-  /** Why the run ended the way it did, in words for the user (null while running). */
-  message: string | null;
-}
-
-export type ArvDealOutcomeKind = 'enriched' | 'skipped' | 'failed';
-
-export interface ArvDealOutcome {
-  opportunityId: string;
-  name: string;
-  outcome: ArvDealOutcomeKind;
-  reason: string | null;
-  arv: number | null;
-  mao: number | null;
-  method: ArvMethod | null;
-  confidence: ArvConfidence | null;
-}
-
-export interface ArvProgress extends ArvRunStatus {
-  /** The deal just finished; null on the closing push. */
-  deal: ArvDealOutcome | null;
-}
-
-export interface ArvRunPlan {
-  total: number;
-  /** Deals that need a provider lookup. */
-  needLookup: number;
-  /** Lookups this run will spend: needLookup capped by the budget. */
-  lookups: number;
-  budget: number;
-  fresh: number;
-  keptForeignValue: number;
-  noAddress: number;
 }
 
 export class ArvRunInProgressError extends Error {

@@ -2,6 +2,7 @@
  * The seam between the ARV job and a valuation service (RentCast today; ATTOM or HouseCanary
  * could be added behind the same interface).
  */
+import type { ValuationErrorKind } from '../protocol/arv';
 import { ExtGhlError, type ErrorCode } from '../protocol/envelope';
 import type { Valuation } from './types';
 
@@ -22,9 +23,6 @@ export interface ValuationProvider {
    */
   lookup(address: string, hints: SubjectHints, signal?: AbortSignal): Promise<Valuation>;
 }
-
-export const VALUATION_ERROR_KINDS = ['not-found', 'unauthorized', 'rate-limited', 'bad-data', 'network', 'cancelled'] as const;
-export type ValuationErrorKind = (typeof VALUATION_ERROR_KINDS)[number];
 
 const ENVELOPE_CODE: Record<ValuationErrorKind, ErrorCode> = {
   'not-found': 'NOT_FOUND',

@@ -5,7 +5,8 @@
  * estimate then filters out.
  */
 import { z } from 'zod';
-import type { Comparable, Valuation } from './types';
+import type { Comparable } from '../protocol/arv';
+import type { Valuation } from './types';
 
 const amount = z.number().finite();
 const optionalAmount = z.number().finite().nullish();

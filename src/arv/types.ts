@@ -1,22 +1,5 @@
-/** The shapes the ARV estimate, the providers, the job and the store share. */
-
-export type ArvMethod = 'comps' | 'avm';
-export type ArvConfidence = 'high' | 'medium' | 'low';
-
-/** One comparable sale or listing as a provider reports it. Unknown numbers are null. */
-export interface Comparable {
-  formattedAddress: string | null;
-  price: number | null;
-  squareFootage: number | null;
-  bedrooms: number | null;
-  bathrooms: number | null;
-  /** Miles from the subject. */
-  distance: number | null;
-  /** Days since the comparable was last seen on the market. */
-  daysOld: number | null;
-  /** 0–1, how closely it matches the subject (1 = identical). */
-  correlation: number | null;
-}
+/** The shapes the ARV estimate and the providers share (what crosses the wire: src/protocol/arv.ts). */
+import type { ArvConfidence, ArvMethod, Comparable, UsedComparable } from '../protocol/arv';
 
 /** A provider's answer for one address, already validated. */
 export interface Valuation {
@@ -27,14 +10,6 @@ export interface Valuation {
   /** The subject's square footage as the provider knows it. */
   subjectSquareFootage: number | null;
   comparables: Comparable[];
-}
-
-/** A comparable chosen for the estimate, with its price per square foot. */
-export interface UsedComparable extends Comparable {
-  price: number;
-  squareFootage: number;
-  correlation: number;
-  pricePerSqft: number;
 }
 
 /** The knobs of the estimate (settings `ghl.arv.minCorrelation`, `ghl.arv.maoPercent`). */

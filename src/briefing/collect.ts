@@ -1,6 +1,9 @@
-import type { Dispatcher, HandlerContext } from '../handlers';
-import { SETTING_LOCATION_ID, settingText } from '../handlers';
+import type { GhlOpportunitiesRepo } from '../db/opportunitiesRepo';
+import type { GhlPipelinesRepo } from '../db/pipelinesRepo';
 import { EXT_GHL_IPC } from '../protocol/channels';
+import type { Envelope } from '../protocol/envelope';
+import type { RequestChannel } from '../protocol/requests';
+import { SETTING_LOCATION_ID, settingText, type SettingsStore } from '../protocol/settings';
 import { typedRequest } from '../protocol/typedRequest';
 import { machineTimeZone, todayWindow, zoneOrMachine } from '../time/dayWindows';
 import type { BriefingQueries } from './briefingQueries';
@@ -9,6 +12,19 @@ import { buildDailyBriefing, type BriefingInput } from './dailyBriefing';
 /** What the first briefing looks back over: elapsed hours, as it says, not a calendar day. */
 const FIRST_LOOK_BACK_MS = 24 * 60 * 60 * 1000;
 
+/** What the briefing reads of the backend's context (the handlers' context has all of it). */
+export interface BriefingContext {
+  now(): number;
+  settings: SettingsStore;
+  log(level: 'warn', message: string): void;
+  repos(): { pipelines: GhlPipelinesRepo; opportunities: GhlOpportunitiesRepo };
+}
+
+/** Where the briefing sends its live requests (the handlers' dispatcher, validated like any caller). */
+export interface BriefingDispatcher {
+  dispatch(channel: RequestChannel, payload: unknown): Promise<Envelope>;
+}
+
 /**
  * Gathers the briefing: new contacts and open deals from the cache, today's appointments
  * live from GHL (if that fails — offline, no token — the briefing says so and goes on).
@@ -16,8 +32,8 @@ const FIRST_LOOK_BACK_MS = 24 * 60 * 60 * 1000;
  * machine's when left out), shown beside the location's times when it differs.
  */
 export async function collectDailyBriefing(
-  ctx: HandlerContext,
-  dispatcher: Dispatcher,
+  ctx: BriefingContext,
+  dispatcher: BriefingDispatcher,
   queries: BriefingQueries,
   options: { since: number | null; timeZone?: string },
 ): Promise<string> {

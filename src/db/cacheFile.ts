@@ -4,9 +4,10 @@
 import { randomInt } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { Database, SqlJsStatic } from 'sql.js';
-import { migrate } from './migrations';
+import { applyMigrations, type Migration } from './migrations';
 
 /** Identifies one version of the file: a rename over it changes the inode, a write the mtime/size. */
 export interface FileStamp {
@@ -91,7 +92,7 @@ export function applyPragmas(db: Database): void {
 }
 
 /** Opens bytes as a cache database: throws unless it is a sound SQLite file this code can use. */
-export function openVerified(SQL: SqlJsStatic, bytes: Uint8Array | null): { db: Database; migratedFrom: number } {
+export function openVerified(SQL: SqlJsStatic, bytes: Uint8Array | null, migrations: readonly Migration[]): { db: Database; migratedFrom: number } {
   const db = bytes && bytes.length > 0 ? new SQL.Database(bytes) : new SQL.Database();
   try {
     // Garbage fails here with "file is not a database".
@@ -99,7 +100,7 @@ export function openVerified(SQL: SqlJsStatic, bytes: Uint8Array | null): { db: 
     const check = db.exec('PRAGMA quick_check')[0]?.values[0]?.[0];
     if (check !== 'ok') throw new Error(`quick_check failed: ${String(check)}`);
     applyPragmas(db);
-    const migratedFrom = migrate(db);
+    const migratedFrom = applyMigrations(db, migrations);
     const tables = new Set((db.exec("SELECT name FROM sqlite_master WHERE type = 'table'")[0]?.values ?? []).map((r) => r[0]));
     const missing = REQUIRED_TABLES.filter((t) => !tables.has(t));
     if (missing.length > 0) throw new Error(`missing tables: ${missing.join(', ')}`);
@@ -130,7 +131,6 @@ export function moveAside(file: string, stamp: number, log: (msg: string) => voi
   return null;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const fsync = promisify(fs.fsync);
 const close = promisify(fs.close);
@@ -144,6 +144,11 @@ const close = promisify(fs.close);
  * page cache: tens of ms for tens of MB), and are not referenced after: the caller can
  * drop its copy of the database at once instead of holding it (the size of the whole
  * cache) through the slow fsync, while a sync keeps growing the database beside it.
+ *
+ * Why not write-file-atomic, which the journal uses for its small entries: it takes the data
+ * into an async write (the whole database held until it is done), gives up at once when Windows
+ * refuses the rename because another window is reading the file (EPERM, EACCES, EBUSY: retried
+ * here), and does not fsync the directory.
  */
 export function writeFileDurably(file: string, bytes: Uint8Array): Promise<void> {
   let temporary: { path: string; fd: number };
@@ -185,7 +190,7 @@ async function commitTemporary(temporary: { path: string; fd: number }, file: st
       } catch (err) {
         const code = errorCode(err);
         if (attempt >= 4 || (code !== 'EPERM' && code !== 'EACCES' && code !== 'EBUSY')) throw err;
-        await sleep(50 * (attempt + 1));
+        await delay(50 * (attempt + 1));
       }
     }
   } catch (err) {

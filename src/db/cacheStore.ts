@@ -33,7 +33,7 @@ import {
 import { exportDatabase } from './connState';
 import { watchFileStamp, every, type Disposable } from './fileWatch';
 import { appliedJournalNames, applyJournalEntry, forgetJournalNames } from './journalReplay';
-import { CURRENT_SCHEMA_VERSION, migrate, SchemaTooNewError } from './migrations';
+import { applyMigrations, SchemaTooNewError, schemaVersion, type Migration } from './migrations';
 import { tryBegin } from './sql';
 import { loadSqlJs } from './sqljs';
 import { isPidAlive, WriterLock } from './writerLock';
@@ -50,6 +50,8 @@ export type CacheLogLevel = 'info' | 'warn' | 'error';
 export interface CacheStoreOptions {
   /** Directory of the cache file (VS Code: globalStorageUri.fsPath). Created if missing. */
   storageDir: string;
+  /** The cache's schema, every table's migration in version order (src/cacheSchema.ts). */
+  migrations: readonly Migration[];
   /** sql-wasm.wasm; default: beside the bundle, else node_modules. */
   wasmPath?: string;
   /** Debounce window of markDirty(), ms (default 1500). */
@@ -257,13 +259,13 @@ export class CacheStore {
     }
     if (bytes) {
       try {
-        const { db, migratedFrom } = openVerified(this.SQL, bytes);
+        const { db, migratedFrom } = openVerified(this.SQL, bytes, this.options.migrations);
         this._db.close();
         this._db = db;
         this.stamp = stamp;
         loaded = true;
         this.log('info', `loaded ${this.filePath} (${bytes.length} bytes, schema v${migratedFrom})`);
-        if (migratedFrom < CURRENT_SCHEMA_VERSION && this.isWriter) this.markDirty();
+        if (migratedFrom < schemaVersion(this.options.migrations) && this.isWriter) this.markDirty();
       } catch (err) {
         this.handleUnloadable(err, stamp);
       }
@@ -271,7 +273,7 @@ export class CacheStore {
     if (!loaded) {
       // Fresh cache: no file, or it did not load.
       applyPragmas(this._db);
-      migrate(this._db);
+      applyMigrations(this._db, this.options.migrations);
     }
     if (this.applyJournal('opened') > 0 && this.isWriter) this.markDirty();
     this.restartWatching();
@@ -351,7 +353,7 @@ export class CacheStore {
     if (sameStamp(file.stamp, this.stamp)) return true;
     let db: Database;
     try {
-      db = openVerified(this.SQL, file.bytes).db;
+      db = openVerified(this.SQL, file.bytes, this.options.migrations).db;
     } catch (err) {
       if (!sameStamp(file.stamp, this.failedStamp)) {
         this.log('warn', `cannot load the newer ${this.filePath} (${errorMessage(err)}); keeping the cache in memory`);

@@ -1,9 +1,12 @@
 // Versioned schema migrations, tracked by `PRAGMA user_version`.
 //
-// MIGRATIONS is append-only: never edit a shipped entry, add a new one with the next
-// version. Each migration runs in its own transaction together with its version bump.
+// The cache's tables come from more than one module: these are the cache's own (contacts,
+// opportunities, pipelines, sync state, the journal); a feature above src/db brings its own
+// table as a migration of its own (src/arv/estimatesMigration.ts), and the full list is
+// assembled where the features are wired (src/cacheSchema.ts). Versions are shared by all of
+// them and append-only: never edit a shipped entry, add a new one with the next version. Each
+// migration runs in its own transaction together with its version bump.
 import type { Database } from 'sql.js';
-import { ARV_ESTIMATES_MIGRATION } from '../arv/estimatesMigration';
 
 export interface Migration {
   readonly version: number;
@@ -11,7 +14,8 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [
+/** The cache's own tables; version 4 is the ARV estimates table (src/arv/estimatesMigration.ts). */
+export const CACHE_TABLE_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     description: 'contacts, opportunities and pipelines',
@@ -62,7 +66,6 @@ CREATE TABLE ghl_journal_applied (
 );
 `,
   },
-  { version: 4, ...ARV_ESTIMATES_MIGRATION },
   {
     version: 5,
     // Every upsert paid for two indexes no query needs (~half of the upsert time at 200k
@@ -79,13 +82,31 @@ CREATE INDEX idx_ghl_contacts_location_created ON ghl_contacts(location_id, crea
   },
 ];
 
-export const CURRENT_SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+/**
+ * One list in version order from the cache's own migrations and the features'. Throws when two
+ * share a version or one is missing: a gap would leave a table out for good, since a file
+ * migrated past it never runs it.
+ */
+export function assembleMigrations(...lists: (readonly Migration[])[]): readonly Migration[] {
+  const all = lists.flat().sort((a, b) => a.version - b.version);
+  all.forEach((migration, index) => {
+    if (migration.version !== index + 1) {
+      throw new Error(`cache migrations must be numbered 1 to ${all.length} without gaps or repeats; found v${migration.version} at position ${index + 1}`);
+    }
+  });
+  return all;
+}
+
+/** The version a database has after `migrations` ran (0 for none). */
+export function schemaVersion(migrations: readonly Migration[]): number {
+  return migrations.length > 0 ? migrations[migrations.length - 1]!.version : 0;
+}
 
 /** The file was written by a newer version of the extension; this code cannot use it. */
 export class SchemaTooNewError extends Error {
   constructor(
     readonly fileVersion: number,
-    readonly supportedVersion: number = CURRENT_SCHEMA_VERSION,
+    readonly supportedVersion: number,
   ) {
     super(
       `cache schema version ${fileVersion} is newer than this extension supports (${supportedVersion}); ` +
@@ -102,12 +123,12 @@ export function getUserVersion(db: Database): number {
 }
 
 /**
- * Brings `db` up to CURRENT_SCHEMA_VERSION. Returns the version it started from.
+ * Brings `db` up to the last of `migrations`. Returns the version it started from.
  * Throws SchemaTooNewError for a newer file; a failing migration is rolled back whole.
  */
-export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): number {
+export function applyMigrations(db: Database, migrations: readonly Migration[]): number {
   const from = getUserVersion(db);
-  const latest = migrations.length > 0 ? migrations[migrations.length - 1]!.version : 0;
+  const latest = schemaVersion(migrations);
   if (from > latest) throw new SchemaTooNewError(from, latest);
   for (const m of migrations) {
     if (m.version <= from) continue;

@@ -1,9 +1,12 @@
+import type { RequestPriority } from '../http/rateBudget';
 import { ExtGhlError } from '../protocol/envelope';
+import * as answers from './answers';
 import type { GhlClient } from './client';
-import type { RequestPriority } from './rateBudget';
 
-/** GHL API v2 endpoints the extension uses, with the request and response shapes of the
- * published specs (and the known spec-vs-reality gaps noted where they matter). */
+export type { OpportunitiesSearchMeta } from './answers';
+
+/** GHL API v2 endpoints the extension uses, with the request shapes of the published specs; each
+ * answer is checked against its shape in answers.ts (known spec-vs-reality gaps noted there). */
 
 export interface ContactsSearchBody {
   locationId: string;
@@ -25,14 +28,6 @@ export interface OpportunitiesSearchQuery {
   order?: string;
 }
 
-export interface OpportunitiesSearchMeta {
-  total?: number;
-  startAfter?: number | string | null;
-  startAfterId?: string | null;
-  nextPage?: number | null;
-  nextPageUrl?: string | null;
-}
-
 export interface ConversationsSearchQuery {
   locationId: string;
   limit: number;
@@ -51,23 +46,23 @@ export class GhlApi {
   constructor(readonly client: GhlClient) {}
 
   getLocation(locationId: string) {
-    return this.client.call<{ location?: { id?: string; name?: string } }>('GET', `/locations/${enc(locationId)}`);
+    return this.client.call('GET', `/locations/${enc(locationId)}`, answers.locationAnswer);
   }
 
   /** Without `model`, GHL answers the contact fields. */
   getCustomFields(locationId: string, model?: 'contact' | 'opportunity' | 'all') {
-    return this.client.call<{ customFields: unknown[] }>('GET', `/locations/${enc(locationId)}/customFields`, {
+    return this.client.call('GET', `/locations/${enc(locationId)}/customFields`, answers.customFieldsAnswer, {
       ...(model ? { query: { model } } : {}),
       listField: 'customFields',
     });
   }
 
   createCustomField(locationId: string, body: { name: string; dataType: string; model: string }) {
-    return this.client.call<{ customField?: unknown }>('POST', `/locations/${enc(locationId)}/customFields`, { body });
+    return this.client.call('POST', `/locations/${enc(locationId)}/customFields`, answers.customFieldAnswer, { body });
   }
 
   searchContacts(body: ContactsSearchBody, signal?: AbortSignal, priority?: RequestPriority) {
-    return this.client.call<{ contacts: unknown[]; total?: number }>('POST', '/contacts/search', {
+    return this.client.call('POST', '/contacts/search', answers.contactsSearchAnswer, {
       body,
       signal,
       priority,
@@ -77,23 +72,23 @@ export class GhlApi {
   }
 
   getContact(id: string) {
-    return this.client.call<{ contact?: unknown }>('GET', `/contacts/${enc(id)}`);
+    return this.client.call('GET', `/contacts/${enc(id)}`, answers.contactAnswer);
   }
 
   createContact(body: Record<string, unknown>) {
-    return this.client.call<{ contact?: unknown }>('POST', '/contacts/', { body });
+    return this.client.call('POST', '/contacts/', answers.contactAnswer, { body });
   }
 
   updateContact(id: string, body: Record<string, unknown>) {
-    return this.client.call<{ contact?: unknown }>('PUT', `/contacts/${enc(id)}`, { body });
+    return this.client.call('PUT', `/contacts/${enc(id)}`, answers.contactAnswer, { body });
   }
 
   deleteContact(id: string) {
-    return this.client.call<unknown>('DELETE', `/contacts/${enc(id)}`);
+    return this.client.call('DELETE', `/contacts/${enc(id)}`, answers.anyAnswer);
   }
 
   getPipelines(locationId: string, signal?: AbortSignal, priority?: RequestPriority) {
-    return this.client.call<{ pipelines: unknown[] }>('GET', '/opportunities/pipelines', {
+    return this.client.call('GET', '/opportunities/pipelines', answers.pipelinesAnswer, {
       query: { locationId },
       signal,
       priority,
@@ -102,7 +97,7 @@ export class GhlApi {
   }
 
   searchOpportunities(query: OpportunitiesSearchQuery, signal?: AbortSignal, priority?: RequestPriority) {
-    return this.client.call<{ opportunities: unknown[]; meta?: OpportunitiesSearchMeta }>('GET', '/opportunities/search', {
+    return this.client.call('GET', '/opportunities/search', answers.opportunitiesSearchAnswer, {
       query: { ...query },
       signal,
       priority,
@@ -111,29 +106,29 @@ export class GhlApi {
   }
 
   getOpportunity(id: string) {
-    return this.client.call<{ opportunity?: unknown }>('GET', `/opportunities/${enc(id)}`);
+    return this.client.call('GET', `/opportunities/${enc(id)}`, answers.opportunityAnswer);
   }
 
   createOpportunity(body: Record<string, unknown>) {
-    return this.client.call<{ opportunity?: unknown }>('POST', '/opportunities/', { body });
+    return this.client.call('POST', '/opportunities/', answers.opportunityAnswer, { body });
   }
 
   /** `priority` 'sync' for background writes (the ARV write-back) that must not crowd out the user's. */
   updateOpportunity(id: string, body: Record<string, unknown>, options: { signal?: AbortSignal; priority?: RequestPriority } = {}) {
-    return this.client.call<{ opportunity?: unknown }>('PUT', `/opportunities/${enc(id)}`, { body, ...options });
+    return this.client.call('PUT', `/opportunities/${enc(id)}`, answers.opportunityAnswer, { body, ...options });
   }
 
   updateOpportunityStatus(id: string, status: string) {
-    return this.client.call<unknown>('PUT', `/opportunities/${enc(id)}/status`, { body: { status } });
+    return this.client.call('PUT', `/opportunities/${enc(id)}/status`, answers.anyAnswer, { body: { status } });
   }
 
   deleteOpportunity(id: string) {
-    return this.client.call<unknown>('DELETE', `/opportunities/${enc(id)}`);
+    return this.client.call('DELETE', `/opportunities/${enc(id)}`, answers.anyAnswer);
   }
 
   /** Newest first with `sortBy: 'last_message_date', sort: 'desc'`; the next page starts after the last item's `sort[0]`. */
   searchConversations(query: ConversationsSearchQuery, priority?: RequestPriority) {
-    return this.client.call<{ conversations: unknown[]; total?: number }>('GET', '/conversations/search', {
+    return this.client.call('GET', '/conversations/search', answers.conversationsSearchAnswer, {
       query: { ...query },
       priority,
       listField: 'conversations',
@@ -142,39 +137,35 @@ export class GhlApi {
 
   /** GHL requires the locationId in the body; it answers `{ success, conversation }`. */
   updateConversation(id: string, body: { locationId: string; unreadCount?: number; starred?: boolean }) {
-    return this.client.call<{ success?: boolean; conversation?: unknown }>('PUT', `/conversations/${enc(id)}`, { body });
+    return this.client.call('PUT', `/conversations/${enc(id)}`, answers.conversationUpdateAnswer, { body });
   }
 
   getConversation(id: string) {
-    return this.client.call<Record<string, unknown>>('GET', `/conversations/${enc(id)}`);
+    return this.client.call('GET', `/conversations/${enc(id)}`, answers.conversationAnswer);
   }
 
-  /** Really nested: `{ messages: { lastMessageId, nextPage, messages: [...] } }` (the spec shows it flat). */
+  /** Really nested: `{ messages: { lastMessageId, nextPage, messages: [...] } }` (answers.messagesAnswer). */
   getMessages(conversationId: string, query: { limit: number; lastMessageId?: string }) {
-    return this.client.call<{
-      messages?: { lastMessageId?: string | null; nextPage?: boolean; messages?: unknown[] } | unknown[];
-      lastMessageId?: string | null;
-      nextPage?: boolean;
-    }>('GET', `/conversations/${enc(conversationId)}/messages`, { query });
+    return this.client.call('GET', `/conversations/${enc(conversationId)}/messages`, answers.messagesAnswer, { query });
   }
 
   sendMessage(body: { type: string; contactId: string; message: string; subject?: string; conversationId?: string }) {
-    return this.client.call<{ conversationId?: string; messageId?: string; msg?: string }>('POST', '/conversations/messages', {
+    return this.client.call('POST', '/conversations/messages', answers.messageSentAnswer, {
       body,
     });
   }
 
   /** The location's users (GHL's Users API, Version 2021-07-28). */
   getUsers(locationId: string) {
-    return this.client.call<{ users: unknown[] }>('GET', '/users/', { query: { locationId }, listField: 'users' });
+    return this.client.call('GET', '/users/', answers.usersAnswer, { query: { locationId }, listField: 'users' });
   }
 
   getCalendars(locationId: string) {
-    return this.client.call<{ calendars: unknown[] }>('GET', '/calendars/', { query: { locationId }, listField: 'calendars' });
+    return this.client.call('GET', '/calendars/', answers.calendarsAnswer, { query: { locationId }, listField: 'calendars' });
   }
 
   getCalendarEvents(query: { locationId: string; calendarId: string; startTime: number; endTime: number }) {
-    return this.client.call<{ events: unknown[] }>('GET', '/calendars/events', { query, listField: 'events' });
+    return this.client.call('GET', '/calendars/events', answers.calendarEventsAnswer, { query, listField: 'events' });
   }
 }
 

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { ExtGhlError } from '../protocol/envelope';
-import type { Conversation, LocationUser, Message } from '../protocol/responses';
+import type { Calendar, CalendarEvent, Conversation, CustomField, LocationUser, Message } from '../protocol/responses';
 
 /**
- * GHL's live records (not cached: conversations, messages, users, calendars, custom fields) →
- * the protocol's shapes. A record the UI cannot use (no id, a conversation without its contact)
+ * GHL's live records (not cached: conversations, messages, users, calendars and their events,
+ * custom fields) → the protocol's shapes. A record the UI cannot use (no id, a conversation without its contact)
  * makes the whole answer an API error rather than a shorter list: a list that silently lost
  * an unread conversation would look complete and be wrong.
  */
@@ -70,8 +70,35 @@ export const wireUser = z.looseObject({
   email: text,
 });
 
-/** Just an id: calendars, events and custom fields pass through as GHL sent them. */
-const wireIdRecord = z.looseObject({ id: z.string().min(1) });
+/** A date GHL sends as text ("2026-03-08T10:00:00-05:00"): the day windows and the sort need it readable. */
+const dateText = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'is not a date');
+
+/** The fields the protocol names are checked; the rest passes through as GHL sent it. */
+export const wireCalendar = z.looseObject({
+  id: z.string().min(1),
+  name: z.string(),
+  description: text,
+  isActive: z.boolean().optional().catch(undefined),
+});
+
+export const wireCalendarEvent = z.looseObject({
+  id: z.string().min(1),
+  calendarId: z.string().min(1),
+  startTime: dateText,
+  endTime: dateText,
+  title: text,
+  contactId: text,
+  appointmentStatus: text,
+  address: text,
+});
+
+export const wireCustomField = z.looseObject({
+  id: z.string().min(1),
+  name: z.string(),
+  fieldKey: text,
+  dataType: text,
+  model: text,
+});
 
 /** Every record of `list` through `schema`, or an API error naming how many could not be read and why. */
 export function readLiveRecords<S extends z.ZodType>(schema: S, list: unknown, what: string): Array<z.output<S>> {
@@ -103,9 +130,6 @@ function problemText(record: unknown, issue: z.core.$ZodIssue | undefined): stri
   return `${field} ${issue.message}`;
 }
 
-export function readIdRecords<T extends { id: string }>(list: unknown, what: string): T[] {
-  return readLiveRecords(wireIdRecord, list, what) as T[];
-}
 
 /** Drops the keys whose value is undefined, so the answer says only what GHL said. */
 function defined<T extends object>(record: T): T {
@@ -140,4 +164,16 @@ export function readMessages(list: unknown, conversationId: string): Message[] {
 
 export function readUsers(list: unknown): LocationUser[] {
   return readLiveRecords(wireUser, list, 'users').map(toLocationUser);
+}
+
+export function readCalendars(list: unknown): Calendar[] {
+  return readLiveRecords(wireCalendar, list, 'calendars').map(defined);
+}
+
+export function readCalendarEvents(list: unknown): CalendarEvent[] {
+  return readLiveRecords(wireCalendarEvent, list, 'calendar events').map(defined);
+}
+
+export function readCustomFields(list: unknown): CustomField[] {
+  return readLiveRecords(wireCustomField, list, 'custom fields').map(defined);
 }

@@ -3,7 +3,7 @@
  * (src/arv) is wired here to the cache (deals, contacts, estimates), GHL (the field
  * definitions and the write-back, paced by the GHL client) and RentCast.
  */
-import type { StoredArvEstimate } from '../arv/estimateStore';
+import type { StoredArvEstimate } from '../protocol/arv';
 import { arvFieldCreateBody, type CustomFieldDefinition, missingArvFieldMessage, resolveArvField, resolveFieldRef } from '../arv/fieldRefs';
 import { ArvEnrichmentJob } from '../arv/jobRunner';
 import { ArvRunInProgressError, jobSettings, type ArvDeal, type ArvJobPorts, type ArvRunRequest } from '../arv/jobTypes';
@@ -15,9 +15,10 @@ import type { Opportunity, Pipeline } from '../protocol/entities';
 import { ExtGhlError } from '../protocol/envelope';
 import type { ArvPipelineRef, CustomField } from '../protocol/responses';
 import { readArvSettings } from './arvSettings';
-import { SECRET_RENTCAST_KEY, SETTING_DEFAULT_PIPELINE, type HandlerContext } from './context';
+import { SECRET_RENTCAST_KEY, SETTING_DEFAULT_PIPELINE, settingText } from '../protocol/settings';
+import type { HandlerContext } from './context';
 import type { HandlerTable } from './dispatcher';
-import { requireLocationId, settingText } from './settings';
+import { requireLocationId } from './settings';
 
 type ArvChannels =
   | typeof C.ARV_ENRICH_START

@@ -2,31 +2,18 @@
 import { DEFAULT_JOB_LIMITS } from '../arv/jobTypes';
 import { DEFAULT_ESTIMATE_SETTINGS } from '../arv/types';
 import { ExtGhlError } from '../protocol/envelope';
-import type { SettingsStore } from './context';
-
-export const SETTING_ARV_FIELD = 'ghl.arv.field';
-export const SETTING_ARV_ADDRESS_FIELD = 'ghl.arv.addressField';
-export const SETTING_ARV_SQFT_FIELD = 'ghl.arv.sqftField';
-export const SETTING_ARV_REPAIRS_FIELD = 'ghl.arv.repairsField';
-export const SETTING_ARV_MIN_CORRELATION = 'ghl.arv.minCorrelation';
-export const SETTING_ARV_MAO_PERCENT = 'ghl.arv.maoPercent';
-export const SETTING_ARV_MAX_AGE_DAYS = 'ghl.arv.maxAgeDays';
-export const SETTING_ARV_MAX_LOOKUPS = 'ghl.arv.maxLookupsPerRun';
-/** Application scope like ghl.apiBaseUrl: a workspace must not send the key elsewhere. */
-export const SETTING_ARV_RENTCAST_BASE_URL = 'ghl.arv.rentcastBaseUrl';
-
-/** Every ARV setting the host sends to the worker. */
-export const ARV_SETTING_KEYS = [
-  SETTING_ARV_FIELD,
+import {
   SETTING_ARV_ADDRESS_FIELD,
-  SETTING_ARV_SQFT_FIELD,
-  SETTING_ARV_REPAIRS_FIELD,
-  SETTING_ARV_MIN_CORRELATION,
+  SETTING_ARV_FIELD,
   SETTING_ARV_MAO_PERCENT,
   SETTING_ARV_MAX_AGE_DAYS,
   SETTING_ARV_MAX_LOOKUPS,
+  SETTING_ARV_MIN_CORRELATION,
   SETTING_ARV_RENTCAST_BASE_URL,
-] as const;
+  SETTING_ARV_REPAIRS_FIELD,
+  SETTING_ARV_SQFT_FIELD,
+  type SettingsStore,
+} from '../protocol/settings';
 
 export interface ArvSettingValues {
   /** Field references (an id or a fieldKey), null when not set. */

@@ -6,36 +6,7 @@ import type { GhlPipelinesRepo } from '../db/pipelinesRepo';
 import type { GhlSyncStateRepo } from '../db/syncStateRepo';
 import type { JournalEntry } from '../db/writeJournal';
 import type { PushPayloads } from '../protocol/channels';
-
-export const SECRET_TOKEN_KEY = 'ghl.api-token';
-/** Setting keys are the VS Code configuration keys the extension contributes: one spelling everywhere. */
-export const SETTING_LOCATION_ID = 'ghl.locationId';
-export const SETTING_DEFAULT_PIPELINE = 'ghl.defaultPipeline';
-export const SETTING_API_BASE_URL = 'ghl.apiBaseUrl';
-/** The RentCast key, in SecretStorage beside the token (ARV settings: src/handlers/arvSettings.ts). */
-export const SECRET_RENTCAST_KEY = 'ghl.rentcast-api-key';
-
-/** Hosts whose values change outside settings-set (the worker's copy of the host's) say so here. */
-export interface ChangeSource {
-  onDidChange?(listener: () => void): { dispose(): void };
-}
-
-export interface SecretStore extends ChangeSource {
-  get(key: string): Promise<string | undefined>;
-  store(key: string, value: string): Promise<void>;
-  delete(key: string): Promise<void>;
-}
-
-export interface SettingsStore extends ChangeSource {
-  get(key: string): unknown;
-  update(key: string, value: unknown): Promise<void>;
-}
-
-/** Where the token and the settings are kept. */
-export interface SettingsStores {
-  secrets: SecretStore;
-  settings: SettingsStore;
-}
+import type { SecretStore, SettingsStore } from '../protocol/settings';
 
 export interface Repos {
   contacts: GhlContactsRepo;

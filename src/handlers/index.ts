@@ -15,7 +15,7 @@ import { typedRequest } from '../protocol/typedRequest';
 
 export * from './context';
 export { createDispatcher, type Dispatcher, type HandlerTable } from './dispatcher';
-export { createSettingsDispatcher, maskToken, readSettings, settingText } from './settings';
+export { createSettingsDispatcher, maskToken, readSettings } from './settings';
 
 export interface RegisteredHandlers extends Dispatcher {
   syncs: SyncCoordinator<'contacts' | 'opportunities'>;

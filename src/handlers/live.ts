@@ -1,7 +1,7 @@
 import { EXT_GHL_IPC as C } from '../protocol/channels';
 import { ExtGhlError } from '../protocol/envelope';
-import { readIdRecords } from '../ghl/liveRecords';
-import type { Calendar, CalendarEvent, CustomField } from '../protocol/responses';
+import { readCalendarEvents, readCalendars, readCustomFields } from '../ghl/liveRecords';
+import type { CalendarEvent } from '../protocol/responses';
 import type { HandlerContext } from './context';
 import type { HandlerTable } from './dispatcher';
 import { requireLocationId } from './settings';
@@ -25,7 +25,7 @@ export function liveHandlers(ctx: HandlerContext, locationTimeZone: () => Promis
   return {
     async [C.CALS_LIST]() {
       const locationId = requireLocationId(ctx);
-      const items = readIdRecords<Calendar>((await (await ctx.api()).getCalendars(locationId)).calendars, 'calendars');
+      const items = readCalendars((await (await ctx.api()).getCalendars(locationId)).calendars);
       return { items, total: items.length };
     },
     async [C.CAL_EVENTS_LIST]({ calendarId, startTime, endTime }) {
@@ -35,21 +35,21 @@ export function liveHandlers(ctx: HandlerContext, locationTimeZone: () => Promis
       // A week of calendar days: 7 × 24 h ends an hour off when the clocks change in between.
       const end = endTime ?? addCalendarDays(start, DEFAULT_EVENT_DAYS, await locationTimeZone());
       if (end <= start) throw new ExtGhlError('VALIDATION', 'endTime must be after startTime.', { fields: [{ field: 'endTime', message: 'must be after startTime' }] });
-      const calendarIds = calendarId ? [calendarId] : readIdRecords<Calendar>((await api.getCalendars(locationId)).calendars, 'calendars').map((c) => c.id);
+      const calendarIds = calendarId ? [calendarId] : readCalendars((await api.getCalendars(locationId)).calendars).map((c) => c.id);
       const items: CalendarEvent[] = [];
       for (let i = 0; i < calendarIds.length; i += EVENT_FETCH_CONCURRENCY) {
         const batch = calendarIds.slice(i, i + EVENT_FETCH_CONCURRENCY);
         const responses = await Promise.all(
           batch.map((id) => api.getCalendarEvents({ locationId, calendarId: id, startTime: start, endTime: end })),
         );
-        for (const response of responses) items.push(...readIdRecords<CalendarEvent>(response.events, 'calendar events'));
+        for (const response of responses) items.push(...readCalendarEvents(response.events));
       }
       items.sort((a, b) => Date.parse(a.startTime) - Date.parse(b.startTime));
       return { items, total: items.length };
     },
     async [C.CUSTOM_FIELDS_LIST]() {
       const locationId = requireLocationId(ctx);
-      const items = readIdRecords<CustomField>((await (await ctx.api()).getCustomFields(locationId)).customFields, 'custom fields');
+      const items = readCustomFields((await (await ctx.api()).getCustomFields(locationId)).customFields);
       return { items, total: items.length };
     },
   };

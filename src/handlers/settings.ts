@@ -2,7 +2,8 @@ import { EXT_GHL_IPC as C } from '../protocol/channels';
 import { ExtGhlError } from '../protocol/envelope';
 import { REQUEST_CHANNELS, type RequestChannel, type RequestPayload } from '../protocol/requests';
 import type { SettingsView } from '../protocol/responses';
-import { SECRET_RENTCAST_KEY, SECRET_TOKEN_KEY, SETTING_DEFAULT_PIPELINE, SETTING_LOCATION_ID, type HandlerContext, type LogFn, type SettingsStores } from './context';
+import { SECRET_RENTCAST_KEY, SECRET_TOKEN_KEY, SETTING_DEFAULT_PIPELINE, SETTING_LOCATION_ID, settingText, type SettingsStores } from '../protocol/settings';
+import type { HandlerContext, LogFn } from './context';
 import { createDispatcher, type Dispatcher, type HandlerTable } from './dispatcher';
 
 /** Shows enough of a token to recognise it, never enough to use it: "pit-…a1b2". */
@@ -10,10 +11,6 @@ export function maskToken(token: string | undefined | null): string | null {
   if (!token) return null;
   if (token.length <= 12) return '…' + token.slice(-2);
   return `${token.slice(0, 4)}…${token.slice(-4)}`;
-}
-
-export function settingText(value: unknown): string | null {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
 }
 
 export async function readSettings(stores: SettingsStores): Promise<SettingsView> {

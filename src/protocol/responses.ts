@@ -1,6 +1,5 @@
 import type { EXT_GHL_IPC as C } from './channels';
-import type { StoredArvEstimate } from '../arv/estimateStore';
-import type { ArvRunPlan, ArvRunStatus } from '../arv/jobTypes';
+import type { ArvRunPlan, ArvRunStatus, StoredArvEstimate } from './arv';
 import type { Contact, Opportunity, Pipeline } from './entities';
 
 /** Data of a successful response, per request channel. Live (not cached) entities keep

@@ -8,7 +8,7 @@ import { EXT_GHL_IPC as C } from '../protocol/channels';
 import { ExtGhlError } from '../protocol/envelope';
 import { REQUEST_CHANNELS, type RequestChannel } from '../protocol/requests';
 import type { ChatHistoryView } from '../protocol/responses';
-import { SETTING_LOCATION_ID } from '../handlers/context';
+import { SETTING_LOCATION_ID } from '../protocol/settings';
 import { RequestFailed, type BackendHost } from './backendHost';
 import { currentLocation, modelPort, selectModel, SETTING_CHAT_MODEL, type ModelChoice } from './chatModel';
 import { ContactNode } from './contactsTree';

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import type { ChatMessage, ChatModelPort, ChatResponsePart } from '../chat/modelPort';
-import { SETTING_LOCATION_ID } from '../handlers/context';
-import { settingText } from '../handlers/settings';
+import { SETTING_LOCATION_ID, settingText } from '../protocol/settings';
 
 /** The setting that picks the chat model: empty = the first available; else a vendor, family or id. */
 export const SETTING_CHAT_MODEL = 'ghl.chat.model';

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
-import { ARV_SETTING_KEYS } from '../handlers/arvSettings';
-import { SECRET_RENTCAST_KEY, SECRET_TOKEN_KEY, SETTING_API_BASE_URL, SETTING_DEFAULT_PIPELINE, SETTING_LOCATION_ID, type SettingsStores } from '../handlers/context';
-import { createSettingsDispatcher, readSettings, settingText } from '../handlers/settings';
+import { ARV_SETTING_KEYS, SECRET_RENTCAST_KEY, SECRET_TOKEN_KEY, SETTING_API_BASE_URL, SETTING_DEFAULT_PIPELINE, SETTING_LOCATION_ID, settingText, type SettingsStores } from '../protocol/settings';
+import { createSettingsDispatcher, readSettings } from '../handlers/settings';
 import type { Dispatcher } from '../handlers/dispatcher';
 import type { ConnectionSettings } from '../protocol/connection';
 import type { Envelope } from '../protocol/envelope';

@@ -1,5 +1,4 @@
-import { ARV_SETTING_KEYS } from '../handlers/arvSettings';
-import { SECRET_RENTCAST_KEY, SECRET_TOKEN_KEY, SETTING_API_BASE_URL, SETTING_DEFAULT_PIPELINE, SETTING_LOCATION_ID, type SecretStore, type SettingsStore } from '../handlers/context';
+import { ARV_SETTING_KEYS, SECRET_RENTCAST_KEY, SECRET_TOKEN_KEY, SETTING_API_BASE_URL, SETTING_DEFAULT_PIPELINE, SETTING_LOCATION_ID, type SecretStore, type SettingsStore } from '../protocol/settings';
 import type { ConnectionSettings } from '../protocol/connection';
 import { ExtGhlError } from '../protocol/envelope';
 

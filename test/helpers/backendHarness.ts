@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createBackend, type Backend, type BackendOptions } from '../../src/backend';
-import { SETTING_LOCATION_ID } from '../../src/handlers/context';
+import { SETTING_LOCATION_ID } from '../../src/protocol/settings';
 import type { Envelope } from '../../src/protocol/envelope';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/server';
 

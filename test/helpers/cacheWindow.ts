@@ -7,7 +7,7 @@
 import { createInterface } from 'node:readline';
 import { createBackend } from '../../src/backend';
 import { MemorySecrets, MemorySettings } from './backendHarness';
-import { SECRET_TOKEN_KEY, SETTING_LOCATION_ID } from '../../src/handlers/context';
+import { SECRET_TOKEN_KEY, SETTING_LOCATION_ID } from '../../src/protocol/settings';
 
 const env = (name: string): string => {
   const value = process.env[name];

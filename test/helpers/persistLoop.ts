@@ -2,12 +2,13 @@
 // each round records a journal write and upserts a batch of contacts, then flushes. After
 // every completed persist it prints how many contacts that file holds.
 // Env: GHL_STORAGE_DIR.
+import { MIGRATIONS } from '../../src/cacheSchema';
 import { CacheStore } from '../../src/db/cacheStore';
 import { GhlContactsRepo } from '../../src/db/contactsRepo';
 import { makeContact } from './fixtures';
 
 async function main(): Promise<void> {
-  const store = await CacheStore.open({ storageDir: process.env.GHL_STORAGE_DIR!, debounceMs: 0, watchIntervalMs: 20 });
+  const store = await CacheStore.open({ storageDir: process.env.GHL_STORAGE_DIR!, migrations: MIGRATIONS, debounceMs: 0, watchIntervalMs: 20 });
   const repo = new GhlContactsRepo(store.db);
   let next = repo.count();
   process.stdout.write(`start ${next}\n`);

@@ -4,7 +4,7 @@
  * directive". The lines without it must compile. Pushes are typed from the push table
  * (src/protocol/pushes.ts) to every listener: host, webview and the chat's write tools.
  */
-import type { ArvProgress } from '../../src/arv/jobTypes';
+import type { ArvProgress } from '../../src/protocol/arv';
 import type { HandlerContext } from '../../src/handlers/context';
 import { EXT_GHL_IPC as C } from '../../src/protocol/channels';
 import type { ArvEnrichProgress, PushEvent, SyncProgress } from '../../src/protocol/pushes';

@@ -13,7 +13,8 @@ import {
 } from '../../src/arv/estimate';
 import { missingArvFieldMessage, resolveArvField, resolveFieldRef, type CustomFieldDefinition } from '../../src/arv/fieldRefs';
 import { parseRentcastAnswer } from '../../src/arv/rentcastAnswer';
-import { DEFAULT_ESTIMATE_SETTINGS, type Comparable, type Valuation } from '../../src/arv/types';
+import { DEFAULT_ESTIMATE_SETTINGS, type Valuation } from '../../src/arv/types';
+import type { Comparable } from '../../src/protocol/arv';
 
 function comp(price: number | null, squareFootage: number | null, correlation: number | null, formattedAddress = `${price}/${squareFootage}`): Comparable {
   return { formattedAddress, price, squareFootage, correlation, bedrooms: 3, bathrooms: 2, distance: 0.5, daysOld: 30 };

@@ -12,6 +12,23 @@ import { contactAddresses, createRentcastStandIn, RENTCAST_FIXED_ADDRESSES, star
 
 const KEY = 'rc_live_7f3a9c1e5b2d4f60';
 
+/**
+ * A clock that moves only when the provider (or the stand-in's rate window) is told to wait, so
+ * pacing is checked in its time and a test never waits out a real second. A wait still yields to
+ * the event loop once, so the stand-in's answers (real sockets) arrive meanwhile.
+ */
+function virtualClock() {
+  let now = 0;
+  return {
+    now: () => now,
+    sleep: async (ms: number, signal?: AbortSignal) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      signal?.throwIfAborted();
+      now += ms;
+    },
+  };
+}
+
 async function failure(promise: Promise<unknown>): Promise<ValuationError> {
   try {
     await promise;
@@ -113,34 +130,67 @@ describe('RentCast provider against the stand-in', () => {
   });
 
   it('cancelling aborts a lookup in flight', async () => {
+    // The stand-in holds its answer back; the lookup is cancelled once its request is on the way.
     rc.latencyMs = 2000;
     try {
       const controller = new AbortController();
-      const pending = provider().lookup(RENTCAST_FIXED_ADDRESSES.tight, {}, controller.signal);
-      setTimeout(() => controller.abort(), 50);
-      const started = Date.now();
-      const err = await failure(pending);
+      const sendThenCancel: typeof fetch = (url, init) => {
+        const answer = fetch(url, init);
+        controller.abort();
+        return answer;
+      };
+      const err = await failure(provider({ fetch: sendThenCancel }).lookup(RENTCAST_FIXED_ADDRESSES.tight, {}, controller.signal));
       assert.equal(err.kind, 'cancelled');
-      assert.ok(Date.now() - started < 1000);
+      assert.equal(err.code, 'CANCELLED');
     } finally {
       rc.latencyMs = 0;
     }
   });
 
+  it('cancelling ends a wait for a slot, without sending', async () => {
+    const clock = virtualClock();
+    const controller = new AbortController();
+    const sent: string[] = [];
+    const countingFetch: typeof fetch = (url, init) => {
+      sent.push(String(url));
+      return fetch(url, init);
+    };
+    // One request per second: the second lookup waits for the next window, and is cancelled there.
+    const slow = provider({ requestsPerSecond: 1, now: clock.now, sleep: clock.sleep, fetch: countingFetch });
+    await slow.lookup(RENTCAST_FIXED_ADDRESSES.tight, {});
+    const waiting = slow.lookup(RENTCAST_FIXED_ADDRESSES.spread, {}, controller.signal);
+    controller.abort();
+    assert.equal((await failure(waiting)).kind, 'cancelled');
+    assert.equal(sent.length, 1);
+  });
+
   it('waits out 429s (Retry-After) when it sends faster than the limit', async () => {
-    await new Promise((r) => setTimeout(r, 1100)); // an empty window
-    rc.resetStats();
-    const hasty = provider({ requestsPerSecond: 1000 });
-    const results = await Promise.all(addresses.slice(0, 30).map((a) => hasty.lookup(a, {})));
-    assert.equal(results.length, 30);
-    assert.ok(results.every((v) => v.price > 0));
-    assert.ok(rc.stats.rateLimited > 0, 'the stand-in did refuse some');
-    assert.equal(hasty.rateLimitedCount, rc.stats.rateLimited);
-    assert.equal(rc.stats.ok, 30);
+    const clock = virtualClock();
+    const limited = await startRentcastSandbox({ apiKey: KEY, addresses, now: clock.now });
+    try {
+      const waits: number[] = [];
+      const hasty = new RentcastProvider({
+        apiKey: KEY,
+        baseUrl: limited.url,
+        requestsPerSecond: 1000,
+        now: clock.now,
+        sleep: (ms, signal) => (waits.push(ms), clock.sleep(ms, signal)),
+      });
+      const results = await Promise.all(addresses.slice(0, 30).map((a) => hasty.lookup(a, {})));
+      assert.equal(results.length, 30);
+      assert.ok(results.every((v) => v.price > 0));
+      assert.ok(limited.stats.rateLimited > 0, 'the stand-in did refuse some');
+      assert.equal(hasty.rateLimitedCount, limited.stats.rateLimited);
+      assert.equal(limited.stats.ok, 30);
+      assert.ok(waits.includes(1000), 'each 429 is waited out for its Retry-After (1 s)');
+    } finally {
+      await limited.close();
+    }
   });
 
   it('gives up with rate-limited after its waits are spent', async () => {
-    const strict = await startRentcastSandbox({ apiKey: KEY, ratePerSecond: 1 });
+    // The stand-in's clock stands still: its one request per second is spent for good.
+    const strict = await startRentcastSandbox({ apiKey: KEY, ratePerSecond: 1, now: () => 0 });
     try {
       const p = new RentcastProvider({ apiKey: KEY, baseUrl: strict.url, requestsPerSecond: 1000, maxRateLimitWaits: 0 });
       await p.lookup(RENTCAST_FIXED_ADDRESSES.tight, {});
@@ -152,34 +202,31 @@ describe('RentCast provider against the stand-in', () => {
     }
   });
 
-  it('paces 60 concurrent lookups to 20/s with zero 429s', async () => {
-    await new Promise((r) => setTimeout(r, 1100));
-    rc.resetStats();
-    const paced = provider();
-    const started = Date.now();
-    await Promise.all(addresses.slice(0, 60).map((a) => paced.lookup(a, {})));
-    const seconds = (Date.now() - started) / 1000;
-    assert.equal(rc.stats.rateLimited, 0);
-    assert.equal(rc.stats.ok, 60);
-    assert.ok(rc.stats.peakPerSecond <= 20, `peak ${rc.stats.peakPerSecond}/s`);
-    assert.ok(seconds >= 2, `60 at 20/s needs 2 full windows, took ${seconds} s`);
-    assert.ok(seconds < 6, `took ${seconds} s`);
-    console.log(`figure: 60 concurrent lookups: ${seconds.toFixed(2)} s, ${rc.stats.requests} requests, 0 × 429, peak ${rc.stats.peakPerSecond}/s`);
-  });
+  /**
+   * Runs `lookups` with a provider and a stand-in on one virtual clock (the stand-in's 20/s
+   * window is the provider's): every lookup answered, none refused, at most 20 in any second,
+   * and the clock shows the windows that pace took.
+   */
+  async function assertPaced(count: number, lookups: (paced: RentcastProvider, batch: string[]) => Promise<unknown>) {
+    const clock = virtualClock();
+    const standIn = await startRentcastSandbox({ apiKey: KEY, addresses, now: clock.now });
+    try {
+      await lookups(new RentcastProvider({ apiKey: KEY, baseUrl: standIn.url, now: clock.now, sleep: clock.sleep }), addresses.slice(0, count));
+      assert.deepEqual([standIn.stats.ok, standIn.stats.rateLimited], [count, 0]);
+      assert.ok(standIn.stats.peakPerSecond <= 20, `peak ${standIn.stats.peakPerSecond}/s`);
+      const windows = count / 20 - 1;
+      assert.ok(clock.now() >= windows * 1000, `${count} at 20/s waits for ${windows} more windows, took ${clock.now()} ms of the clock`);
+    } finally {
+      await standIn.close();
+    }
+  }
 
-  it('figure: 100 lookups one after another (as the job runs them) against the 20/s limiter', async () => {
-    await new Promise((r) => setTimeout(r, 1100));
-    rc.resetStats();
-    const paced = provider();
-    const started = Date.now();
-    for (const a of addresses.slice(0, 100)) await paced.lookup(a, {});
-    const seconds = (Date.now() - started) / 1000;
-    assert.equal(rc.stats.ok, 100);
-    assert.equal(rc.stats.rateLimited, 0);
-    assert.ok(seconds >= 4, `100 at 20/s needs 4 full windows, took ${seconds} s`);
-    assert.ok(seconds < 10, `took ${seconds} s`);
-    console.log(`figure: 100 sequential lookups: ${seconds.toFixed(2)} s (${(100 / seconds).toFixed(1)}/s), ${rc.stats.requests} requests, ${rc.stats.rateLimited} × 429, peak ${rc.stats.peakPerSecond}/s`);
-  });
+  it('paces 60 concurrent lookups to 20/s with zero 429s', () => assertPaced(60, (paced, batch) => Promise.all(batch.map((a) => paced.lookup(a, {})))));
+
+  it('paces 100 lookups one after another (as the job runs them) to 20/s with zero 429s', () =>
+    assertPaced(100, async (paced, batch) => {
+      for (const a of batch) await paced.lookup(a, {});
+    }));
 });
 
 describe('RentCast stand-in', () => {

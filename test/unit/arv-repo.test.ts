@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { Database, SqlJsStatic } from 'sql.js';
-import type { StoredArvEstimate } from '../../src/arv/estimateStore';
+import type { StoredArvEstimate } from '../../src/protocol/arv';
 import { ARV_ESTIMATES_MIGRATION } from '../../src/arv/estimatesMigration';
 import { ArvEstimatesRepo } from '../../src/arv/estimatesRepo';
-import { CURRENT_SCHEMA_VERSION, getUserVersion, migrate, MIGRATIONS } from '../../src/db/migrations';
+import { getUserVersion } from '../../src/db/migrations';
+import { CURRENT_SCHEMA_VERSION, migrate, MIGRATIONS } from '../../src/cacheSchema';
 import { loadSqlJs } from '../../src/db/sqljs';
 
 let SQL: SqlJsStatic;
@@ -12,7 +13,7 @@ before(async () => {
   SQL = await loadSqlJs();
 });
 
-/** The table arrives with v4 (src/db/migrations.ts). */
+/** The table arrives with v4 (src/arv/estimatesMigration.ts, placed by src/cacheSchema.ts). */
 const ARV_VERSION = 4;
 
 function freshDb(): Database {
@@ -53,7 +54,8 @@ describe('ARV estimates table and repository', () => {
       // Later migrations (v5: contact indexes) apply on top of it.
       assert.equal(getUserVersion(db), CURRENT_SCHEMA_VERSION);
       assert.ok(CURRENT_SCHEMA_VERSION >= ARV_VERSION);
-      assert.deepEqual(MIGRATIONS[ARV_VERSION - 1], { version: ARV_VERSION, ...ARV_ESTIMATES_MIGRATION });
+      assert.equal(MIGRATIONS[ARV_VERSION - 1], ARV_ESTIMATES_MIGRATION);
+      assert.equal(ARV_ESTIMATES_MIGRATION.version, ARV_VERSION);
       const cols = db.exec('PRAGMA table_info(ghl_arv_estimates)')[0]!.values.map((r) => r[1]);
       for (const c of ['opportunity_id', 'address', 'arv', 'avm_price', 'avm_low', 'avm_high', 'comps', 'method', 'confidence', 'mao', 'provider', 'estimated_at', 'error']) {
         assert.ok(cols.includes(c), c);

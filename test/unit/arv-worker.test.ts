@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
-import type { ArvProgress } from '../../src/arv/jobTypes';
+import type { ArvProgress } from '../../src/protocol/arv';
 import { createWorkerBackend, type WorkerBackend } from '../../src/worker/client';
 import { SANDBOX_ARV_FIELD_KEYS } from '../sandbox/data';
 import { RENTCAST_SANDBOX_KEY } from '../sandbox/rentcast';

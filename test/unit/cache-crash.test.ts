@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, describe, it } from 'node:test';
+import { MIGRATIONS } from '../../src/cacheSchema';
 import { CacheStore } from '../../src/db/cacheStore';
 import { GhlContactsRepo } from '../../src/db/contactsRepo';
 
@@ -43,7 +44,7 @@ describe('SIGKILL during persist', () => {
     for (let i = 0; i < kills; i++) {
       const persisted = await runAndKill(40 + Math.floor(Math.random() * 400));
       const logs: string[] = [];
-      const store = await CacheStore.open({ storageDir, log: (level, msg) => logs.push(`${level} ${msg}`) });
+      const store = await CacheStore.open({ storageDir, migrations: MIGRATIONS, log: (level, msg) => logs.push(`${level} ${msg}`) });
       try {
         assert.equal(store.recovered, null, `kill ${i}: the file opened (${logs.join(' | ')})`);
         assert.equal(store.db.exec('PRAGMA quick_check')[0]!.values[0]![0], 'ok');

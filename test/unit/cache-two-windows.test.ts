@@ -13,7 +13,7 @@ import { createBackend } from '../../src/backend';
 import { JOURNAL_DIR_NAME } from '../../src/db/cacheStore';
 import { EXT_GHL_IPC as C } from '../../src/protocol/channels';
 import type { Envelope } from '../../src/protocol/envelope';
-import { SECRET_TOKEN_KEY, SETTING_LOCATION_ID } from '../../src/handlers/context';
+import { SECRET_TOKEN_KEY, SETTING_LOCATION_ID } from '../../src/protocol/settings';
 import { MemorySecrets, MemorySettings } from '../helpers/backendHarness';
 import { startSandbox, type Sandbox } from '../sandbox/server';
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { anyAnswer, contactsSearchAnswer } from '../../src/ghl/answers';
 import { GhlClient, versionFor } from '../../src/ghl/client';
-import { RateBudget } from '../../src/ghl/rateBudget';
+import { RateBudget } from '../../src/http/rateBudget';
 import { ExtGhlError } from '../../src/protocol/envelope';
 
 function recordingFetch(respond: (url: string, init: RequestInit) => Response) {
@@ -17,8 +18,8 @@ describe('GhlClient', () => {
   it('sends the bearer token, JSON accept and the Version of each API family', async () => {
     const { calls, fetchImpl } = recordingFetch(() => Response.json({ ok: true }));
     const client = new GhlClient({ token: 'pit-secret-value-1234', baseUrl: 'http://ghl.test/', fetch: fetchImpl });
-    await client.call('GET', '/contacts/abc');
-    await client.call('GET', '/conversations/search', { query: { locationId: 'L', contactId: undefined } });
+    await client.call('GET', '/contacts/abc', anyAnswer);
+    await client.call('GET', '/conversations/search', anyAnswer, { query: { locationId: 'L', contactId: undefined } });
     const [contacts, conversations] = calls.map((c) => c.init.headers as Record<string, string>);
     assert.equal(contacts!.Authorization, 'Bearer pit-secret-value-1234');
     assert.equal(contacts!.Accept, 'application/json');
@@ -34,8 +35,8 @@ describe('GhlClient', () => {
     const headers = { 'X-RateLimit-Daily-Remaining': '0', 'X-RateLimit-Max': '100', 'X-RateLimit-Remaining': '99', 'X-RateLimit-Interval-Milliseconds': '10000' };
     const { calls, fetchImpl } = recordingFetch(() => Response.json({}, { headers }));
     const client = new GhlClient({ token: 't0ken-abcdefgh', baseUrl: 'http://ghl.test', fetch: fetchImpl });
-    await client.call('GET', '/locations/L');
-    await assert.rejects(client.call('GET', '/locations/L'), (err: unknown) => err instanceof ExtGhlError && err.code === 'RATE_LIMITED' && /daily/.test(err.message));
+    await client.call('GET', '/locations/L', anyAnswer);
+    await assert.rejects(client.call('GET', '/locations/L', anyAnswer), (err: unknown) => err instanceof ExtGhlError && err.code === 'RATE_LIMITED' && /daily/.test(err.message));
     assert.equal(calls.length, 1);
   });
 
@@ -43,7 +44,34 @@ describe('GhlClient', () => {
     const token = 'pit-echoed-token-9999';
     const { fetchImpl } = recordingFetch(() => Response.json({ statusCode: 400, message: `bad token ${token}` }, { status: 400 }));
     const client = new GhlClient({ token, baseUrl: 'http://ghl.test', fetch: fetchImpl });
-    await assert.rejects(client.call('POST', '/contacts/', { body: {} }), (err: unknown) => err instanceof Error && !err.message.includes(token) && err.message.includes('***'));
+    await assert.rejects(client.call('POST', '/contacts/', anyAnswer, { body: {} }), (err: unknown) => err instanceof Error && !err.message.includes(token) && err.message.includes('***'));
+  });
+});
+
+describe('GhlClient answers', () => {
+  it('checks an answer against its schema: the wrong shape is an API error, asked once', async () => {
+    const { calls, fetchImpl } = recordingFetch(() => Response.json({ contacts: [], total: 'many' }));
+    const client = new GhlClient({ token: 'pit-abcdefgh-1234', baseUrl: 'http://ghl.test', fetch: fetchImpl, sleep: async () => undefined });
+    await assert.rejects(
+      client.call('POST', '/contacts/search', contactsSearchAnswer, { body: {}, idempotent: true, listField: 'contacts' }),
+      (err: unknown) => err instanceof ExtGhlError && err.code === 'API' && /cannot read \(POST \/contacts\/search: total /.test(err.message),
+    );
+    assert.equal(calls.length, 1, 'the same answer would come back: no retry');
+  });
+
+  it('asks a read again when the answer is not JSON, and gives up with a clear error', async () => {
+    const { calls, fetchImpl } = recordingFetch(() => new Response('<html>proxy error</html>', { status: 200 }));
+    const client = new GhlClient({ token: 'pit-abcdefgh-1234', baseUrl: 'http://ghl.test', fetch: fetchImpl, maxRetries: 2, sleep: async () => undefined });
+    await assert.rejects(client.call('GET', '/contacts/abc', anyAnswer), (err: unknown) => err instanceof ExtGhlError && err.code === 'API' && /not a JSON object/.test(err.message));
+    assert.equal(calls.length, 3);
+  });
+
+  it('passes a well-formed answer through with its types', async () => {
+    const { fetchImpl } = recordingFetch(() => Response.json({ contacts: [{ id: 'c1' }], total: 1 }));
+    const client = new GhlClient({ token: 'pit-abcdefgh-1234', baseUrl: 'http://ghl.test', fetch: fetchImpl });
+    const answer = await client.call('POST', '/contacts/search', contactsSearchAnswer, { body: {}, idempotent: true, listField: 'contacts' });
+    assert.equal(answer.total, 1);
+    assert.deepEqual(answer.contacts, [{ id: 'c1' }]);
   });
 });
 
@@ -71,6 +99,15 @@ describe('RateBudget', () => {
     }
     // ...and keeps close to the limit: 23 requests need just over 4 windows.
     assert.ok(now < 4 * 1000 + 200, `took ${now} ms`);
+  });
+
+  it('after a 429 waits as Retry-After says, in seconds or as a date', () => {
+    const now = Date.parse('2026-03-08T10:00:00Z');
+    const budget = new RateBudget(() => now);
+    assert.equal(budget.backoffAfter429(new Headers({ 'Retry-After': '3' }), 1), 3000);
+    assert.equal(budget.backoffAfter429(new Headers({ 'Retry-After': 'Sun, 08 Mar 2026 10:00:05 GMT' }), 1), 5000);
+    // Unreadable: the exponential fallback from half a second.
+    assert.equal(budget.backoffAfter429(new Headers({ 'Retry-After': 'soon' }), 2), 1000);
   });
 
   it('adopts the limits GHL announces and waits when GHL says none remain', () => {

@@ -9,7 +9,7 @@ import { after, describe, it } from 'node:test';
 import { CACHE_FILE_NAME, CacheStore, JOURNAL_DIR_NAME, LOCK_FILE_NAME, type CacheStoreOptions, type PersistInfo } from '../../src/db/cacheStore';
 import { ContactSearchIndex } from '../../src/db/contactIndex';
 import { GhlContactsRepo } from '../../src/db/contactsRepo';
-import { CURRENT_SCHEMA_VERSION } from '../../src/db/migrations';
+import { CURRENT_SCHEMA_VERSION, MIGRATIONS } from '../../src/cacheSchema';
 import { loadSqlJs } from '../../src/db/sqljs';
 import type { Contact } from '../../src/protocol/entities';
 
@@ -36,6 +36,7 @@ async function open(storageDir: string, extra: Partial<CacheStoreOptions> = {}):
   const logs: { level: string; msg: string }[] = [];
   const store = await CacheStore.open({
     storageDir,
+    migrations: MIGRATIONS,
     debounceMs: 60,
     watchIntervalMs: 40,
     log: (level, msg) => logs.push({ level, msg }),
@@ -410,7 +411,7 @@ describe('CacheStore', () => {
     const foreign = await sqliteFileWith('SELECT 1');
     const SQL = await loadSqlJs();
     const fdb = new SQL.Database(foreign);
-    const { migrate } = await import('../../src/db/migrations');
+    const { migrate } = await import('../../src/cacheSchema');
     migrate(fdb);
     new GhlContactsRepo(fdb).upsert(contact('theirs', 'Theirs'));
     const foreignBytes = fdb.export();

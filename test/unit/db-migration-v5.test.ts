@@ -13,7 +13,8 @@ import type { BindParams, Database, SqlJsStatic } from 'sql.js';
 import { BriefingQueries } from '../../src/briefing/briefingQueries';
 import { CACHE_FILE_NAME, CacheStore } from '../../src/db/cacheStore';
 import { GhlContactsRepo } from '../../src/db/contactsRepo';
-import { CURRENT_SCHEMA_VERSION, getUserVersion, migrate, MIGRATIONS } from '../../src/db/migrations';
+import { getUserVersion } from '../../src/db/migrations';
+import { CURRENT_SCHEMA_VERSION, migrate, MIGRATIONS } from '../../src/cacheSchema';
 import { GhlOpportunitiesRepo } from '../../src/db/opportunitiesRepo';
 import { loadSqlJs } from '../../src/db/sqljs';
 
@@ -106,7 +107,7 @@ describe('migration v5: contact indexes', () => {
     fs.writeFileSync(path.join(dir, CACHE_FILE_NAME), v4.export());
     v4.close();
 
-    const store = await CacheStore.open({ storageDir: dir, debounceMs: 10 });
+    const store = await CacheStore.open({ storageDir: dir, migrations: MIGRATIONS, debounceMs: 10 });
     try {
       assert.equal(getUserVersion(store.db), CURRENT_SCHEMA_VERSION);
       assert.ok(CURRENT_SCHEMA_VERSION >= 5);

@@ -4,7 +4,8 @@ import { before, describe, it } from 'node:test';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { ContactSearchIndex } from '../../src/db/contactIndex';
 import { GhlContactsRepo } from '../../src/db/contactsRepo';
-import { CURRENT_SCHEMA_VERSION, getUserVersion, migrate, MIGRATIONS, SchemaTooNewError } from '../../src/db/migrations';
+import { assembleMigrations, getUserVersion, SchemaTooNewError } from '../../src/db/migrations';
+import { CURRENT_SCHEMA_VERSION, migrate, MIGRATIONS } from '../../src/cacheSchema';
 import { GhlOpportunitiesRepo } from '../../src/db/opportunitiesRepo';
 import { GhlPipelinesRepo } from '../../src/db/pipelinesRepo';
 import { loadSqlJs } from '../../src/db/sqljs';
@@ -105,6 +106,20 @@ describe('db migrations', () => {
     assert.throws(() => migrate(db, bad), /migration to v1/);
     assert.equal(getUserVersion(db), 0);
     assert.equal(db.exec("SELECT count(*) FROM sqlite_master WHERE name = 'a'")[0]!.values[0]![0], 0);
+  });
+
+  it("the cache's own and a feature's migrations assemble in version order; a gap or a repeat is refused", () => {
+    const step = (version: number) => ({ version, description: `v${version}`, sql: '' });
+    assert.deepEqual(
+      assembleMigrations([step(1), step(3)], [step(2)]).map((m) => m.version),
+      [1, 2, 3],
+    );
+    assert.throws(() => assembleMigrations([step(1), step(3)]), /without gaps or repeats; found v3 at position 2/);
+    assert.throws(() => assembleMigrations([step(1), step(2)], [step(2)]), /found v2 at position 3/);
+    assert.deepEqual(
+      MIGRATIONS.map((m) => m.version),
+      MIGRATIONS.map((_, i) => i + 1),
+    );
   });
 });
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GhlApi } from '../../src/ghl/api';
 import { GhlClient } from '../../src/ghl/client';
-import { migrate } from '../../src/db/migrations';
+import { migrate } from '../../src/cacheSchema';
 import { loadSqlJs } from '../../src/db/sqljs';
 import { GhlSyncStateRepo } from '../../src/db/syncStateRepo';
 import { ExtGhlError } from '../../src/protocol/envelope';

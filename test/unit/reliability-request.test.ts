@@ -10,7 +10,7 @@ import { MAX_ECHO_CHARS, MAX_ERROR_FIELDS } from '../../src/handlers/dispatcher'
 import type { Envelope } from '../../src/protocol/envelope';
 import { REQUEST_CHANNELS } from '../../src/protocol/requests';
 import { startHarness, type Harness } from '../helpers/backendHarness';
-import { SETTING_LOCATION_ID } from '../../src/handlers/context';
+import { SETTING_LOCATION_ID } from '../../src/protocol/settings';
 
 /** Payloads only an in-process caller can send (a worker would structured-clone them first). */
 function hostilePayloads(): Array<{ label: string; payload: unknown }> {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createSettingsDispatcher } from '../../src/handlers/settings';
-import { SECRET_TOKEN_KEY, SETTING_DEFAULT_PIPELINE, SETTING_LOCATION_ID } from '../../src/handlers/context';
+import { SECRET_TOKEN_KEY, SETTING_DEFAULT_PIPELINE, SETTING_LOCATION_ID } from '../../src/protocol/settings';
 import { EXT_GHL_IPC } from '../../src/protocol/channels';
 import { CHANNEL_MUTATIONS, dataChangedBy } from '../../src/protocol/mutations';
 import { REQUEST_CHANNELS, isRequestChannel } from '../../src/protocol/requests';

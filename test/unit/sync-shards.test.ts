@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RateBudget } from '../../src/ghl/rateBudget';
+import { RateBudget } from '../../src/http/rateBudget';
 import type { GhlApi } from '../../src/ghl/api';
 import { ShardPlan, type Shard } from '../../src/sync/shardPlan';
 import { cursorsFor, MAX_CURSORS } from '../../src/sync/shardScheduler';

@@ -2,4 +2,5 @@
 // TypeScript 6 rather than the project's TypeScript 7.
 export { default as js } from '@eslint/js';
 export { default as tseslint } from 'typescript-eslint';
+export { default as boundaries } from 'eslint-plugin-boundaries';
 export { defineConfig, globalIgnores } from 'eslint/config';

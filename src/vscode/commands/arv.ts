@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
+import type { ArvRunStatus } from '../../protocol/arv';
 import type { ArvEnrichProgress } from '../../protocol/pushes';
 import { EXT_GHL_IPC } from '../../protocol/channels';
-import type { ArvRunStatus } from '../../arv/jobTypes';
 import { RequestFailed, type BackendHost } from '../backendHost';
 import { PipelineNode } from '../pipelinesTree';
 import { argOrAsk } from './pickers';

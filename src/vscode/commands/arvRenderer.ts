@@ -1,4 +1,4 @@
-import type { StoredArvEstimate } from '../../arv/estimateStore';
+import type { StoredArvEstimate } from '../../protocol/arv';
 import { md, money } from '../../format';
 import type { Opportunity } from '../../protocol/entities';
 

@@ -1,7 +1,7 @@
 import { md, money } from '../../format';
 import type { Contact, Opportunity, Pipeline } from '../../protocol/entities';
 import type { CalendarEvent } from '../../protocol/responses';
-import type { StoredArvEstimate } from '../../arv/estimateStore';
+import type { StoredArvEstimate } from '../../protocol/arv';
 import { contactLabel } from '../contactsTree';
 import { renderArvSection } from './arvRenderer';
 import { formatSpan, zonesNote, type DisplayZones } from '../../time/dayWindows';

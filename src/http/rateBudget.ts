@@ -1,5 +1,6 @@
 /**
- * Paces requests to GHL's burst limit instead of running into 429s.
+ * Paces requests to an API's burst limit instead of running into 429s (GHL's, whose headers
+ * are described below, and RentCast's 20 per second, given as the defaults).
  *
  * GHL answers every call with X-RateLimit-Max / -Remaining / -Interval-Milliseconds (the
  * burst window, 100 per 10 s for a private integration) and X-RateLimit-Daily-Remaining.
@@ -9,6 +10,8 @@
  * `intervalMs` after its answer arrived: GHL's window starts when a request *reaches* it,
  * which is somewhere in between, so a busy server or a slow network never tips us over.
  */
+
+import { backoffMs } from './backoff';
 
 /**
  * Who is asking: a user action (the default) may spend the whole window; sync pages leave
@@ -155,14 +158,15 @@ export class RateBudget {
   }
 
   /**
-   * After a 429: how long to wait before trying again. With GHL's headers the window is
+   * After a 429: how long to wait before trying again. Retry-After (seconds or a date) says it
+   * outright. With GHL's headers the window is
    * known: wait until our oldest request in it has aged out. Without them, back off
    * exponentially from half a second.
    */
   backoffAfter429(headers: Headers, attempt: number): number {
-    const retryAfter = headers.get('retry-after');
-    if (retryAfter && /^\d+$/.test(retryAfter)) return Number(retryAfter) * 1000;
-    if (!headers.has('x-ratelimit-interval-milliseconds')) return Math.min(this.intervalMs, 500 * 2 ** (attempt - 1));
+    const retryAfter = retryAfterMs(headers.get('retry-after'), this.now());
+    if (retryAfter !== null) return retryAfter;
+    if (!headers.has('x-ratelimit-interval-milliseconds')) return backoffMs(attempt, { baseMs: 500, maxMs: this.intervalMs, jitterMs: 0 });
     const now = this.now();
     const windowMs = this.intervalMs + this.marginMs;
     const oldestInWindow = this.oldestAnswerAfter(now - windowMs);
@@ -187,4 +191,13 @@ function intHeader(headers: Headers, name: string): number | null {
   if (raw === null || raw.trim() === '') return null;
   const value = Number(raw);
   return Number.isFinite(value) ? Math.floor(value) : null;
+}
+
+/** Retry-After as a wait in ms: delta-seconds ("1") or an HTTP date; null when absent or unreadable. */
+function retryAfterMs(raw: string | null, now: number): number | null {
+  const value = raw?.trim();
+  if (!value) return null;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }

@@ -1,0 +1,17 @@
+/**
+ * The cache's schema: src/db's own tables and each feature's table, assembled in version order
+ * where the features are wired (src/db imports no feature, so it cannot hold this list).
+ * backend.ts opens the cache with it; tests and the bench migrate their databases with it.
+ */
+import type { Database } from 'sql.js';
+import { ARV_ESTIMATES_MIGRATION } from './arv/estimatesMigration';
+import { applyMigrations, assembleMigrations, CACHE_TABLE_MIGRATIONS, schemaVersion, type Migration } from './db/migrations';
+
+export const MIGRATIONS: readonly Migration[] = assembleMigrations(CACHE_TABLE_MIGRATIONS, [ARV_ESTIMATES_MIGRATION]);
+
+export const CURRENT_SCHEMA_VERSION: number = schemaVersion(MIGRATIONS);
+
+/** Brings `db` up to the cache's schema (or to `migrations`); returns the version it started from. */
+export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): number {
+  return applyMigrations(db, migrations);
+}
