@@ -4,30 +4,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Opportunity } from '../../src/protocol/entities';
 import type { Envelope } from '../../src/protocol/envelope';
-import { BoardModel, summaryText, type BoardIpc, type SavedBoardState } from '../../src/webview/board/boardModel';
+import { BoardModel, summaryText, type SavedBoardState } from '../../src/webview/board/boardModel';
 import { BULK, SALES, salesOpportunities } from './fixtures/data';
+import { fakeIpc, type FakeHandler } from '../helpers/fakeIpc';
 
-type Handler = (payload: any) => Envelope | Promise<Envelope>;
-
-/** A host client whose answers the test scripts per channel; it records every request. */
-function fakeIpc(handlers: Record<string, Handler>) {
-  const requests: Array<{ channel: string; payload: any }> = [];
-  const pushes = new Map<string, (payload: any) => void>();
-  const ipc = {
-    request: async (channel: string, payload: unknown) => {
-      requests.push({ channel, payload });
-      const handler = handlers[channel];
-      return handler ? handler(payload) : { success: false, error: { code: 'UNKNOWN_CHANNEL', message: channel } };
-    },
-    onPush: (name: string, listener: (payload: any) => void) => {
-      pushes.set(name, listener);
-      return () => pushes.delete(name);
-    },
-  } as unknown as BoardIpc;
-  return { ipc, requests, push: (name: string, payload: unknown) => pushes.get(name)?.(payload) };
-}
-
-function host(opps: Opportunity[], extra: Record<string, Handler> = {}, settings: { defaultPipeline?: string | null } = {}) {
+function host(opps: Opportunity[], extra: Record<string, FakeHandler> = {}, settings: { defaultPipeline?: string | null } = {}) {
   return fakeIpc({
     'ext-ghl:pipelines-list': () => ({ success: true, data: { items: [SALES, BULK], total: 2 } }),
     'ext-ghl:settings-get': () => ({
