@@ -4,12 +4,16 @@
 import { setTimeout as delay } from 'node:timers/promises';
 
 /** Checks `condition` every `intervalMs` until it holds; fails after `checks` checks. */
-export async function pollUntil(what: string, condition: () => boolean, { checks = 500, intervalMs = 10 } = {}): Promise<void> {
+export async function pollUntil(
+  what: string,
+  condition: () => boolean | Promise<boolean>,
+  { checks = 500, intervalMs = 10 } = {},
+): Promise<void> {
   for (let i = 0; i < checks; i++) {
-    if (condition()) return;
+    if (await condition()) return;
     await delay(intervalMs);
   }
-  if (!condition()) throw new Error(`gave up waiting for ${what} after ${checks} checks ${intervalMs} ms apart`);
+  if (!(await condition())) throw new Error(`gave up waiting for ${what} after ${checks} checks ${intervalMs} ms apart`);
 }
 
 /** The next value a subscription delivers (`onDid…(listener)` returning a disposable or an unsubscribe). */

@@ -99,6 +99,8 @@ export interface Sandbox {
   store: SandboxStore;
   stats: SandboxStats;
   resetStats(): void;
+  /** Requests received and not yet answered (or dropped): 0 once everything a client sent has its answer on the wire. */
+  readonly requestsInFlight: number;
   /** The next `times` (default 1) requests matching method/path answer `status` with `body` (GHL error shape by default), or, with `hang: true`, never answer. */
   injectFault(fault: SandboxFault): void;
   /**
@@ -1443,7 +1445,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   // must not pay for them unless ARV runs against it.
   let rentcastAddressesKnown = false;
 
+  let requestsInFlight = 0;
   const server = http.createServer({ keepAlive: true }, (req, res) => {
+    requestsInFlight++;
+    res.once('close', () => requestsInFlight--);
     if (!closing && rentcast && req.url?.startsWith('/v1/avm')) {
       if (!rentcastAddressesKnown) {
         rentcastAddressesKnown = true;
@@ -1504,6 +1509,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     locationId,
     store,
     stats,
+    get requestsInFlight() {
+      return requestsInFlight;
+    },
     resetStats() {
       stats.requests = 0;
       stats.rateLimited = 0;
