@@ -240,15 +240,21 @@ const isoOf = (ms: number) => new Date(ms).toISOString();
 // The server
 // ---------------------------------------------------------------------------------------------
 
+/** How long each answer waits: `latencyMs` ± `latencyJitter` of it (uniform), from a generator seeded by `seed`. */
+export function answerDelays(options: Pick<SandboxOptions, 'latencyMs' | 'latencyJitter' | 'seed'>): () => number {
+  const latencyMs = Math.max(0, options.latencyMs ?? 0);
+  const latencyJitter = Math.min(1, Math.max(0, options.latencyJitter ?? 0));
+  const latencyRng = new Rng(((options.seed ?? 1) ^ 0x1a7e) >>> 0);
+  return () => Math.round(latencyMs * (1 + latencyJitter * (2 * latencyRng.next() - 1)));
+}
+
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const token = options.token ?? 'pit-sandbox-token';
   const locationId = options.locationId ?? 'loc_sandbox_0001';
   const now = options.now ?? Date.now;
   const latencyMs = Math.max(0, options.latencyMs ?? 0);
-  const latencyJitter = Math.min(1, Math.max(0, options.latencyJitter ?? 0));
   const seed = options.seed ?? 1;
-  const latencyRng = new Rng((seed ^ 0x1a7e) >>> 0);
-  const answerDelay = () => Math.round(latencyMs * (1 + latencyJitter * (2 * latencyRng.next() - 1)));
+  const answerDelay = answerDelays(options);
   const store = generateStore({
     seed,
     locationId,
