@@ -108,7 +108,7 @@ describe('CacheStore', () => {
       if (i % 10 === 0) t.mock.timers.tick(5);
     }
     t.mock.timers.tick(149 - 20);
-    const written = nextEvent<PersistInfo>((listener) => store.onDidPersist(listener));
+    const written = nextEvent<PersistInfo>('write after the debounce', (listener) => store.onDidPersist(listener));
     assert.equal(persists.length, 0, 'nothing written before the debounce window ends');
     t.mock.timers.tick(1);
     await written;
@@ -160,7 +160,7 @@ describe('CacheStore', () => {
     const repo = new GhlContactsRepo(store.db);
     let n = 0;
     for (let window = 1; window <= 4; window++) {
-      const written = nextEvent<PersistInfo>((listener) => store.onDidPersist(listener));
+      const written = nextEvent<PersistInfo>(`write in window ${window}`, (listener) => store.onDidPersist(listener));
       // A change every 20 ms, through the whole window: a debounce that restarted on every
       // change would never write, and `written` would never come.
       for (let elapsed = 0; elapsed < 100; elapsed += 20) {
@@ -326,7 +326,7 @@ describe('CacheStore', () => {
     const handle = reader.store.db;
     const repoBefore = new GhlContactsRepo(reader.store.db);
     assert.equal(repoBefore.list({ limit: 5, offset: 0 }).total, 0);
-    const reloaded = nextEvent<unknown>((listener) => reader.store.onDidReload(listener));
+    const reloaded = nextEvent<unknown>('reload of the writer\'s file', (listener) => reader.store.onDidReload(listener));
     new GhlContactsRepo(writer.store.db).upsert(contact('w1', 'Written'));
     writer.store.markDirty();
     await writer.store.flush();
