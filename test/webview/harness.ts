@@ -289,6 +289,11 @@ export interface OpenOptions {
   fixtures?: HostFixtures;
   initialState?: unknown;
   viewport?: { width: number; height: number };
+  /**
+   * The page's timers and Date run on Playwright's clock (page.clock), installed before any page
+   * script: the test pauses it and moves it (runFor) instead of waiting for real time.
+   */
+  clock?: boolean;
 }
 
 export interface OpenedPage {
@@ -335,6 +340,7 @@ export async function openApp(browser: Browser, built: Built, options: OpenOptio
   await page.addInitScript({
     content: `(() => { const __name = (f) => f; (${fakeHost.toString()})(${JSON.stringify(options.fixtures ?? {})}); })();`,
   });
+  if (options.clock) await page.clock.install({ time: new Date('2026-01-05T15:00:00Z') });
   await page.goto(`${ORIGIN}/index.html`, { waitUntil: 'domcontentloaded' });
   return {
     page,
