@@ -7,6 +7,7 @@ import type { Envelope } from '../../src/protocol/envelope';
 import { BoardModel, summaryText, type SavedBoardState } from '../../src/webview/board/boardModel';
 import { BULK, SALES, salesOpportunities } from './fixtures/data';
 import { fakeIpc, type FakeHandler } from '../helpers/fakeIpc';
+import { pollUntil } from '../helpers/waitUntil';
 
 function host(opps: Opportunity[], extra: Record<string, FakeHandler> = {}, settings: { defaultPipeline?: string | null } = {}) {
   return fakeIpc({
@@ -65,7 +66,7 @@ describe('BoardModel', () => {
 
   it('a move shows at once, survives a reload while in flight, and rolls back with an error when refused', async () => {
     const reply = deferred<Envelope>();
-    const { ipc, push } = host(opps, { 'ext-ghl:opps-update': () => reply.promise });
+    const { ipc, push, requests } = host(opps, { 'ext-ghl:opps-update': () => reply.promise });
     const model = new BoardModel(ipc, { reloadDebounceMs: 1 });
     await model.start();
     const card = opps.find((o) => o.pipelineStageId === 'st-new' && o.id !== 'opp-hostile')!;
@@ -74,8 +75,9 @@ describe('BoardModel', () => {
     assert.equal(stageOf(), 'st-offer', 'optimistic');
     assert.match(model.announcement, /Moved .* to Offer Made\./);
     // A sync lands meanwhile: the cache still says st-new, the board keeps the move in flight.
+    const listsBefore = requests.filter((r) => r.channel === 'ext-ghl:opps-list').length;
     push('host:data-changed', { kinds: ['opportunities'] });
-    await new Promise((r) => setTimeout(r, 20));
+    await pollUntil('the reload to land', () => requests.filter((r) => r.channel === 'ext-ghl:opps-list').length > listsBefore && !model.loading, { intervalMs: 1 });
     assert.equal(stageOf(), 'st-offer', 'the in-flight move is re-applied over reloaded data');
     reply.resolve({ success: false, error: { code: 'API', message: 'Stage is locked' } });
     await moving;

@@ -104,8 +104,7 @@ describe('GHL: the board across page reloads', () => {
     assert.ok(tabLabels().includes(BOARD));
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     await poll('the board tab to close', tabLabels, (labels) => !labels.includes(BOARD));
-    await sleep(200);
-    assert.equal(await bridge.count('[data-testid="board-card"]', { webview: BOARD, timeout: 500 }).catch(() => 0), 0);
+    await poll('the board page gone with its tab', () => bridge.count('[data-testid="board-card"]', { webview: BOARD, timeout: 500 }).catch(() => 0), (n) => n === 0);
 
     // What the page saved (see test/webview/board.test.ts), as VS Code hands it back.
     await vscode.commands.executeCommand(REVIVE_BOARD_TEST_COMMAND, { pipelineId: pipeline.id, filter: 'open' });
