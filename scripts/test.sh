@@ -37,11 +37,10 @@ node test/vscode/run.mjs 2>&1 | tee "$logs/vscode.txt" || failed_steps+=(vscode)
 node_count() { sed -n "s/^ℹ $2 \([0-9]*\)$/\1/p" "$logs/$1.txt" | tail -1; }
 read -r vs_pass vs_fail < <(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' "$logs/vscode.txt" | tail -1)
 unit_pass=$(node_count unit pass)
+unit_fail=$(node_count unit fail)
 integration_pass=$(node_count integration pass)
-declare -A fail_count=(
-  [lint]=0 [check-types]=0 [vscode]=${vs_fail:-0}
-  [unit]=$(($(node_count unit fail || true) + 0)) [integration]=$(($(node_count integration fail || true) + 0))
-)
+integration_fail=$(node_count integration fail)
+declare -A fail_count=([lint]=0 [check-types]=0 [unit]=${unit_fail:-0} [integration]=${integration_fail:-0} [vscode]=${vs_fail:-0})
 for step in "${failed_steps[@]}"; do
   [ "${fail_count[$step]}" -gt 0 ] || fail_count[$step]=1
 done
