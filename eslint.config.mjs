@@ -26,6 +26,8 @@ const coreImportsNoLayerAbove = {
 //   briefing and the chat share, importing nothing.
 // - src/time beside the protocol: calendar days in a time zone, importing nothing of the core;
 //   the handlers, the chat, the briefing and the VS Code layer all count days with it.
+// - src/webviewPage beside the protocol: the webview page's HTML and CSP, built in one place for
+//   the VS Code layer's panels and the Chromium test harness, importing nothing.
 // - ARV's valuation provider (provider.ts, rentcast.ts, rentcastAnswer.ts, types.ts) a tier
 //   below the rest of src/arv: it knows only HTTP and the protocol; the ARV job uses it.
 // - src/cacheSchema.ts beside the handlers: it assembles the cache's migrations from src/db's
@@ -39,6 +41,7 @@ const CORE_TIERS = [
     { category: 'protocol', pattern: 'src/protocol/**' },
     { category: 'format', pattern: 'src/format.ts' },
     { category: 'time', pattern: 'src/time/**' },
+    { category: 'webview-page', pattern: 'src/webviewPage/**' },
   ],
   [{ category: 'http', pattern: 'src/http/**' }],
   [

@@ -14,7 +14,8 @@
  *   --headroom 0.1              the share of each window a sync leaves to the user in the latency
  *                               tier (0.1 is the extension's default; 0 shows what it costs)
  *   --naive-runs 3              runs of the naive loop per latency tier (~200 s each at 50,000)
- *   --only classic|latency      run one part only
+ *   --only classic|latency|figures  run one part only (figures: the measured figures the tests
+ *                               used to print, bench/figures.ts)
  *   --worker PATH               the backend worker to measure (another checkout's dist, to compare)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,6 +26,7 @@ import type { ApiCallLog } from '../src/ghl/client';
 import { createWorkerBackend, type WorkerBackend } from '../src/worker/client';
 import { execFileSync, fork } from 'node:child_process';
 import { buildSync } from 'esbuild';
+import { runFigures } from './figures';
 import { SandboxProcess } from './sandboxClient';
 
 const args = process.argv.slice(2);
@@ -394,8 +396,9 @@ const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFracti
 async function main() {
   const startedAll = performance.now();
   console.log(`GHL sync benchmark — ${runs} run(s) per tier, medians; sandbox in its own process, backend in its worker thread.`);
-  if (only !== 'latency') await classicPart();
-  if (only !== 'classic') await latencyPart();
+  if (!only || only === 'classic') await classicPart();
+  if (!only || only === 'latency') await latencyPart();
+  if (!only || only === 'figures') await runFigures({ smoke, workerPath });
   console.log(`\nBench finished in ${fmt((performance.now() - startedAll) / 1000, 1)} s.`);
   if (smoke) console.log('(smoke run: tiny sizes, the targets do not apply)');
 }

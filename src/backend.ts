@@ -49,6 +49,8 @@ export interface BackendOptions {
   /** How often the cache looks for another window's newer file or journal entries, ms. */
   cacheWatchIntervalMs?: number;
   now?: () => number;
+  /** How the GHL client waits (rate windows, backoff); a test passes a virtual clock's with its `now`. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 export interface BackendDiagnostics {
@@ -129,6 +131,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
             maxRetries: options.maxRetries,
             userHeadroomShare: options.userHeadroomShare,
             now,
+            sleep: options.sleep,
             onCall: options.onApiCall,
           }),
         );

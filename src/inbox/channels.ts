@@ -1,14 +1,18 @@
-import type { MESSAGE_TYPES } from '../protocol/requests';
+import type { LAST_MESSAGE_TYPES, MESSAGE_TYPES } from '../protocol/requests';
 
 /** A type convs-send takes (GHL's POST /conversations/messages). */
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 
+/** The channel of a conversation's last message, from the protocol's one list of them. */
+export type LastMessageType = (typeof LAST_MESSAGE_TYPES)[number];
+
 /**
  * GHL names a conversation's channel by its last message's type (TYPE_SMS, TYPE_CAMPAIGN_EMAIL,
- * …) but sends on a shorter list (SMS, Email, …). These tables join the two.
+ * …) but sends on a shorter list (SMS, Email, …). These tables join the two. Both are keyed by
+ * every LastMessageType, so a type added to the protocol's list without a row here does not compile.
  */
 
-const LABELS: Readonly<Record<string, string>> = {
+const LABELS: Readonly<Record<LastMessageType, string>> = {
   TYPE_SMS: 'SMS',
   TYPE_CUSTOM_SMS: 'SMS',
   TYPE_CAMPAIGN_SMS: 'SMS',
@@ -56,13 +60,17 @@ const LABELS: Readonly<Record<string, string>> = {
 /** TYPE_SMS → "SMS", TYPE_EMAIL → "Email"; a type GHL adds later reads as its words ("TYPE_NEW_THING" → "New thing"). */
 export function channelLabel(lastMessageType: string | undefined): string {
   if (!lastMessageType) return 'Message';
-  const known = LABELS[lastMessageType];
-  if (known) return known;
+  if (isKnownType(lastMessageType)) return LABELS[lastMessageType];
   const words = lastMessageType.replace(/^TYPE_/, '').replace(/_/g, ' ').toLowerCase().trim();
   return words ? words[0]!.toUpperCase() + words.slice(1) : 'Message';
 }
 
-const REPLY_TYPES: Readonly<Record<string, MessageType>> = {
+/** LABELS has a row for every LastMessageType, so its own keys are the list at run time (no zod in a webview bundle). */
+function isKnownType(lastMessageType: string): lastMessageType is LastMessageType {
+  return Object.hasOwn(LABELS, lastMessageType);
+}
+
+const REPLY_TYPES: Readonly<Record<LastMessageType, MessageType | null>> = {
   TYPE_SMS: 'SMS',
   TYPE_CUSTOM_SMS: 'SMS',
   TYPE_CAMPAIGN_SMS: 'SMS',
@@ -95,11 +103,24 @@ const REPLY_TYPES: Readonly<Record<string, MessageType>> = {
   TYPE_LIVE_CHAT: 'Live_Chat',
   TYPE_LIVE_CHAT_INFO_MESSAGE: 'Live_Chat',
   TYPE_WEBCHAT: 'Live_Chat',
+  // GHL has no message type that answers these.
+  TYPE_GMB: null,
+  TYPE_CAMPAIGN_GMB: null,
+  TYPE_REVIEW: null,
+  TYPE_INTERNAL_COMMENT: null,
+  TYPE_FORM_SUBMISSION: null,
+  TYPE_ACTIVITY_CONTACT: null,
+  TYPE_ACTIVITY_INVOICE: null,
+  TYPE_ACTIVITY_PAYMENT: null,
+  TYPE_ACTIVITY_OPPORTUNITY: null,
+  TYPE_ACTIVITY_APPOINTMENT: null,
+  TYPE_ACTIVITY_EMPLOYEE_ACTION_LOG: null,
 };
 
 /** The convs-send type that answers on the conversation's channel; null where GHL has none (reviews, activity, forms, internal comments). */
 export function replyTypeFor(lastMessageType: string | undefined): MessageType | null {
-  return (lastMessageType && REPLY_TYPES[lastMessageType]) || null;
+  if (!lastMessageType || !isKnownType(lastMessageType)) return null;
+  return REPLY_TYPES[lastMessageType];
 }
 
 /** The contact field a message of this type is addressed to; null when GHL routes it by the conversation alone. */

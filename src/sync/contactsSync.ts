@@ -91,9 +91,9 @@ export async function syncContacts(deps: SyncDeps, options: ContactsSyncOptions 
     let cursors = 1;
     for (let page = 0; page < 2; page++) {
       throwIfCancelled(deps.signal);
-      const askedAt = Date.now();
+      const askedAt = deps.now();
       const answer = await search({ pageLimit: CONTACTS_PAGE_LIMIT, ...(next ? { searchAfter: next } : {}) });
-      const answerMs = Date.now() - askedAt;
+      const answerMs = deps.now() - askedAt;
       const records = requireList(answer, 'contacts', 'contacts');
       const { valid, invalid } = parseRecords(wireContact, records);
       skipped += invalid;

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { Disposable } from './lifecycle';
 import type { HostPushEvent, HostPushName, HostToWebview, PushMessage, WebviewAction, WebviewReady, WebviewRequest } from '../protocol/webviewMessages';
+import { newNonce, webviewPageHtml } from '../webviewPage/html';
 import type { BackendHost } from './backendHost';
 import type { Logger } from './logger';
 
@@ -14,11 +14,7 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   return { enableScripts: true, enableCommandUris: false, localResourceRoots: [webviewRoot(extensionUri)] };
 }
 
-function escapeAttribute(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&#39;');
-}
-
-/** The page of a webview app: strict CSP, a fresh nonce per load, no inline code. */
+/** The page of a webview app (src/webviewPage/html.ts): strict CSP, a fresh nonce per load, no inline code. */
 export function renderWebviewHtml(
   webview: vscode.Webview,
   extensionUri: vscode.Uri,
@@ -26,29 +22,15 @@ export function renderWebviewHtml(
   title: string,
   initialState: unknown = {},
 ): string {
-  const nonce = randomBytes(16).toString('base64');
   const root = webviewRoot(extensionUri);
-  const asset = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(root, file)).toString();
-  const csp = [
-    "default-src 'none'",
-    `img-src ${webview.cspSource} data:`,
-    `style-src ${webview.cspSource}`,
-    `font-src ${webview.cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<meta name="ghl-initial-state" content="${escapeAttribute(JSON.stringify(initialState))}">
-<link rel="stylesheet" href="${asset('codicon.css')}" id="vscode-codicon-stylesheet">
-<link rel="stylesheet" href="${asset(`${app}.css`)}">
-<title>${escapeAttribute(title)}</title>
-</head>
-<body><div id="app"></div><script type="module" nonce="${nonce}" src="${asset(`${app}.js`)}"></script></body>
-</html>`;
+  return webviewPageHtml({
+    app,
+    title,
+    initialState,
+    nonce: newNonce(),
+    cspSource: webview.cspSource,
+    assetUrl: (file) => webview.asWebviewUri(vscode.Uri.joinPath(root, file)).toString(),
+  });
 }
 
 function isRequest(message: unknown): message is WebviewRequest {

@@ -36,14 +36,18 @@ export class ScriptedModel implements ChatModelPort {
   readonly id = 'test-scripted-1';
   readonly name = 'Scripted Model';
   readonly requests: ScriptedRequest[] = [];
-  /** Time spent inside sendRequest and its stream, ms. */
+  /** Time spent inside sendRequest and its stream, ms (the bench's figures subtract it). */
   modelMs = 0;
+  /** Requests whose stream has not ended, and the most there ever were at once. */
+  inFlight = 0;
+  maxInFlight = 0;
   private step = 0;
 
+  /** @param turnsPerPart event-loop turns before each streamed part, so another turn could run meanwhile if the engine let it. */
   constructor(
     private readonly script: ScriptStep[],
     readonly maxInputTokens = 100_000,
-    private readonly partDelayMs = 0,
+    private readonly turnsPerPart = 0,
   ) {}
 
   async countTokens(text: string): Promise<number> {
@@ -62,19 +66,23 @@ export class ScriptedModel implements ChatModelPort {
       if (step instanceof Error) throw step;
       if (!Array.isArray(step)) throw step.throw;
       const parts = step;
-      const delay = this.partDelayMs;
-      const addModelTime = (ms: number) => (this.modelMs += ms);
+      const turns = this.turnsPerPart;
+      this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
+      const streamEnded = (ms: number) => {
+        this.inFlight--;
+        this.modelMs += ms;
+      };
       return {
         stream: (async function* () {
           const streamStarted = performance.now();
           try {
             for (const part of parts) {
-              if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
+              for (let turn = 0; turn < turns; turn++) await new Promise((resolve) => setImmediate(resolve));
               if (signal.aborted) throw Object.assign(new Error('Canceled'), { name: 'Canceled' });
               yield part;
             }
           } finally {
-            addModelTime(performance.now() - streamStarted);
+            streamEnded(performance.now() - streamStarted);
           }
         })(),
       };

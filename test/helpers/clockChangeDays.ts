@@ -1,5 +1,5 @@
 // The days New York's clocks change in 2026, with appointments at the edges of each day, for
-// the day-window tests (test/unit/day-windows*.test.ts and the probe they run with TZ set).
+// the day-window tests (test/integration/day-windows*.test.ts and the probe they run with TZ set).
 import type { SandboxCalendarEvent } from '../sandbox/data';
 import type { Sandbox } from '../sandbox/server';
 

@@ -1,4 +1,4 @@
-// Run by test/unit/day-windows.test.ts in a child process with TZ set: what the day windows,
+// Run by test/integration/day-windows.test.ts in a child process with TZ set: what the day windows,
 // /today, the briefing and the calendar tool make of the machine's zone when the location's is
 // unknown. Prints one JSON object.
 import type { ChannelClient } from '../../src/chat/channelClient';

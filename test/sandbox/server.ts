@@ -101,6 +101,8 @@ export interface Sandbox {
   store: SandboxStore;
   stats: SandboxStats;
   resetStats(): void;
+  /** Requests received and not yet answered (or dropped): 0 once everything a client sent has its answer on the wire. */
+  readonly requestsInFlight: number;
   /** The next `times` (default 1) requests matching method/path answer `status` with `body` (GHL error shape by default), or, with `hang: true`, never answer. */
   injectFault(fault: SandboxFault): void;
   /**
@@ -240,15 +242,21 @@ const isoOf = (ms: number) => new Date(ms).toISOString();
 // The server
 // ---------------------------------------------------------------------------------------------
 
+/** How long each answer waits: `latencyMs` ± `latencyJitter` of it (uniform), from a generator seeded by `seed`. */
+export function answerDelays(options: Pick<SandboxOptions, 'latencyMs' | 'latencyJitter' | 'seed'>): () => number {
+  const latencyMs = Math.max(0, options.latencyMs ?? 0);
+  const latencyJitter = Math.min(1, Math.max(0, options.latencyJitter ?? 0));
+  const latencyRng = new Rng(((options.seed ?? 1) ^ 0x1a7e) >>> 0);
+  return () => Math.round(latencyMs * (1 + latencyJitter * (2 * latencyRng.next() - 1)));
+}
+
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const token = options.token ?? 'pit-sandbox-token';
   const locationId = options.locationId ?? 'loc_sandbox_0001';
   const now = options.now ?? Date.now;
   const latencyMs = Math.max(0, options.latencyMs ?? 0);
-  const latencyJitter = Math.min(1, Math.max(0, options.latencyJitter ?? 0));
   const seed = options.seed ?? 1;
-  const latencyRng = new Rng((seed ^ 0x1a7e) >>> 0);
-  const answerDelay = () => Math.round(latencyMs * (1 + latencyJitter * (2 * latencyRng.next() - 1)));
+  const answerDelay = answerDelays(options);
   const store = generateStore({
     seed,
     locationId,
@@ -1446,7 +1454,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   // must not pay for them unless ARV runs against it.
   let rentcastAddressesKnown = false;
 
+  let requestsInFlight = 0;
   const server = http.createServer({ keepAlive: true }, (req, res) => {
+    requestsInFlight++;
+    res.once('close', () => requestsInFlight--);
     if (!closing && rentcast && req.url?.startsWith('/v1/avm')) {
       if (!rentcastAddressesKnown) {
         rentcastAddressesKnown = true;
@@ -1507,6 +1518,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     locationId,
     store,
     stats,
+    get requestsInFlight() {
+      return requestsInFlight;
+    },
     resetStats() {
       stats.requests = 0;
       stats.rateLimited = 0;

@@ -12,6 +12,7 @@ import { GhlContactsRepo } from '../../src/db/contactsRepo';
 import { CURRENT_SCHEMA_VERSION, MIGRATIONS } from '../../src/cacheSchema';
 import { loadSqlJs } from '../../src/db/sqljs';
 import type { Contact } from '../../src/protocol/entities';
+import { nextEvent, pollUntil } from '../helpers/waitUntil';
 
 const dirs: string[] = [];
 const stores: CacheStore[] = [];
@@ -57,10 +58,6 @@ function strayFiles(dir: string): string[] {
   return fs.readdirSync(dir).filter((n) => ![CACHE_FILE_NAME, LOCK_FILE_NAME, JOURNAL_DIR_NAME].includes(n));
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
 function fileStat(dir: string): { ino: number; mtimeMs: number; size: number } | null {
   try {
     const st = fs.statSync(path.join(dir, CACHE_FILE_NAME));
@@ -77,24 +74,6 @@ async function sqliteFileWith(sql: string): Promise<Uint8Array> {
   const bytes = db.export();
   db.close();
   return bytes;
-}
-
-async function waitUntil(condition: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await sleep(10);
-  }
-}
-
-function waitFor<T>(register: (resolve: (v: T) => void) => void, ms: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
-    register((v) => {
-      clearTimeout(t);
-      resolve(v);
-    });
-  });
 }
 
 describe('CacheStore', () => {
@@ -117,18 +96,23 @@ describe('CacheStore', () => {
     assert.equal(b.store.db.exec('PRAGMA user_version')[0]!.values[0]![0], CURRENT_SCHEMA_VERSION);
   });
 
-  it('debounces: many changes, one write; atomic write leaves no tmp file', async () => {
+  it('debounces: many changes, one write; atomic write leaves no tmp file', async (t) => {
     const dir = tempDir();
     const { store, persists, logs } = await open(dir, { debounceMs: 150 });
+    // The debounce timer runs on the test's clock; the write itself is real file I/O.
+    t.mock.timers.enable({ apis: ['setTimeout'] });
     const repo = new GhlContactsRepo(store.db);
     assert.equal(repo.list({ limit: 1, offset: 0 }).total, 0);
     for (let i = 0; i < 40; i++) {
       repo.upsert(contact(`c${i}`, `N${i}`));
       store.markDirty();
-      if (i % 10 === 0) await sleep(5);
+      if (i % 10 === 0) t.mock.timers.tick(5);
     }
+    t.mock.timers.tick(149 - 20);
+    const written = nextEvent<PersistInfo>('write after the debounce', (listener) => store.onDidPersist(listener));
     assert.equal(persists.length, 0, 'nothing written before the debounce window ends');
-    await sleep(450);
+    t.mock.timers.tick(1);
+    await written;
     assert.equal(persists.length, 1);
     assert.ok(persists[0]!.bytes > 0 && persists[0]!.ms >= 0);
     assert.ok(logs.some((l) => /persisted \d+ bytes in \d+ ms/.test(l.msg)));
@@ -159,7 +143,8 @@ describe('CacheStore', () => {
     store.markDirty();
     const inFlight = store.flush();
     new GhlContactsRepo(store.db).upsert(contact('d', 'D'));
-    await sleep(0);
+    // One turn of the event loop: the first write is under way when this change is marked.
+    await new Promise((resolve) => setImmediate(resolve));
     store.markDirty();
     await Promise.all([first, inFlight, store.flush(), store.flush()]);
     assert.ok(persists.length <= 3, `${persists.length} writes`);
@@ -169,18 +154,24 @@ describe('CacheStore', () => {
     assert.equal(new GhlContactsRepo(again.store.db).get('d')?.name, 'D');
   });
 
-  it('keeps writing at the debounce cadence under a steady stream of changes', async () => {
+  it('keeps writing at the debounce cadence under a steady stream of changes', async (t) => {
     const dir = tempDir();
     const { store, persists } = await open(dir, { debounceMs: 100 });
+    t.mock.timers.enable({ apis: ['setTimeout'] });
     const repo = new GhlContactsRepo(store.db);
-    const t0 = Date.now();
-    for (let i = 0; Date.now() - t0 < 450; i++) {
-      repo.upsert(contact(`s${i}`, `S${i}`));
-      store.markDirty();
-      await sleep(15);
+    let n = 0;
+    for (let window = 1; window <= 4; window++) {
+      const written = nextEvent<PersistInfo>(`write in window ${window}`, (listener) => store.onDidPersist(listener));
+      // A change every 20 ms, through the whole window: a debounce that restarted on every
+      // change would never write, and `written` would never come.
+      for (let elapsed = 0; elapsed < 100; elapsed += 20) {
+        repo.upsert(contact(`s${n}`, `S${n++}`));
+        store.markDirty();
+        t.mock.timers.tick(20);
+      }
+      await written;
+      assert.equal(persists.length, window, `one write per window (window ${window})`);
     }
-    // A debounce that restarted on every change would not have written at all yet.
-    assert.ok(persists.length >= 2 && persists.length <= 5, `${persists.length} writes`);
   });
 
   it('moves a corrupt file aside and starts fresh', async () => {
@@ -232,8 +223,9 @@ describe('CacheStore', () => {
     assert.deepEqual(new Uint8Array(fs.readFileSync(store.recovered.corruptPath)), newer, 'still intact after a write');
   });
 
-  it('a second store on the same directory is not the writer and never writes', async () => {
+  it('a second store on the same directory is not the writer and never writes', async (t) => {
     const dir = tempDir();
+    t.mock.timers.enable({ apis: ['setTimeout'] });
     const a = await open(dir);
     new GhlContactsRepo(a.store.db).upsert(contact('a1', 'From A'));
     a.store.markDirty();
@@ -248,7 +240,9 @@ describe('CacheStore', () => {
     repoB.upsert(contact('b1', 'From B'));
     b.store.markDirty();
     await b.store.flush();
-    await sleep(120);
+    // The reader tries again later (10 s): that attempt does not write either.
+    t.mock.timers.tick(10_000);
+    await b.store.flush();
     assert.deepEqual(fileStat(dir), before, 'the file was not touched');
     assert.equal(b.persists.length, 0);
     assert.ok(b.logs.some((l) => /does not write/.test(l.msg)));
@@ -277,7 +271,7 @@ describe('CacheStore', () => {
     const inFlight = path.join(dir, `${CACHE_FILE_NAME}.987654321`);
     fs.writeFileSync(abandoned, 'half a file');
     fs.writeFileSync(inFlight, 'being written');
-    const old = new Date(Date.now() - 60 * 60_000);
+    const old = new Date('2020-01-01T00:00:00Z');
     fs.utimesSync(abandoned, old, old);
     const { store } = await open(dir);
     assert.equal(store.isWriter, true);
@@ -297,7 +291,7 @@ describe('CacheStore', () => {
     assert.equal(a.store.isWriter, false);
     await a.store.dispose();
     assert.equal(fs.existsSync(lockPath), true, 'a reader never removes the lock');
-    const old = new Date(Date.now() - 60 * 60_000);
+    const old = new Date('2020-01-01T00:00:00Z');
     fs.utimesSync(lockPath, old, old);
     const b = await open(dir);
     assert.equal(b.store.isWriter, true);
@@ -311,7 +305,7 @@ describe('CacheStore', () => {
     const a = await open(dir);
     assert.equal(a.store.isWriter, false, 'an empty lock may be one being written right now');
     await a.store.dispose();
-    const old = new Date(Date.now() - 60_000);
+    const old = new Date('2020-01-01T00:00:00Z');
     fs.utimesSync(lockPath, old, old);
     const b = await open(dir);
     assert.equal(b.store.isWriter, true);
@@ -333,7 +327,7 @@ describe('CacheStore', () => {
     const handle = reader.store.db;
     const repoBefore = new GhlContactsRepo(reader.store.db);
     assert.equal(repoBefore.list({ limit: 5, offset: 0 }).total, 0);
-    const reloaded = waitFor<unknown>((resolve) => reader.store.onDidReload(resolve), 4000, 'onDidReload');
+    const reloaded = nextEvent<unknown>('reload of the writer\'s file', (listener) => reader.store.onDidReload(listener));
     new GhlContactsRepo(writer.store.db).upsert(contact('w1', 'Written'));
     writer.store.markDirty();
     await writer.store.flush();
@@ -361,7 +355,7 @@ describe('CacheStore', () => {
     const entryText = fs.readFileSync(path.join(journal, entry), 'utf8');
 
     // The writer applies it on its next journal poll, persists, and deletes the entry.
-    await waitUntil(() => new GhlContactsRepo(writer.store.db).get('from-reader') !== undefined, 2000, 'the writer applies the entry');
+    await pollUntil('the writer applies the entry', () => new GhlContactsRepo(writer.store.db).get('from-reader') !== undefined);
     await writer.store.flush();
     assert.deepEqual(fs.readdirSync(journal), [], 'a persisted entry is deleted');
 
@@ -378,15 +372,19 @@ describe('CacheStore', () => {
     newer.close();
     fs.writeFileSync(path.join(journal, entry), entryText);
     fs.renameSync(`${file}.next`, file);
-    await waitUntil(() => reader.logs.some((l) => l.msg.startsWith('reloaded')), 4000, 'the reader reloads');
-    assert.equal(new GhlContactsRepo(reader.store.db).get('from-reader')?.name, 'Synced Later', 'an applied entry is never applied again');
+    // The reader may still be loading the writer's previous file: wait for the one written here.
+    // Applying the entry again would leave 'Reader Write', and this gives up.
+    await pollUntil('the reader to load the newer file and keep its value (an applied entry is never applied again)', () =>
+      new GhlContactsRepo(reader.store.db).get('from-reader')?.name === 'Synced Later',
+    );
+    assert.ok(reader.logs.some((l) => l.msg.startsWith('reloaded')));
   });
 
   it('the journal: an entry that is not a cache write is moved aside, the others still apply', async () => {
     const dir = tempDir();
     const journal = path.join(dir, JOURNAL_DIR_NAME);
     fs.mkdirSync(journal, { recursive: true });
-    const stamp = String(Date.now()).padStart(15, '0');
+    const stamp = String(Date.parse('2026-01-05T15:00:00Z')).padStart(15, '0');
     const name = (n: number) => `${stamp}-1-${String(n).padStart(9, '0')}-0000000${n}.json`;
     fs.writeFileSync(path.join(journal, name(1)), '{"kind":"contact","op":"upsert","contact":{"name":"no id"}}');
     fs.writeFileSync(path.join(journal, name(2)), 'not json');
@@ -416,7 +414,6 @@ describe('CacheStore', () => {
     new GhlContactsRepo(fdb).upsert(contact('theirs', 'Theirs'));
     const foreignBytes = fdb.export();
     fdb.close();
-    await sleep(20);
     const tmp = path.join(dir, 'elsewhere.tmp');
     fs.writeFileSync(tmp, foreignBytes);
     fs.renameSync(tmp, path.join(dir, CACHE_FILE_NAME));

@@ -6,7 +6,7 @@
 // commands), and starts a tiny loopback control endpoint so tests running in the extension
 // host can read the sandbox's store and inject faults:
 //
-//   GET  /state                     counts per pipeline stage, ids of the hostile records
+//   GET  /state                     counts per pipeline stage, ids of the hostile records, requests (and in flight)
 //   GET  /opportunity?id=ID         one opportunity as the sandbox holds it (404 if absent)
 //   GET  /contact?id=ID             one contact (404 if absent)
 //   POST /fault  {method, path, status?, body?, times?}    sandbox.injectFault(...)
@@ -175,6 +175,7 @@ function handleControl(sandbox, hostile, req, res) {
           stageCounts,
           hostile,
           requests: sandbox.stats.requests,
+          requestsInFlight: sandbox.requestsInFlight,
         });
       }
       if (req.method === 'GET' && url.pathname === '/opportunity') {

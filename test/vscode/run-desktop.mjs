@@ -89,7 +89,8 @@ try {
 
 const result = existsSync(resultFile) ? JSON.parse(readFileSync(resultFile, 'utf8')) : undefined;
 if (process.env.VSCODE_TEST_KEEP !== '1') rmSync(tmp, { recursive: true, force: true });
-if (!result || result.failed > 0 || result.passed === 0) code ||= 1;
-const { passed, failed, skipped } = result ?? { passed: 0, failed: 1 };
-console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+if (!result || result.failed > 0 || result.skipped > 0 || result.passed === 0) code ||= 1;
+// A skipped test (a suite without its sandbox or page bridge) tested nothing: it counts as failed.
+const { passed, failed, skipped = 0 } = result ?? { passed: 0, failed: 1 };
+console.log(`${passed} passed, ${failed + skipped} failed${skipped ? ` (${skipped} of them skipped)` : ''}`);
 process.exit(code);

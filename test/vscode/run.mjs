@@ -262,7 +262,7 @@ async function main() {
     log(`extension host exited with ${code} without a ${RESULT_MARKER} line (did run() throw before mocha ran?)`);
     exitCode = 1;
   } else {
-    exitCode = code !== 0 || result.failed > 0 || result.passed === 0 ? 1 : 0;
+    exitCode = code !== 0 || result.failed > 0 || result.skipped > 0 || result.passed === 0 ? 1 : 0;
   }
   void serverExited;
 }
@@ -528,8 +528,11 @@ log(`done in ${secs()} (exit ${exitCode})`);
 printCounts();
 process.exit(exitCode);
 
-/** The closing line CI reads. A run cut short counts what had finished plus one failure. */
+/**
+ * The closing line CI reads. A run cut short counts what had finished plus one failure; a
+ * skipped test (a suite that found no sandbox or bridge) tested nothing and counts as failed.
+ */
 function printCounts() {
-  const { passed, failed, skipped } = result ?? { passed: live.passed, failed: live.failed + 1 };
-  console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  const { passed, failed, skipped = 0 } = result ?? { passed: live.passed, failed: live.failed + 1 };
+  console.log(`${passed} passed, ${failed + skipped} failed${skipped ? ` (${skipped} of them skipped)` : ''}`);
 }

@@ -148,7 +148,8 @@ describe('board', () => {
       // Codicons and vscode-elements rendered (fonts/styles loaded under the CSP).
       assert.ok(await app.page.evaluate(() => document.fonts.check('16px codicon')), 'codicon font loaded');
       assert.ok(await app.page.evaluate(() => !!customElements.get('vscode-single-select')));
-      await app.page.waitForTimeout(100);
+      // The picture once the fonts are in and a frame has been painted with them.
+      await app.page.evaluate(() => document.fonts.ready.then(() => new Promise((resolve) => requestAnimationFrame(() => resolve(null)))));
       await screenshot(app.page, 'webview-board.png');
       await assertValidRequests(app);
       await assertClean(app);
@@ -166,7 +167,7 @@ describe('board', () => {
       await page.locator(`[data-opp-id="${card.id}"]`).dragTo(page.locator('[data-stage-id="st-appt"]'));
       const posted = await waitForPosted(app, 'ext-ghl:opps-update', 1);
       assert.deepEqual(posted[0]!.payload, { id: card.id, data: { pipelineStageId: 'st-appt' } });
-      await page.waitForTimeout(50);
+      await page.locator(`[data-stage-id="st-appt"] [data-opp-id="${card.id}"]`).waitFor();
       assert.equal(await stageOfCard(page, card.id), 'st-appt');
       const expected = totalsByStage(salesOpps);
       assert.equal((await column(page, 'st-new')).count, String(expected.get('st-new')!.count - 1));
@@ -330,7 +331,8 @@ describe('board', () => {
   });
 
   it('shows sync progress and reloads when a sync finishes', async () => {
-    const app = await openApp(browser, built, { app: 'board', fixtures });
+    // On Playwright's clock (flowing as usual until the test pauses it for the debounce).
+    const app = await openApp(browser, built, { app: 'board', fixtures, clock: true });
     const { page } = app;
     type Host = { __host: { push(p: string, d: unknown): void; opps: Array<Record<string, unknown>> } };
     try {
@@ -364,12 +366,17 @@ describe('board', () => {
       });
       await page.locator('[data-opp-id="opp-new-2"]').waitFor();
       assert.equal((await column(page, 'st-closed')).total, usd(10000));
-      await page.waitForTimeout(150); // an undebounced second reload would have been posted by now
+      // Undebounced, each announcement would have posted its reload at once, before any answer
+      // came back: by now both would be there.
       assert.equal(await lists(), listsBefore + 2);
-      // Contacts-only changes do not reload the board.
+      // Contacts-only changes do not reload the board: not even once the 300 ms debounce is over.
+      const pageNow = await page.evaluate(() => Date.now());
+      await page.clock.pauseAt(new Date(pageNow + 1000));
+      const postedBefore = (await app.posted()).length;
       await page.evaluate(() => (window as unknown as Host).__host.push('host:data-changed', { kinds: ['contacts'] }));
-      await page.waitForTimeout(350); // past the 300 ms debounce
-      assert.equal(await lists(), listsBefore + 2);
+      await page.clock.runFor(350);
+      assert.equal((await app.posted()).length, postedBefore, 'nothing asked of the host');
+      await page.clock.resume();
       await assertClean(app);
     } finally {
       await app.close();

@@ -3,13 +3,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Envelope } from '../../src/protocol/envelope';
-import { BoardModel, type BoardIpc } from '../../src/webview/board/boardModel';
+import { BoardModel } from '../../src/webview/board/boardModel';
+import { fakeIpc, type FakeHandler } from '../helpers/fakeIpc';
 import { BULK, SALES, salesOpportunities } from './fixtures/data';
 
 function fakeHost(estimates: (ids: string[]) => Envelope) {
   const opps = salesOpportunities();
   const asked: string[][] = [];
-  const answers: Record<string, (payload: any) => Envelope> = {
+  const answers: Record<string, FakeHandler> = {
     'ext-ghl:pipelines-list': () => ({ success: true, data: { items: [SALES, BULK], total: 2 } }),
     'ext-ghl:settings-get': () => ({ success: true, data: { configured: true, defaultPipeline: null, locationId: 'loc-1', token: 'pit-…beef' } }),
     'ext-ghl:opps-list': ({ pipelineId }) => {
@@ -21,10 +22,7 @@ function fakeHost(estimates: (ids: string[]) => Envelope) {
       return estimates(opportunityIds);
     },
   };
-  const ipc = {
-    request: async (channel: string, payload: unknown) => answers[channel]?.(payload) ?? { success: false, error: { code: 'UNKNOWN_CHANNEL', message: channel } },
-    onPush: () => () => undefined,
-  } as unknown as BoardIpc;
+  const { ipc } = fakeIpc(answers);
   return { ipc, opps, asked };
 }
 

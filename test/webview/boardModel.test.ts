@@ -4,30 +4,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Opportunity } from '../../src/protocol/entities';
 import type { Envelope } from '../../src/protocol/envelope';
-import { BoardModel, summaryText, type BoardIpc, type SavedBoardState } from '../../src/webview/board/boardModel';
+import { BoardModel, summaryText, type SavedBoardState } from '../../src/webview/board/boardModel';
 import { BULK, SALES, salesOpportunities } from './fixtures/data';
+import { fakeIpc, type FakeHandler } from '../helpers/fakeIpc';
+import { pollUntil } from '../helpers/waitUntil';
 
-type Handler = (payload: any) => Envelope | Promise<Envelope>;
-
-/** A host client whose answers the test scripts per channel; it records every request. */
-function fakeIpc(handlers: Record<string, Handler>) {
-  const requests: Array<{ channel: string; payload: any }> = [];
-  const pushes = new Map<string, (payload: any) => void>();
-  const ipc = {
-    request: async (channel: string, payload: unknown) => {
-      requests.push({ channel, payload });
-      const handler = handlers[channel];
-      return handler ? handler(payload) : { success: false, error: { code: 'UNKNOWN_CHANNEL', message: channel } };
-    },
-    onPush: (name: string, listener: (payload: any) => void) => {
-      pushes.set(name, listener);
-      return () => pushes.delete(name);
-    },
-  } as unknown as BoardIpc;
-  return { ipc, requests, push: (name: string, payload: unknown) => pushes.get(name)?.(payload) };
-}
-
-function host(opps: Opportunity[], extra: Record<string, Handler> = {}, settings: { defaultPipeline?: string | null } = {}) {
+function host(opps: Opportunity[], extra: Record<string, FakeHandler> = {}, settings: { defaultPipeline?: string | null } = {}) {
   return fakeIpc({
     'ext-ghl:pipelines-list': () => ({ success: true, data: { items: [SALES, BULK], total: 2 } }),
     'ext-ghl:settings-get': () => ({
@@ -84,7 +66,7 @@ describe('BoardModel', () => {
 
   it('a move shows at once, survives a reload while in flight, and rolls back with an error when refused', async () => {
     const reply = deferred<Envelope>();
-    const { ipc, push } = host(opps, { 'ext-ghl:opps-update': () => reply.promise });
+    const { ipc, push, requests } = host(opps, { 'ext-ghl:opps-update': () => reply.promise });
     const model = new BoardModel(ipc, { reloadDebounceMs: 1 });
     await model.start();
     const card = opps.find((o) => o.pipelineStageId === 'st-new' && o.id !== 'opp-hostile')!;
@@ -93,8 +75,9 @@ describe('BoardModel', () => {
     assert.equal(stageOf(), 'st-offer', 'optimistic');
     assert.match(model.announcement, /Moved .* to Offer Made\./);
     // A sync lands meanwhile: the cache still says st-new, the board keeps the move in flight.
+    const listsBefore = requests.filter((r) => r.channel === 'ext-ghl:opps-list').length;
     push('host:data-changed', { kinds: ['opportunities'] });
-    await new Promise((r) => setTimeout(r, 20));
+    await pollUntil('the reload to land', () => requests.filter((r) => r.channel === 'ext-ghl:opps-list').length > listsBefore && !model.loading, { intervalMs: 1 });
     assert.equal(stageOf(), 'st-offer', 'the in-flight move is re-applied over reloaded data');
     reply.resolve({ success: false, error: { code: 'API', message: 'Stage is locked' } });
     await moving;

@@ -14,25 +14,7 @@ import {
   type Bubble,
   type ConversationIpc,
 } from '../../src/webview/conversation/conversationModel';
-
-type Handler = (payload: any) => Envelope | Promise<Envelope>;
-
-function fakeIpc(handlers: Record<string, Handler>) {
-  const requests: Array<{ channel: string; payload: any }> = [];
-  const pushes = new Map<string, (payload: any) => void>();
-  const ipc = {
-    request: async (channel: string, payload: unknown) => {
-      requests.push({ channel, payload });
-      const handler = handlers[channel];
-      return handler ? handler(payload) : { success: false, error: { code: 'UNKNOWN_CHANNEL', message: channel } };
-    },
-    onPush: (name: string, listener: (payload: any) => void) => {
-      pushes.set(name, listener);
-      return () => pushes.delete(name);
-    },
-  } as unknown as ConversationIpc;
-  return { ipc, requests, push: (name: string, payload: unknown) => pushes.get(name)?.(payload), sent: () => requests.filter((r) => r.channel === 'ext-ghl:convs-send') };
-}
+import { fakeIpc, type FakeHandler } from '../helpers/fakeIpc';
 
 const T0 = Date.parse('2026-11-30T10:00:00Z');
 
@@ -58,8 +40,8 @@ function thread(all: Message[]) {
   };
 }
 
-function host(all: Message[], extra: Record<string, Handler> = {}, contact: { phone?: string | null; email?: string | null } = { phone: '+15550100', email: 'a@example.com' }) {
-  return fakeIpc({
+function host(all: Message[], extra: Record<string, FakeHandler> = {}, contact: { phone?: string | null; email?: string | null } = { phone: '+15550100', email: 'a@example.com' }) {
+  const fake = fakeIpc({
     'ext-ghl:convs-get': () => ({
       success: true,
       data: { id: 'conv-1', contactId: 'c-1', locationId: 'loc', contactName: 'Amanda Chen', lastMessageType: 'TYPE_SMS', unreadCount: 2 },
@@ -68,6 +50,7 @@ function host(all: Message[], extra: Record<string, Handler> = {}, contact: { ph
     'ext-ghl:convs-messages': thread(all),
     ...extra,
   });
+  return { ...fake, sent: () => fake.requests.filter((r) => r.channel === 'ext-ghl:convs-send') };
 }
 
 function model(ipc: ConversationIpc, ids = ['cm-1', 'cm-2', 'cm-3']) {

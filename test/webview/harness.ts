@@ -1,6 +1,6 @@
 /**
- * Runs the BUILT webview bundles in headless Chromium behind the same HTML and CSP the
- * extension host serves, with `acquireVsCodeApi` replaced by a scriptable fake host.
+ * Runs the BUILT webview bundles in headless Chromium behind the HTML and CSP the extension
+ * host serves (the one builder both call, src/webviewPage/html.ts), with `acquireVsCodeApi` replaced by a scriptable fake host.
  *
  * - bundles are built with esbuild's JS API (same options as esbuild.mjs) into a temp dir;
  * - pages live on a fake origin (https://webview.test/) served by `page.route`, so the CSP's
@@ -17,6 +17,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Opportunity, Pipeline } from '../../src/protocol/entities';
 import type { ErrorInfo } from '../../src/protocol/envelope';
+import { newNonce, webviewPageHtml } from '../../src/webviewPage/html';
 
 const require = createRequire(import.meta.url);
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -78,21 +79,18 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-function escapeAttr(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-/** The host's HTML for one app (see the brief / the host's webview provider). */
-export function hostHtml(app: App, nonce: string, initialState: unknown = {}): string {
-  const css = app === 'ipc-harness' ? '' : `<link rel="stylesheet" href="${ORIGIN}/dist/webview/${app}.css">`;
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${ORIGIN} data:; style-src ${ORIGIN}; font-src ${ORIGIN}; script-src 'nonce-${nonce}';">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<meta name="ghl-initial-state" content="${escapeAttr(JSON.stringify(initialState))}">
-<link rel="stylesheet" href="${ORIGIN}/dist/webview/codicon.css" id="vscode-codicon-stylesheet">
-<link rel="stylesheet" href="${ORIGIN}/dist/theme-dark.css">
-${css}
-</head><body class="vscode-dark"><div id="app"></div><script type="module" nonce="${nonce}" src="${ORIGIN}/dist/webview/${app}.js"></script></body></html>`;
+/** The page the extension host serves for one app (src/webviewPage/html.ts), on the fake origin, with VS Code's dark theme standing in for the host's. */
+function hostHtml(app: App, nonce: string, initialState: unknown = {}): string {
+  return webviewPageHtml({
+    app,
+    title: app,
+    nonce,
+    initialState,
+    cspSource: ORIGIN,
+    assetUrl: (file) => `${ORIGIN}/dist/webview/${file}`,
+    hasStylesheet: app !== 'ipc-harness',
+    host: { stylesheetUrls: [`${ORIGIN}/dist/theme-dark.css`], bodyClass: 'vscode-dark' },
+  });
 }
 
 export interface HostFixtures {
@@ -291,6 +289,11 @@ export interface OpenOptions {
   fixtures?: HostFixtures;
   initialState?: unknown;
   viewport?: { width: number; height: number };
+  /**
+   * The page's timers and Date run on Playwright's clock (page.clock), installed before any page
+   * script: the test pauses it and moves it (runFor) instead of waiting for real time.
+   */
+  clock?: boolean;
 }
 
 export interface OpenedPage {
@@ -315,8 +318,7 @@ export async function openApp(browser: Browser, built: Built, options: OpenOptio
     if (msg.type() === 'error') errors.push(msg.text());
   });
   page.on('pageerror', (err) => errors.push(String(err)));
-  const nonce = Buffer.from(String(Math.random())).toString('base64').replace(/[^a-zA-Z0-9]/g, '');
-  const html = hostHtml(options.app, nonce, options.initialState ?? {});
+  const html = hostHtml(options.app, newNonce(), options.initialState ?? {});
   await page.route(`${ORIGIN}/**`, async (route) => {
     const url = new URL(route.request().url());
     if (url.pathname === '/index.html') {
@@ -338,6 +340,7 @@ export async function openApp(browser: Browser, built: Built, options: OpenOptio
   await page.addInitScript({
     content: `(() => { const __name = (f) => f; (${fakeHost.toString()})(${JSON.stringify(options.fixtures ?? {})}); })();`,
   });
+  if (options.clock) await page.clock.install({ time: new Date('2026-01-05T15:00:00Z') });
   await page.goto(`${ORIGIN}/index.html`, { waitUntil: 'domcontentloaded' });
   return {
     page,

@@ -4,11 +4,11 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { RENTCAST_SANDBOX_KEY } from '../../sandbox/rentcast';
 import { bridge, parts } from './bridge';
-import { call, canRun, clearNotifications, control, findFiles, poll, readExtensionLog, sandbox, waitForNotification, type SandboxState } from './ghl';
+import { call, canRun, clearNotifications, control, findFiles, poll, readExtensionLog, sandbox, waitForNotification, type SandboxState, ensureConfiguredAndSynced } from './ghl';
 
 const BOARD = 'Opportunities';
-const RENTCAST_SANDBOX_KEY = 'rc_sandbox_key_0001';
 const START_ITEM = `${parts.quickInput} .monaco-list-row:has-text("Start")`;
 
 describe('GHL: ARV enrichment', () => {
@@ -16,6 +16,7 @@ describe('GHL: ARV enrichment', () => {
 
   before(async function () {
     if (!canRun()) this.skip();
+    await ensureConfiguredAndSynced();
     const state = await control.state();
     pipeline = state.pipelines.find((p) => p.name === 'Acquisitions')!;
     assert.ok(pipeline, 'the sandbox has an "Acquisitions" pipeline');

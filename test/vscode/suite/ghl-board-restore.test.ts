@@ -17,7 +17,7 @@ import * as vscode from 'vscode';
 import type { Pipeline } from '../../../src/protocol/entities';
 import { REVIVE_BOARD_TEST_COMMAND } from '../../../src/vscode/boardPanel';
 import { bridge, parts } from './bridge';
-import { call, canRun, poll, sleep, webviewRequest } from './ghl';
+import { call, canRun, poll, sleep, webviewRequest, ensureConfiguredAndSynced } from './ghl';
 
 const BOARD = 'Opportunities';
 
@@ -56,6 +56,7 @@ describe('GHL: the board across page reloads', () => {
 
   before(async function () {
     if (!canRun()) this.skip();
+    await ensureConfiguredAndSynced();
     const { items } = await call<{ items: Pipeline[] }>('ext-ghl:pipelines-list', {});
     assert.ok(items.length >= 2, 'the sandbox has two pipelines');
     // Not the first: a board without saved state opens on that one.
@@ -103,8 +104,7 @@ describe('GHL: the board across page reloads', () => {
     assert.ok(tabLabels().includes(BOARD));
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     await poll('the board tab to close', tabLabels, (labels) => !labels.includes(BOARD));
-    await sleep(200);
-    assert.equal(await bridge.count('[data-testid="board-card"]', { webview: BOARD, timeout: 500 }).catch(() => 0), 0);
+    await poll('the board page gone with its tab', () => bridge.count('[data-testid="board-card"]', { webview: BOARD, timeout: 500 }).catch(() => 0), (n) => n === 0);
 
     // What the page saved (see test/webview/board.test.ts), as VS Code hands it back.
     await vscode.commands.executeCommand(REVIVE_BOARD_TEST_COMMAND, { pipelineId: pipeline.id, filter: 'open' });

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { bridge, parts } from './bridge';
-import { call, canRun, clearNotifications, control, poll, readRows, clickRow, showSidebar, type SandboxState } from './ghl';
+import { call, canRun, clearNotifications, control, poll, readRows, clickRow, showSidebar, type SandboxState, ensureConfiguredAndSynced } from './ghl';
 
 const BOARD = 'Opportunities';
 const card = (id: string) => `[data-testid="board-card"][data-opp-id="${id}"]`;
@@ -43,6 +43,7 @@ describe('GHL: opportunities board', () => {
 
   before(async function () {
     if (!canRun()) this.skip();
+    await ensureConfiguredAndSynced();
     state = await control.state();
     pipeline = state.pipelines.find((p) => p.name === 'Sales Pipeline')!;
     assert.ok(pipeline, 'the sandbox has a "Sales Pipeline"');
@@ -146,9 +147,17 @@ describe('GHL: opportunities board', () => {
   // Regression: vscode-single-select applied `value` to its old options, then selected the
   // first of the new ones after every reload of the pipeline list (any sync).
   it('keeps showing the pipeline it shows in the pipeline picker after a reload', async () => {
-    // A sync (or any pipelines change) makes the board reload the pipeline list.
+    // A sync (or any pipelines change) makes the board reload the pipeline list (debounced). Its
+    // loading ring shows while it loads: a watcher in the page counts the loads that ended.
+    await bridge.evaluate(
+      `(ring) => {
+        window.__boardLoads = 0;
+        new MutationObserver(() => { if (ring.hidden) window.__boardLoads++; }).observe(ring, { attributes: true, attributeFilter: ['hidden'] });
+      }`,
+      { selector: '.loading-ring', webview: BOARD },
+    );
     await call('ext-ghl:opps-sync', {});
-    await new Promise((r) => setTimeout(r, 1_000)); // the board debounces reloads (300 ms)
+    await poll('the board to reload after the sync', () => bridge.evaluate<number>('() => window.__boardLoads', { webview: BOARD }), (n) => n >= 1, 10_000);
     const cols = await readColumns();
     assert.deepEqual(
       cols.map((c) => c.title),

@@ -7,7 +7,7 @@ import { EXT_GHL_IPC, PUSH_CHANNELS } from '../../../src/protocol/channels';
 import { ERROR_CODES, type Envelope } from '../../../src/protocol/envelope';
 import * as vscode from 'vscode';
 import { bridge } from './bridge';
-import { canRun, control, sandbox, testHandle, webviewRequest, type SandboxState } from './ghl';
+import { canRun, control, ensureConfiguredAndSynced, ensureRentcastConfigured, sandbox, testHandle, webviewRequest, type SandboxState } from './ghl';
 
 const REQUEST_CHANNELS = Object.values(EXT_GHL_IPC).filter((c) => !(PUSH_CHANNELS as readonly string[]).includes(c));
 const BOARD = 'Opportunities';
@@ -119,6 +119,8 @@ describe('GHL: every protocol channel', () => {
 
   before(async function () {
     if (!canRun()) this.skip();
+    await ensureConfiguredAndSynced();
+    await ensureRentcastConfigured();
     state = await control.state();
   });
 

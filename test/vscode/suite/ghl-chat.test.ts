@@ -10,7 +10,7 @@ import { GhlParticipant } from '../../../src/vscode/chatParticipant';
 import { EXT_GHL_IPC } from '../../../src/protocol/channels';
 import { bridge, parts } from './bridge';
 import { testModel, waitForModel } from './chatModel';
-import { call, CHAT, CHAT_TEXTAREA, canRun, clearNotifications, control, openChat, poll, readChat, sendChat, testHandle } from './ghl';
+import { call, CHAT, CHAT_TEXTAREA, canRun, clearNotifications, control, ensureConfiguredAndSynced, openChat, poll, readChat, sendChat, testHandle } from './ghl';
 
 const GHL_TOOLS = [
   'ghl_search_contacts',
@@ -53,6 +53,7 @@ describe('GHL: chat', () => {
 
   before(async function () {
     if (!canRun()) this.skip();
+    await ensureConfiguredAndSynced();
     const page = await call('ext-ghl:contacts-list', { query: 'a', limit: 50 });
     contact = page.items.find((c: any) => c.lastName && !/[<>]/.test(c.lastName)) ?? page.items[0];
     assert.ok(contact, 'the sandbox has contacts (ghl-sync ran)');

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { bridge } from './bridge';
-import { CHAT, call, canRun, control, openChat, pane, poll, readRows, clickRow, sendChat, showSidebar, type SandboxState } from './ghl';
+import { CHAT, call, canRun, control, openChat, pane, poll, readRows, clickRow, sendChat, showSidebar, type SandboxState, ensureConfiguredAndSynced } from './ghl';
 
 const BOARD = 'Opportunities';
 
@@ -28,6 +28,7 @@ describe('GHL: hostile CRM data stays text', () => {
 
   before(async function () {
     if (!canRun()) this.skip();
+    await ensureConfiguredAndSynced();
     state = await control.state();
   });
 

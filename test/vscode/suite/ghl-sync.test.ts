@@ -19,6 +19,7 @@ import {
   testHandle,
   waitForNotification,
   type SandboxState,
+  requireFreshWindow,
 } from './ghl';
 
 const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
@@ -28,6 +29,7 @@ describe('GHL: configure and sync', () => {
 
   before(async function () {
     if (!canRun()) this.skip();
+    await requireFreshWindow('GHL: configure and sync');
     state = await control.state();
     await showSidebar();
   });

@@ -1,7 +1,7 @@
 // The scheduler tasks in "Run Task" (type ghl) and the daily briefing they produce.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { call, canRun, poll } from './ghl';
+import { call, canRun, poll, ensureConfiguredAndSynced } from './ghl';
 
 function runTask(task: vscode.Task): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -17,8 +17,9 @@ function runTask(task: vscode.Task): Promise<void> {
 }
 
 describe('GHL: tasks and the daily briefing', () => {
-  before(function () {
+  before(async function () {
     if (!canRun()) this.skip();
+    await ensureConfiguredAndSynced();
   });
 
   it('offers the daily briefing and ARV enrichment as ghl tasks', async () => {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { Envelope } from '../../../src/protocol/envelope';
 import type { GhlExtensionExports, GhlTestingHandle } from '../../../src/vscode/api/ghlApi';
+import { RENTCAST_SANDBOX_KEY } from '../../sandbox/rentcast';
 import { bridge } from './bridge';
 
 export const EXTENSION_ID = 'ghl-vscode.ghl-vscode';
@@ -30,6 +31,8 @@ export interface SandboxState {
   stageCounts: Record<string, Record<string, number>>;
   hostile: { contactId: string; opportunityId: string; contactName: string; opportunityName: string };
   requests: number;
+  /** Requests the sandbox has received and not answered yet. */
+  requestsInFlight: number;
 }
 
 export interface SandboxOpportunity {
@@ -135,6 +138,51 @@ export async function call<T = any>(channel: string, payload?: unknown): Promise
   const response: Envelope = await (await testHandle()).request(channel, payload);
   if (!response.success) assert.fail(`${channel} failed: ${response.error.code} ${response.error.message}`);
   return response.data as T;
+}
+
+// --- the state a suite starts from ------------------------------------------------------------------
+
+/**
+ * Configured for the sandbox and synced: what every suite after ghl-sync works on. A no-op when
+ * the window is already there (the suites run in index.ts's order), so any suite also runs alone
+ * (EXT_TEST_GREP) or after any other.
+ */
+export async function ensureConfiguredAndSynced(): Promise<void> {
+  const settings = await call('ext-ghl:settings-get', {});
+  if (!settings.configured || settings.locationId !== sandbox.locationId) {
+    await vscode.commands.executeCommand('ghl.setApiToken', sandbox.token);
+    await vscode.commands.executeCommand('ghl.setLocationId', sandbox.locationId);
+    await poll('the extension configured for the sandbox', () => call('ext-ghl:settings-get', {}), (s) => s.configured && s.locationId === sandbox.locationId);
+  }
+  const cached = async () => ({
+    contacts: (await call<{ total: number }>('ext-ghl:contacts-list', { limit: 1 })).total,
+    opportunities: (await call<{ total: number }>('ext-ghl:opps-list', { limit: 1 })).total,
+  });
+  const now = await cached();
+  if (now.contacts > 0 && now.opportunities > 0) return;
+  await vscode.commands.executeCommand('ghl.syncAll');
+  await poll('the sandbox synced into the cache', cached, (c) => c.contacts > 0 && c.opportunities > 0, 60_000, 250);
+}
+
+/** The RentCast stand-in (on the sandbox) and its key, as ghl-arv sets them: for suites that call the ARV channels. */
+export async function ensureRentcastConfigured(): Promise<void> {
+  await vscode.workspace.getConfiguration().update('ghl.arv.rentcastBaseUrl', sandbox.url, vscode.ConfigurationTarget.Global);
+  if ((await call('ext-ghl:settings-get', {})).rentcastApiKey) return;
+  await vscode.commands.executeCommand('ghl.setRentcastApiKey', RENTCAST_SANDBOX_KEY);
+  await poll('the RentCast key saved', () => call('ext-ghl:settings-get', {}), (s) => Boolean(s.rentcastApiKey));
+}
+
+/**
+ * Where a new user starts: no token, no location, nothing cached (ghl-welcome, ghl-sync). The
+ * extension's secret storage cannot be emptied from a test, so this is a fresh window only:
+ * those suites run first (index.ts), alone, or not at all, and say so instead of failing later.
+ */
+export async function requireFreshWindow(suite: string): Promise<void> {
+  const settings = await call('ext-ghl:settings-get', {});
+  assert.ok(
+    settings.token === null && settings.locationId === null,
+    `${suite} checks the first start: it needs a window where nothing was configured yet (run it first, as index.ts does, or alone)`,
+  );
 }
 
 // --- waiting ---------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import { migrate } from '../../src/cacheSchema';
 import { loadSqlJs } from '../../src/db/sqljs';
 import { generateStore } from '../sandbox/data';
 import { contactAddresses, startRentcastSandbox } from '../sandbox/rentcast';
+import { virtualClock } from '../helpers/virtualClock';
 
 const DAY = 86_400_000;
 const ARV_FIELD = 'cf_arv';
@@ -37,21 +38,28 @@ const GOOD: Valuation = { price: 280_000, priceRangeLow: 250_000, priceRangeHigh
 class ScriptedProvider implements ValuationProvider {
   readonly name = 'scripted';
   readonly calls: { address: string; hints: SubjectHints }[] = [];
+  private markStarted!: () => void;
+  /** Settles when the first lookup is under way (and, when held, waiting). */
+  readonly lookupStarted = new Promise<void>((resolve) => (this.markStarted = resolve));
+  /**
+   * @param held every lookup waits for this (or its abort signal) before it answers: the test
+   *   decides when an answer comes, instead of a delay.
+   */
   constructor(
     private readonly script: (address: string, call: number) => Valuation | ValuationError = () => GOOD,
-    private readonly delayMs = 0,
+    private readonly held?: Promise<void>,
   ) {}
   async lookup(address: string, hints: SubjectHints, signal?: AbortSignal): Promise<Valuation> {
     this.calls.push({ address, hints });
-    if (this.delayMs > 0) {
+    if (this.held) {
+      const held = this.held;
       await new Promise<void>((resolve, reject) => {
-        const t = setTimeout(resolve, this.delayMs);
-        signal?.addEventListener('abort', () => {
-          clearTimeout(t);
-          reject(new ValuationError('cancelled', 'cancelled'));
-        });
+        signal?.addEventListener('abort', () => reject(new ValuationError('cancelled', 'cancelled')), { once: true });
+        void held.then(resolve);
+        this.markStarted();
       });
     }
+    this.markStarted();
     if (signal?.aborted) throw new ValuationError('cancelled', 'cancelled');
     const answer = this.script(address, this.calls.length);
     if (answer instanceof ValuationError) throw answer;
@@ -171,7 +179,7 @@ describe('ARV job runner', () => {
   });
 
   it('cancel keeps what was done and the next run resumes where it stopped', async () => {
-    const provider = new ScriptedProvider(() => GOOD, 20);
+    const provider = new ScriptedProvider();
     const w = world(6, provider);
     const job = new ArvEnrichmentJob({ ...w.ports, onProgress: (p) => { w.progress.push(p); if (p.processed === 2 && p.deal) job.cancel(); } });
     const s = await job.run({ pipelineId: 'p1', settings: settings() });
@@ -189,11 +197,13 @@ describe('ARV job runner', () => {
   });
 
   it('cancel through the caller’s AbortSignal, mid-lookup', async () => {
-    const provider = new ScriptedProvider(() => GOOD, 200);
+    const provider = new ScriptedProvider(() => GOOD, new Promise<void>(() => undefined));
     const w = world(3, provider);
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
-    const s = await new ArvEnrichmentJob(w.ports).run({ pipelineId: 'p1', settings: settings() }, controller.signal);
+    const run = new ArvEnrichmentJob(w.ports).run({ pipelineId: 'p1', settings: settings() }, controller.signal);
+    await provider.lookupStarted;
+    controller.abort();
+    const s = await run;
     assert.deepEqual([s.status, s.processed, w.writes.length], ['cancelled', 0, 0]);
   });
 
@@ -308,14 +318,16 @@ describe('ARV job runner', () => {
   });
 
   it('start answers at once with the run id and planned lookups; a second start is refused', async () => {
-    const provider = new ScriptedProvider(() => GOOD, 30);
+    let answer!: () => void;
+    const provider = new ScriptedProvider(() => GOOD, new Promise<void>((resolve) => (answer = resolve)));
     const w = world(4, provider);
     const job = new ArvEnrichmentJob({ ...w.ports, newRunId: () => 'run-1' });
     const started = await job.start({ pipelineId: 'p1', settings: settings() });
     assert.deepEqual(started, { runId: 'run-1', total: 4, lookups: 4 });
     assert.equal(job.status().status, 'running');
-    assert.ok(job.status().processed < 4);
+    assert.equal(job.status().processed, 0, 'answered before the first lookup did');
     await assert.rejects(job.start({ pipelineId: 'p1', settings: settings() }), ArvRunInProgressError);
+    answer();
     const done = await job.whenIdle();
     assert.deepEqual([done.status, done.enriched, done.runId], ['done', 4, 'run-1']);
   });
@@ -340,7 +352,9 @@ describe('ARV job end to end: RentCast stand-in + sql.js store', () => {
   it('enriches 100 sandbox deals at 20/s with zero 429s; the key appears nowhere', async () => {
     const key = 'rc_live_e2e_SECRET_4242';
     const store = generateStore({ contacts: 400, opportunities: 200, seed: 3 });
-    const rc = await startRentcastSandbox({ apiKey: key, addresses: contactAddresses(store.contacts.values()) });
+    // The stand-in's limiter and the provider's pacing share a virtual clock: the windows are exact and cost no wall time.
+    const clock = virtualClock();
+    const rc = await startRentcastSandbox({ apiKey: key, addresses: contactAddresses(store.contacts.values()), now: clock.now });
     const db = new SQL.Database();
     try {
       migrate(db);
@@ -355,12 +369,12 @@ describe('ARV job end to end: RentCast stand-in + sql.js store', () => {
         contactFor: async (id) => store.contacts.get(id) ?? null,
         writeArv: async (id, arv) => void writes.push([id, arv]),
         estimates: repo,
-        provider: new RentcastProvider({ apiKey: key, baseUrl: rc.url }),
+        provider: new RentcastProvider({ apiKey: key, baseUrl: rc.url, now: clock.now, sleep: clock.sleep }),
         onProgress: (p) => progress.push(p),
       });
-      const started = Date.now();
+      const started = clock.now();
       const s = await job.run({ pipelineId: 'p', settings: settings() });
-      const seconds = (Date.now() - started) / 1000;
+      const seconds = (clock.now() - started) / 1000;
       assert.equal(s.status, 'done');
       assert.equal(s.enriched + s.skipped, deals.length);
       assert.equal(s.failed, 0);

@@ -6,6 +6,7 @@ import { customFieldText } from '../../src/ghl/customFieldValues';
 import { SANDBOX_ARV_FIELD_KEYS } from '../sandbox/data';
 import { RENTCAST_SANDBOX_KEY } from '../sandbox/rentcast';
 import { startHarness, type Harness } from '../helpers/backendHarness';
+import { pollUntil } from '../helpers/waitUntil';
 
 const RENTCAST_KEY_SECRET = 'ghl.rentcast-api-key';
 
@@ -29,11 +30,9 @@ async function runToEnd(h: Harness, payload: Record<string, unknown> = { pipelin
 }
 
 async function waitIdle(h: Harness): Promise<any> {
-  for (;;) {
-    const status = await h.data('ext-ghl:arv-enrich-status');
-    if (status.status !== 'running') return status;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  let status: any;
+  await pollUntil('the ARV run to end', async () => (status = await h.data('ext-ghl:arv-enrich-status')).status !== 'running', { checks: 1500, intervalMs: 20 });
+  return status;
 }
 
 function openDeals(h: Harness & { pipelineId: string }) {
@@ -130,7 +129,7 @@ describe('ARV enrichment channels against the sandbox', () => {
     h.sandbox.rentcast!.latencyMs = 30;
     h.pushes.length = 0;
     const started = await h.data('ext-ghl:arv-enrich-start', { pipelineName: 'Acquisitions', force: true });
-    while (!h.pushes.some((p) => p.channel === 'ext-ghl:arv-enrich-progress')) await new Promise((resolve) => setTimeout(resolve, 5));
+    await pollUntil('the first progress push', () => h.pushes.some((p) => p.channel === 'ext-ghl:arv-enrich-progress'), { intervalMs: 5 });
     const cancel = await h.data('ext-ghl:arv-enrich-cancel');
     assert.equal(cancel.cancelled, true);
     assert.equal(cancel.status.status, 'cancelled');

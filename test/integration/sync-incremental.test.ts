@@ -7,6 +7,7 @@ import { CURRENT_SCHEMA_VERSION, MIGRATIONS, migrate } from '../../src/cacheSche
 import { loadSqlJs } from '../../src/db/sqljs';
 import { GhlSyncStateRepo } from '../../src/db/syncStateRepo';
 import { startHarness } from '../helpers/backendHarness';
+import { pollUntil } from '../helpers/waitUntil';
 
 describe('incremental sync', () => {
   it('migrates a V1 cache to the current version keeping every row', async () => {
@@ -94,9 +95,9 @@ describe('incremental sync', () => {
       const goneBefore = [...h.sandbox.store.contacts.keys()][10]!;
       h.sandbox.store.contacts.delete(goneBefore);
       const pass = h.data('ext-ghl:contacts-sync', { full: true });
-      while (!h.pushes.some((p) => p.channel === 'ext-ghl:sync-progress' && (p.payload as { synced: number }).synced > 0)) {
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
+      await pollUntil('the pass\'s first stored page', () => h.pushes.some((p) => p.channel === 'ext-ghl:sync-progress' && (p.payload as { synced: number }).synced > 0), {
+        intervalMs: 5,
+      });
       // Written while the pass runs, and never shown to it (GHL lists it nowhere this pass reads).
       const during = await h.data('ext-ghl:contacts-create', { contact: { firstName: 'During', lastName: 'The Pass' } });
       h.sandbox.store.contacts.delete(during.id);

@@ -8,6 +8,7 @@ import type { ApiCallLog } from '../../src/ghl/client';
 import { SANDBOX_ARV_FIELD_KEYS } from '../sandbox/data';
 import { RENTCAST_SANDBOX_KEY } from '../sandbox/rentcast';
 import { startHarness } from '../helpers/backendHarness';
+import { pollUntil } from '../helpers/waitUntil';
 
 describe('ARV write-back priority', () => {
   it('writes each ARV to GHL at sync priority, while the user\'s own writes stay user requests', async () => {
@@ -22,11 +23,8 @@ describe('ARV write-back priority', () => {
       await h.data('ext-ghl:opps-sync');
       calls.length = 0;
       const started = await h.data('ext-ghl:arv-enrich-start', { pipelineName: 'Acquisitions' });
-      let status;
-      do {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        status = await h.data('ext-ghl:arv-enrich-status');
-      } while (status.status === 'running');
+      let status: any;
+      await pollUntil('the ARV run to end', async () => (status = await h.data('ext-ghl:arv-enrich-status')).status !== 'running', { checks: 1500, intervalMs: 20 });
       assert.equal(status.status, 'done', status.message);
       const writes = calls.filter((c) => c.method === 'PUT' && /^\/opportunities\/[^/]+$/.test(c.path));
       assert.equal(writes.length, started.total, 'one GHL write per deal');

@@ -370,12 +370,13 @@ describe('chat turns without a backend', () => {
 
   it('turns run one at a time, in order', async () => {
     const order: string[] = [];
-    const slow = new ScriptedModel([[text('first')], [text('second')]], 10_000, 20);
+    const slow = new ScriptedModel([[text('first')], [text('second')]], 10_000, 5);
     const service = new ChatService({ client: {} as never });
     const a = service.send({ message: 'a', model: slow, location: null, onDelta: (d) => order.push(d) });
     const b = service.send({ message: 'b', model: slow, location: null, onDelta: (d) => order.push(d) });
     assert.deepEqual([(await a).reply, (await b).reply], ['first', 'second']);
     assert.deepEqual(order, ['first', 'second']);
     assert.deepEqual(service.history.entries('').map((e) => e.text), ['a', 'first', 'b', 'second']);
+    assert.equal(slow.maxInFlight, 1, 'the second turn asked the model only after the first one\'s answer ended');
   });
 });

@@ -202,7 +202,7 @@ describe('backend channels against the sandbox', () => {
     assert.equal((await h.data('ext-ghl:chat-confirm', { actionId: 'nope', approve: true })).status, 'unknown');
     assert.deepEqual(await h.data('ext-ghl:chat-clear'), { cleared: true });
     assert.equal((await h.data('ext-ghl:chat-history')).entries.length, 0);
-    // ARV enrichment is real now: test/unit/arv-channels.test.ts.
+    // ARV enrichment is real now: test/integration/arv-channels.test.ts.
     assert.equal((await h.data('ext-ghl:arv-enrich-status')).status, 'idle');
   });
 

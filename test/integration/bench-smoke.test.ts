@@ -6,7 +6,7 @@ import { it } from 'node:test';
 
 const root = path.join(__dirname, '../..');
 
-it('the benchmark runs end to end at smoke size and prints its tables', () => {
+it('the benchmark runs end to end at smoke size and prints its tables and figures', () => {
   if (!existsSync(path.join(root, 'dist/backend-worker.js'))) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: root });
   const output = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/run.ts', '--smoke'], {
     cwd: root,
@@ -18,4 +18,7 @@ it('the benchmark runs end to end at smoke size and prints its tables', () => {
     assert.ok(output.includes(metric), `${metric} is reported`);
   }
   assert.match(output, /0 × 429/, 'pacing avoided every 429');
+  for (const figure of ['sandbox:', 'chat tool calls', 'chat engine overhead', 'inbox poll wall time', 'ARV run over', 'user write while a sync waits']) {
+    assert.ok(output.includes(`[figure] ${figure}`), `the ${figure} figure is printed`);
+  }
 });
