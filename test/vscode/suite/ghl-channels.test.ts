@@ -30,7 +30,7 @@ function assertEnvelope(channel: string, value: unknown): Envelope {
 }
 
 /**
- * Calls all 41 request channels once, in an order where each call has what it needs (ids from
+ * Calls all 42 request channels once, in an order where each call has what it needs (ids from
  * earlier answers). Returns channel → envelope.
  */
 async function callEveryChannel(send: Send, state: SandboxState, tag: string): Promise<Map<string, Envelope>> {
@@ -52,6 +52,7 @@ async function callEveryChannel(send: Send, state: SandboxState, tag: string): P
   await req(C.SETTINGS_GET, {});
   await req(C.SETTINGS_SET, { locationId: sandbox.locationId }); // the same value: changes nothing
   await req(C.CONNECTION_TEST, {});
+  await req(C.LOCATION_GET, {});
   const contacts = await req(C.CONTACTS_LIST, { limit: 5 });
   await req(C.CONTACTS_GET, { id: state.hostile.contactId });
   const created = await req(C.CONTACTS_CREATE, {
@@ -124,11 +125,11 @@ describe('GHL: every protocol channel', () => {
     state = await control.state();
   });
 
-  it('has 41 request channels', () => {
-    assert.equal(REQUEST_CHANNELS.length, 41, REQUEST_CHANNELS.join(', '));
+  it('has 42 request channels', () => {
+    assert.equal(REQUEST_CHANNELS.length, 42, REQUEST_CHANNELS.join(', '));
   });
 
-  it('answers all 41 through the test handle activate() returns in Test mode, each with a successful envelope', async () => {
+  it('answers all 42 through the test handle activate() returns in Test mode, each with a successful envelope', async () => {
     const extApi = await testHandle();
     const results = await callEveryChannel((c, p) => extApi.request(c, p), state, `api${Date.now().toString(36)}`);
     console.log(`      API: ${summary(results)}`);
@@ -151,7 +152,7 @@ describe('GHL: every protocol channel', () => {
     assert.equal(push.success, false, 'a push channel is not requestable');
   });
 
-  it('answers all 41 from the board webview through VS Code webview messaging', async function () {
+  it('answers all 42 from the board webview through VS Code webview messaging', async function () {
     if (!bridge.available) this.skip();
     const sales = state.pipelines.find((p) => p.name === 'Sales Pipeline')!;
     await vscode.commands.executeCommand('ghl.openBoard', sales.id);
