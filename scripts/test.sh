@@ -30,8 +30,9 @@ fi
 
 npm run -s lint || failed_steps+=(lint)
 npm run -s check-types || failed_steps+=(check-types)
-# Pure tests (no sandbox, worker, browser or child process of their own) side by side; the
-# integration tests one file at a time, as they share the machine's cores with their sandboxes.
+# Pure tests (no sandbox, worker, browser or child process of their own) side by side, one file
+# per core; the integration tests two files at a time, since each brings sandboxes and workers
+# of its own. None reads the wall clock, so a loaded machine makes them slower, never red.
 npm run -s test:unit 2>&1 | tee "$logs/unit.txt" || failed_steps+=(unit)
 npm run -s test:integration 2>&1 | tee "$logs/integration.txt" || failed_steps+=(integration)
 node test/vscode/run.mjs 2>&1 | tee "$logs/vscode.txt" || failed_steps+=(vscode)
