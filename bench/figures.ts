@@ -16,11 +16,9 @@ import { parseToolCall, runReadTool, type ReadTool } from '../src/chat/toolSet';
 import { DEFAULT_POLL_SECONDS, InboxPoller } from '../src/inbox';
 import type { Envelope } from '../src/protocol/envelope';
 import type { ConversationPoll } from '../src/protocol/responses';
-import { createWorkerBackend } from '../src/worker/client';
 import { startHarness } from '../test/helpers/backendHarness';
 import { channelClient, percentile, ScriptedModel, text, toolCall } from '../test/helpers/chatTestKit';
-import { SANDBOX_ARV_FIELD_KEYS } from '../test/sandbox/data';
-import { RENTCAST_SANDBOX_KEY } from '../test/sandbox/rentcast';
+import { keepOpenAcquisitions, startArvWorker } from '../test/helpers/arvWorkerRun';
 import { startSandbox } from '../test/sandbox/server';
 
 export interface FigureOptions {
@@ -168,23 +166,12 @@ async function arvWorkerFigures({ smoke, workerPath }: FigureOptions): Promise<v
   const deals = smoke ? 25 : 100;
   const sandbox = await startSandbox({ contacts: 600, opportunities: 420 });
   const storageDir = mkdtempSync(path.join(tmpdir(), 'ghl-bench-arv-'));
-  const pipeline = sandbox.store.pipelines.find((p) => p.name === 'Acquisitions')!;
-  const open = [...sandbox.store.opportunities.values()].filter((o) => o.pipelineId === pipeline.id && o.status === 'open');
-  for (const o of open.slice(deals)) o.status = 'won';
+  keepOpenAcquisitions(sandbox, deals);
   let finished!: (progress: ArvProgress) => void;
   const final = new Promise<ArvProgress>((resolve) => (finished = resolve));
-  const backend = await createWorkerBackend({
+  const backend = await startArvWorker(sandbox, {
     workerPath,
     storageDir,
-    persistDebounceMs: 200,
-    connection: {
-      token: sandbox.token,
-      locationId: sandbox.locationId,
-      defaultPipeline: 'Acquisitions',
-      apiBaseUrl: sandbox.url,
-      rentcastApiKey: RENTCAST_SANDBOX_KEY,
-      arv: { 'ghl.arv.rentcastBaseUrl': sandbox.url, 'ghl.arv.sqftField': SANDBOX_ARV_FIELD_KEYS.sqft, 'ghl.arv.repairsField': SANDBOX_ARV_FIELD_KEYS.repairs },
-    },
     onPush: (event) => {
       if (event.channel === 'ext-ghl:arv-enrich-progress' && event.payload.status !== 'running') finished(event.payload);
     },

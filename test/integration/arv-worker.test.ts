@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ArvProgress } from '../../src/protocol/arv';
-import { createWorkerBackend, type WorkerBackend } from '../../src/worker/client';
-import { SANDBOX_ARV_FIELD_KEYS } from '../sandbox/data';
-import { RENTCAST_SANDBOX_KEY } from '../sandbox/rentcast';
+import type { WorkerBackend } from '../../src/worker/client';
+import { keepOpenAcquisitions, startArvWorker } from '../helpers/arvWorkerRun';
 import { startSandbox, type Sandbox } from '../sandbox/server';
 
 const workerPath = path.join(__dirname, '../helpers/worker-bootstrap.cjs');
@@ -27,23 +26,12 @@ describe('ARV enrichment of 100 deals in the worker', () => {
   before(async () => {
     sandbox = await startSandbox({ contacts: 600, opportunities: 420 });
     // Exactly 100 open deals in Acquisitions: the rest of its open deals are won.
-    const pipeline = sandbox.store.pipelines.find((p) => p.name === 'Acquisitions')!;
-    const open = [...sandbox.store.opportunities.values()].filter((o) => o.pipelineId === pipeline.id && o.status === 'open');
-    assert.ok(open.length >= DEALS, `${open.length} open deals in the seed`);
-    for (const o of open.slice(DEALS)) o.status = 'won';
+    const open = keepOpenAcquisitions(sandbox, DEALS);
+    assert.ok(open >= DEALS, `${open} open deals in the seed`);
     storageDir = mkdtempSync(path.join(tmpdir(), 'ghl-arv-worker-'));
-    backend = await createWorkerBackend({
+    backend = await startArvWorker(sandbox, {
       workerPath,
       storageDir,
-      persistDebounceMs: 200,
-      connection: {
-        token: sandbox.token,
-        locationId: sandbox.locationId,
-        defaultPipeline: 'Acquisitions',
-        apiBaseUrl: sandbox.url,
-        rentcastApiKey: RENTCAST_SANDBOX_KEY,
-        arv: { 'ghl.arv.rentcastBaseUrl': sandbox.url, 'ghl.arv.sqftField': SANDBOX_ARV_FIELD_KEYS.sqft, 'ghl.arv.repairsField': SANDBOX_ARV_FIELD_KEYS.repairs },
-      },
       onPush: (event) => {
         pushes.push(event);
         if (event.channel === 'ext-ghl:arv-enrich-progress' && event.payload.status !== 'running') runEnded(event.payload);
