@@ -38,6 +38,13 @@ export class CalendarController extends Disposable {
         this.statusBar.setAgenda(agenda.items, agenda.timeZone);
       }),
     );
+    this._register(
+      this.tree.onDidPaint(({ cacheMs, liveMs, count }) => {
+        const cache = cacheMs === null ? 'nothing cached' : `the cached agenda in ${cacheMs.toFixed(1)} ms`;
+        const live = liveMs === null ? 'GHL could not be read' : `GHL's in ${liveMs.toFixed(0)} ms`;
+        logger.log('info', `Calendar view: ${cache}, ${live} (${count} appointments).`, 'calendar');
+      }),
+    );
     this._register(host.onDataChanged((kinds) => kinds.includes('appointments') && void this.refresh()));
     this._register(
       state.onDidChange(() => {

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { bridge, parts } from './bridge';
-import { call, canRun, clearNotifications, control, ensureConfiguredAndSynced, pane, poll, readRows, showSidebar, waitForNotification } from './ghl';
+import { call, canRun, readExtensionLog, clearNotifications, control, ensureConfiguredAndSynced, pane, poll, readRows, showSidebar, waitForNotification } from './ghl';
 
 const SLOT_ROW = `${parts.quickInput} .monaco-list-row:has-text(" · ")`;
 
@@ -27,6 +27,9 @@ describe('GHL: calendar (#18)', () => {
     await vscode.commands.executeCommand('ghl.calendar.focus');
     await bridge.waitFor(pane('Calendar'));
     await vscode.commands.executeCommand('ghl.calendar.refresh');
+    // A figure, not a bound: the first paint from the cached agenda, as the extension logged it.
+    const painted = await poll('the view\'s paint from the cache in the log', () => readExtensionLog().match(/Calendar view: the cached agenda in ([\d.]+) ms, GHL's in (\d+) ms \((\d+) appointments\)/g), (m) => Boolean(m?.length));
+    console.log(`      figure: ${painted!.at(-1)}`);
     const location = await call('ext-ghl:location-get', {});
     const rows = await poll('the Calendar view\'s sections and today\'s rows', () => readRows('Calendar'), (rs) => rs.some((r) => r.label === 'Today') && rs.some((r) => r.level === 2));
     // The list is virtualised: rows out of sight are not rendered, but each top row knows how many there are.
