@@ -96,6 +96,26 @@ describe('GHL: calendar (#18)', () => {
     await waitForNotification('the booking', /^Booked: Walkthrough — /);
   });
 
+  it('from a deal card\'s context menu the title names the deal; Escape books nothing', async function () {
+    this.timeout(30_000);
+    const { items } = await call('ext-ghl:opps-list', { limit: 1, status: 'open' });
+    const deal = items.find((o: { contactId?: string }) => o.contactId) ?? items[0];
+    const before = await control.events();
+    // What VS Code hands the command from the board's webview/context menu (the card's data-vscode-context).
+    const command = vscode.commands.executeCommand('ghl.bookAppointment', {
+      webview: 'ghl-workspace', webviewSection: 'dealCard', contactId: deal.contactId, contactName: deal.contactName ?? deal.name, dealName: deal.name,
+    });
+    await bridge.waitFor(`${parts.quickInput} .monaco-list-row`);
+    await bridge.press('Enter');
+    await bridge.waitFor(SLOT_ROW);
+    await bridge.press('Enter');
+    const title = await poll('the title box', () => bridge.evaluate<string>(`() => document.querySelector('.quick-input-widget input')?.value ?? ''`), (v) => v.startsWith('Walkthrough — '));
+    assert.equal(title, `Walkthrough — ${deal.name}`);
+    await bridge.press('Escape');
+    await command;
+    assert.equal((await control.events()).length, before.length);
+  });
+
   it('a reminder fires for an appointment within the reminder lead, with its contact', async () => {
     await clearNotifications();
     // Every appointment of the next day is within 1440 minutes: the next one's reminder is due at once.
