@@ -2,7 +2,7 @@ import { BriefingQueries } from './briefing/briefingQueries';
 import { collectDailyBriefing } from './briefing/collect';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { AgendaRepo } from './calendar/agendaRepo';
+import { AgendaRepo } from './db/agendaRepo';
 import { ArvEstimatesRepo } from './arv/estimatesRepo';
 import { MIGRATIONS } from './cacheSchema';
 import { CACHE_FILE_NAME, CacheStore, type PersistInfo } from './db/cacheStore';

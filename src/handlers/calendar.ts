@@ -1,6 +1,6 @@
 import { groupSlotsByDay, splitFreeSlotRange } from '../calendar/slotRanges';
 import { requireInstant, requireOrder, requireZone, type TimeInput } from '../calendar/instants';
-import type { AgendaFilter } from '../calendar/agendaRepo';
+import type { AgendaFilter } from '../db/agendaRepo';
 import type { GhlApi } from '../ghl/api';
 import { readAppointment, readCalendarEvents, readCalendars, readFreeSlotTimes } from '../ghl/liveRecords';
 import { EXT_GHL_IPC as C } from '../protocol/channels';
@@ -112,8 +112,8 @@ export function calendarHandlers(ctx: HandlerContext, locationTimeZone: () => Pr
           ctx.log('warn', `The appointment ${event.id} is booked but its note was not added: ${noteError}`);
         });
       }
-      ctx.repos().agenda.upsert(locationId, event, ctx.now());
-      ctx.markDirty();
+      // Through the write journal: every window's cached agenda has it, whichever window writes the file.
+      await ctx.recordWrite({ kind: 'appointment', op: 'upsert', locationId, appointment: event });
       return noteError ? { ...event, noteError } : event;
     },
 
@@ -134,16 +134,14 @@ export function calendarHandlers(ctx: HandlerContext, locationTimeZone: () => Pr
         .updateAppointment(eventId, body)
         .catch((err: unknown) => (start === undefined ? Promise.reject(err) : explainRefusal(err, api, cached?.calendarId, start, zone)));
       const event = present(readAppointment(answer), zone, typeof cached?.calendarName === 'string' ? cached.calendarName : undefined);
-      ctx.repos().agenda.upsert(locationId, event, ctx.now());
-      ctx.markDirty();
+      await ctx.recordWrite({ kind: 'appointment', op: 'upsert', locationId, appointment: event });
       return event;
     },
 
     async [C.APPOINTMENTS_DELETE]({ eventId }) {
       const locationId = requireLocationId(ctx);
       await (await ctx.api()).deleteCalendarEvent(eventId);
-      ctx.repos().agenda.remove(locationId, eventId);
-      ctx.markDirty();
+      await ctx.recordWrite({ kind: 'appointment', op: 'delete', locationId, id: eventId });
       return { eventId, deleted: true as const };
     },
 

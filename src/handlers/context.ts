@@ -1,5 +1,5 @@
 import type { ArvEstimatesRepo } from '../arv/estimatesRepo';
-import type { AgendaRepo } from '../calendar/agendaRepo';
+import type { AgendaRepo } from '../db/agendaRepo';
 import type { GhlApi } from '../ghl/api';
 import type { GhlContactsRepo } from '../db/contactsRepo';
 import type { GhlOpportunitiesRepo } from '../db/opportunitiesRepo';

@@ -1,6 +1,6 @@
 /** #18: the cached agenda in the sql.js cache (tables ghl_agenda_events, ghl_agenda_fetches), values always bound. */
 import type { Database } from 'sql.js';
-import { allRows, firstRow, inTransaction, num, runChanges, str } from '../db/sql';
+import { allRows, firstRow, inTransaction, num, runChanges, str } from './sql';
 import type { AgendaEvent } from '../protocol/responses';
 
 export interface AgendaFilter {

@@ -3,7 +3,7 @@
  * The appointments of the last ranges read from GHL, so the Calendar view opens at once and
  * offline; each range read is recorded with when, so a view can say how old what it shows is.
  */
-import type { Migration } from '../db/migrations';
+import type { Migration } from './migrations';
 
 /** The one place this migration's number lives (the integrator renumbers it at a merge). */
 export const AGENDA_MIGRATION_VERSION = 6;
