@@ -29,15 +29,21 @@ type CalendarCommands = Pick<
 
 /** #18: booking, the Calendar view's rows and its Markdown export. */
 export function calendarCommands({ host, logger, documents, calendar }: CommandDeps): CalendarCommands {
-  /** The appointment of a row, or of an id (a reminder's button, automation). */
-  const eventOf = (target: unknown): AgendaEvent | undefined => {
+  /** The appointment of a row, or of an id (a reminder's button, automation): the view's, else the cached agenda's. */
+  const eventOf = async (target: unknown): Promise<AgendaEvent | undefined> => {
     if (target instanceof AppointmentNode) return target.event;
-    if (typeof target === 'string') return calendar.tree.agenda?.items.find((e) => e.id === target);
-    return undefined;
+    if (typeof target !== 'string' || !target.trim()) return undefined;
+    const shown = calendar.tree.agenda?.items.find((e) => e.id === target);
+    if (shown) return shown;
+    const now = Date.now();
+    const cached = await host.call(EXT_GHL_IPC.CAL_AGENDA, { from: now - 31 * 86_400_000, to: now + 62 * 86_400_000, source: 'cache' });
+    const event = cached.items.find((e) => e.id === target);
+    if (!event) throw new Error(`No appointment ${target} in the calendar from a month ago to two months ahead.`);
+    return event;
   };
   const setStatus = (status: AppointmentStatus, label: string) =>
     guarded(`Marking the appointment ${label}`, logger, async (target?: AppointmentNode | string) => {
-      const event = eventOf(target);
+      const event = await eventOf(target);
       if (!event) return;
       await host.call(EXT_GHL_IPC.APPOINTMENTS_UPDATE, { eventId: event.id, data: { appointmentStatus: status } });
       void vscode.window.setStatusBarMessage(`$(check) ${event.title ?? 'Appointment'}: ${label}`, 4000);
@@ -60,15 +66,16 @@ export function calendarCommands({ host, logger, documents, calendar }: CommandD
     }),
     [COMMANDS.refreshCalendar]: () => calendar.refresh(),
     [COMMANDS.rescheduleAppointment]: guarded('Rescheduling the appointment', logger, async (target?: AppointmentNode | string) => {
-      const event = eventOf(target);
+      const event = await eventOf(target);
       if (event) await calendar.booking.reschedule(event);
     }),
     [COMMANDS.markShowed]: setStatus('showed', 'showed'),
     [COMMANDS.markNoShow]: setStatus('noshow', 'no-show'),
     [COMMANDS.markCancelled]: setStatus('cancelled', 'cancelled'),
     [COMMANDS.openMeetingLink]: guarded('Opening the meeting link', logger, async (target?: AppointmentNode | string) => {
-      const event = eventOf(target);
-      const link = event ? meetingLink(event) : typeof target === 'string' && /^https:\/\//i.test(target) ? vscode.Uri.parse(target, true) : undefined;
+      const direct = typeof target === 'string' && /^https:\/\//i.test(target) ? vscode.Uri.parse(target, true) : undefined;
+      const event = direct ? undefined : await eventOf(target);
+      const link = direct ?? (event ? meetingLink(event) : undefined);
       if (link) await vscode.env.openExternal(link);
     }),
     [COMMANDS.openAppointmentContact]: guarded('Opening the contact', logger, async (target?: AppointmentNode | string) => {

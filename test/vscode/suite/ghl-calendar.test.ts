@@ -9,6 +9,11 @@ import { call, canRun, readExtensionLog, clearNotifications, control, ensureConf
 
 const SLOT_ROW = `${parts.quickInput} .monaco-list-row:has-text(" · ")`;
 
+/** Waits for the quick input of this step (its title), so a key never lands in the previous step's list. */
+async function step(title: RegExp): Promise<void> {
+  await poll(`the quick input "${title.source}"`, () => bridge.text(`${parts.quickInput} .quick-input-title`).catch(() => ''), (t) => title.test(t.trim()));
+}
+
 describe('GHL: calendar (#18)', () => {
   before(async function () {
     if (!canRun()) this.skip();
@@ -69,10 +74,12 @@ describe('GHL: calendar (#18)', () => {
     const before = await control.events();
     const command = vscode.commands.executeCommand('ghl.bookAppointment', contact.id);
     // 1: the calendar (the last one used comes first).
+    await step(/^Book Appointment: calendar$/);
     await bridge.waitFor(`${parts.quickInput} .monaco-list-row`);
     const calendarName = (await bridge.text(`${parts.quickInput} .monaco-list-row[data-index="0"] .label-name`)).trim();
     await bridge.press('Enter');
     // 2: the first free slot is selected.
+    await step(/^Book with /);
     await bridge.waitFor(SLOT_ROW);
     const chosen = (await bridge.text(`${parts.quickInput} .monaco-list-row.focused .label-name`)).trim();
     assert.match(chosen, /^\w{3} \w{3} \d{1,2} · \d{1,2}:\d{2} (AM|PM)$/);
@@ -96,6 +103,27 @@ describe('GHL: calendar (#18)', () => {
     await waitForNotification('the booking', /^Booked: Walkthrough — /);
   });
 
+  it('Reschedule… moves an appointment to the slot picked (one Enter) and Mark Showed sets its status; the status bar shows what is next', async function () {
+    this.timeout(30_000);
+    const { items } = await call('ext-ghl:contacts-list', { limit: 5 });
+    const calendars = await call('ext-ghl:cals-list', {});
+    const calendarId = calendars.items[1].id;
+    const slots = await call('ext-ghl:cal-free-slots', { calendarId, startDate: Date.now(), endDate: Date.now() + 14 * 86_400_000 });
+    const all = slots.days.flatMap((d: { slots: string[] }) => d.slots);
+    const booked = await call('ext-ghl:appointments-create', { calendarId, contactId: items[4].id, startTime: all[all.length - 1], title: 'Reschedule probe' });
+    const command = vscode.commands.executeCommand('ghl.calendar.reschedule', booked.id);
+    await step(/^Reschedule Reschedule probe/);
+    await bridge.waitFor(SLOT_ROW);
+    await bridge.press('Enter');
+    await command;
+    const moved = (await control.events()).find((e) => e.id === booked.id)!;
+    assert.equal(Date.parse(moved.startTime), Date.parse(all[0]), 'moved to the first free slot');
+    await vscode.commands.executeCommand('ghl.calendar.markShowed', booked.id);
+    assert.equal((await control.events()).find((e) => e.id === booked.id)!.appointmentStatus, 'showed');
+    const status = await poll('the next appointment in the status bar', () => bridge.text('[id="ghl-vscode.ghl-vscode.ghl-calendar-next"]').catch(() => ''), (t) => /\d{1,2}:\d{2} (AM|PM) \S/.test(t));
+    assert.match(status, /\d{1,2}:\d{2} (AM|PM) \S/);
+  });
+
   it('from a deal card\'s context menu the title names the deal; Escape books nothing', async function () {
     this.timeout(30_000);
     const { items } = await call('ext-ghl:opps-list', { limit: 1, status: 'open' });
@@ -105,8 +133,10 @@ describe('GHL: calendar (#18)', () => {
     const command = vscode.commands.executeCommand('ghl.bookAppointment', {
       webview: 'ghl-workspace', webviewSection: 'dealCard', contactId: deal.contactId, contactName: deal.contactName ?? deal.name, dealName: deal.name,
     });
+    await step(/^Book Appointment: calendar$/);
     await bridge.waitFor(`${parts.quickInput} .monaco-list-row`);
     await bridge.press('Enter');
+    await step(/^Book with /);
     await bridge.waitFor(SLOT_ROW);
     await bridge.press('Enter');
     const title = await poll('the title box', () => bridge.evaluate<string>(`() => document.querySelector('.quick-input-widget input')?.value ?? ''`), (v) => v.startsWith('Walkthrough — '));
