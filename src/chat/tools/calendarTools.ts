@@ -58,6 +58,14 @@ function agendaRow(e: AgendaEvent, zones: DisplayZones) {
   });
 }
 
+/** `days` calendar days of `zone` from the date `from` (YYYY-MM-DD), or from today. */
+function daysFrom(from: string | undefined, days: number, now: number, zone: string) {
+  if (!from) return calendarDays(now, days, zone);
+  const window = calendarDateWindow(from, days, zone);
+  if (!window) throw new ToolInputError(`"${from}" is not a date; use YYYY-MM-DD.`);
+  return window;
+}
+
 const contactRefOf = (e: AgendaEvent): ToolRef[] => (e.contactId ? [{ kind: 'contact', id: e.contactId, label: e.contactName ?? e.contactId }] : []);
 
 export const freeSlots = readTool({
@@ -78,7 +86,7 @@ export const freeSlots = readTool({
   async run({ calendar, from, days }, ctx) {
     const zones = await displayZones(ctx);
     const target = await pickCalendar(ctx.client, calendar);
-    const window = calendarDays(from ? Date.parse(`${from}T12:00:00Z`) : ctx.now(), days ?? 7, zones.location);
+    const window = daysFrom(from, days ?? 7, ctx.now(), zones.location);
     const startDate = Math.max(window.startTime, ctx.now());
     const slots = await call(ctx.client, 'ext-ghl:cal-free-slots', { calendarId: target.id, startDate, endDate: window.endTime });
     const total = slots.days.reduce((n, d) => n + d.slots.length, 0);
@@ -105,7 +113,7 @@ export const agenda = readTool({
   inputSchema: z.object({ from: day.optional(), days: z.number().int().min(1).max(31).optional().describe('How many days from "from" (1 when left out).') }),
   async run({ from, days }, ctx) {
     const zones = await displayZones(ctx);
-    const window = calendarDays(from ? Date.parse(`${from}T12:00:00Z`) : ctx.now(), days ?? 1, zones.location);
+    const window = daysFrom(from, days ?? 1, ctx.now(), zones.location);
     const result = await call(ctx.client, 'ext-ghl:cal-agenda', { from: window.startTime, to: window.endTime });
     const rows = result.items.map((e) => agendaRow(e, zones));
     const stale = result.fromCache ? { fromCache: true, fetchedAt: result.fetchedAt === null ? null : new Date(result.fetchedAt).toISOString(), why: result.staleReason } : {};
