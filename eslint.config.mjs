@@ -55,6 +55,8 @@ const CORE_TIERS = [
     { category: 'inbox', pattern: 'src/inbox/**' },
     { category: 'chat', pattern: 'src/chat/**' },
     { category: 'briefing', pattern: 'src/briefing/**' },
+    // #18: the calendar feature (agenda cache, free-slot ranges, times as instants)
+    { category: 'calendar', pattern: 'src/calendar/**' },
   ],
   [
     { category: 'handlers', pattern: 'src/handlers/**' },

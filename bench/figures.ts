@@ -36,6 +36,7 @@ export async function runFigures(options: FigureOptions): Promise<void> {
   await chatFigures(options);
   await inboxFigures(options);
   await arvWorkerFigures(options);
+  await calendarFigures(options);
   await userLaneFigures(options);
 }
 
@@ -229,6 +230,42 @@ async function userLaneFigures(_options: FigureOptions): Promise<void> {
     h.backend.cancelSync('contacts');
     await pass;
     line(`user write while a sync waits on the window (answers in ${latencyMs} ms ±20 %): contacts-update ${ms(contactMs)}, opps-update-status ${ms(statusMs)} (target ≤ one answer + 1,000 ms)`);
+  } finally {
+    await h.close();
+  }
+}
+
+/**
+ * #18: the Calendar's figures at GHL-like latency (400 ms ±20 %): the cached agenda's read (what
+ * the view's first paint waits for), 14 days of free slots, and what a booking costs in requests.
+ */
+export async function calendarFigures({ smoke }: FigureOptions): Promise<void> {
+  const latencyMs = smoke ? 20 : 400;
+  const h = await startHarness({ sandbox: { contacts: smoke ? 50 : 2000, opportunities: 0, conversations: 1, seed: 18, latencyMs, latencyJitter: 0.2 } });
+  try {
+    await h.data('ext-ghl:contacts-sync', {});
+    const now = Date.now();
+    const week = { from: now - 86_400_000, to: now + 14 * 86_400_000 };
+    const live = await h.data('ext-ghl:cal-agenda', week);
+    const reads: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t0 = performance.now();
+      await h.data('ext-ghl:cal-agenda', { ...week, source: 'cache' });
+      reads.push(performance.now() - t0);
+    }
+    line(`agenda from the cache (${live.total} appointments, 15 days): median ${ms(percentile(reads, 50), 1)}, max ${ms(Math.max(...reads), 1)} (target ≤ 100 ms for the view's first paint)`);
+    const calendarId = h.sandbox.store.calendars[0]!.id;
+    h.sandbox.resetStats();
+    const t0 = performance.now();
+    const slots = await h.data('ext-ghl:cal-free-slots', { calendarId, startDate: now, endDate: now + 14 * 86_400_000 });
+    const slotsMs = performance.now() - t0;
+    const slotRequests = h.sandbox.stats.requests;
+    line(`free slots for 14 days at ${latencyMs} ms ±20 % latency: ${slots.requests} GHL request(s) (sandbox counted ${slotRequests}), ${ms(slotsMs)} wall (target: one request)`);
+    const contactId = [...h.sandbox.store.contacts.keys()][0]!;
+    const first = slots.days[0]?.slots[0];
+    const t1 = performance.now();
+    await h.data('ext-ghl:appointments-create', { calendarId, contactId, startTime: first, title: 'Walkthrough' });
+    line(`booking: ${h.sandbox.stats.requests} requests in all (${Object.entries(h.sandbox.stats.byRoute).map(([k, n]) => `${k} ×${n}`).join(', ')}), create ${ms(performance.now() - t1)} (target: 2, slots + create)`);
   } finally {
     await h.close();
   }

@@ -6,6 +6,7 @@ import { BackendHost } from './vscode/backendHost';
 import { showCacheRecoveredNotice } from './vscode/cacheRecoveredNotice';
 import { HostSettings } from './vscode/hostSettings';
 import { BoardPanel, registerBoardPanelSerializer } from './vscode/boardPanel';
+import { CalendarController } from './vscode/calendar/calendarController';
 import { ChatHost } from './vscode/chatHost';
 import { GhlParticipant } from './vscode/chatParticipant';
 import { registerChatTools } from './vscode/chatTools';
@@ -65,6 +66,8 @@ export function activate(context: vscode.ExtensionContext): GhlExtensionExports 
       pendingKinds = new Set();
     }, 100);
   });
+  // #18: the Calendar view, the next appointment in the status bar, reminders, booking.
+  const calendar = new CalendarController(context, backendHost, state, logger);
   const documents = new GhlDocuments();
   const briefing = new BriefingService(context, backendHost, documents);
   const chat = new ChatViewProvider(context.extensionUri, backendHost, logger);
@@ -99,7 +102,8 @@ export function activate(context: vscode.ExtensionContext): GhlExtensionExports 
     new BriefingScheduler(context, () => briefing.show(), () => state.configured),
     documents,
     vscode.workspace.registerTextDocumentContentProvider(GhlDocuments.scheme, documents),
-    ...registerCommands({ context, host: backendHost, logger, state, contacts, pipelines, sync, documents, inbox, refreshViews, showBriefing: () => briefing.show(), confirmChatAction: (id, approve) => participant.confirm(id, approve) }),
+    calendar,
+    ...registerCommands({ context, host: backendHost, logger, state, contacts, pipelines, sync, documents, inbox, refreshViews, showBriefing: () => briefing.show(), confirmChatAction: (id, approve) => participant.confirm(id, approve), calendar }),
     { dispose: () => BoardPanel.disposeCurrent() },
   );
 

@@ -49,7 +49,9 @@ export async function collectDailyBriefing(
     location: location.success ? location.data.timeZone : machineTimeZone(),
     user: zoneOrMachine(options.timeZone, (message) => ctx.log('warn', `Daily briefing: ${message}`)),
   };
-  const events = await request(EXT_GHL_IPC.CAL_EVENTS_LIST, todayWindow(now.getTime(), zones.location));
+  // #18: the agenda (every calendar, with contact names; the cached one when GHL cannot be reached).
+  const today = todayWindow(now.getTime(), zones.location);
+  const events = await request(EXT_GHL_IPC.CAL_AGENDA, { from: today.startTime, to: today.endTime });
 
   const input: BriefingInput = {
     now,

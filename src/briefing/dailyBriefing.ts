@@ -1,6 +1,6 @@
 import { count, md, money } from '../format';
 import type { Contact, Opportunity, Pipeline } from '../protocol/entities';
-import type { CalendarEvent } from '../protocol/responses';
+import type { AgendaEvent } from '../protocol/responses';
 import { formatSpan, formatTime, zonesNote, type DisplayZones } from '../time/dayWindows';
 
 /** Everything the daily briefing shows, gathered by the backend from the cache and GHL. */
@@ -13,7 +13,7 @@ export interface BriefingInput {
   openOpportunities: { count: number; totalValue: number; biggest: Opportunity[] };
   /** Open deals priced above the MAO of their ARV estimate; absent or `estimated: 0` hides the section. */
   aboveMao?: { estimated: number; count: number; deals: Array<{ opportunity: Opportunity; arv: number; mao: number }> };
-  events: CalendarEvent[];
+  events: AgendaEvent[];
   /** Set when today's events could not be read (offline, no token): the rest still shows. */
   eventsError?: string;
   locationName?: string;
@@ -33,7 +33,8 @@ export function buildDailyBriefing(input: BriefingInput, zones: DisplayZones): s
   else {
     out.push('| Time | Appointment | Status |', '| --- | --- | --- |');
     for (const e of input.events) {
-      out.push(`| ${formatSpan(Date.parse(e.startTime), Date.parse(e.endTime), zones)} | ${md(e.title ?? '(untitled)')} | ${md(e.appointmentStatus ?? '')} |`);
+      const who = e.contactName ? ` — ${md(e.contactName)}` : '';
+      out.push(`| ${formatSpan(Date.parse(e.startTime), Date.parse(e.endTime), zones)} | ${md(e.title ?? '(untitled)')}${who} | ${md(e.appointmentStatus ?? '')} |`);
     }
   }
 

@@ -42,6 +42,11 @@ const CHAT_CHANNELS = new Set<RequestChannel>([
   'ext-ghl:cal-events-list',
   'ext-ghl:custom-fields-list',
   'ext-ghl:location-get',
+  // #18 calendar: the writes only ever run from the user's approval of a planned write.
+  'ext-ghl:cal-free-slots',
+  'ext-ghl:cal-agenda',
+  'ext-ghl:appointments-create',
+  'ext-ghl:appointments-update',
 ]);
 
 /** Requests a channel and answers its data, or throws a ChannelError with the envelope's error. */

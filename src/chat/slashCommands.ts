@@ -143,17 +143,15 @@ async function stale(arg: string, ctx: ToolContext, record: Record_, toolCalls: 
 async function today(ctx: ToolContext, record: Record_, toolCalls: ToolCallRecord[]): Promise<SlashAnswer> {
   const { client } = ctx;
   const zones = await displayZones(ctx);
-  const [events, calendars] = await Promise.all([
-    call(client, 'ext-ghl:cal-events-list', todayWindow(ctx.now(), zones.location)),
-    call(client, 'ext-ghl:cals-list', {}),
-  ]);
+  // #18: the agenda: every calendar merged, with contact and calendar names.
+  const window = todayWindow(ctx.now(), zones.location);
+  const events = await call(client, 'ext-ghl:cal-agenda', { from: window.startTime, to: window.endTime });
   record(`Read today's calendar — ${count.format(events.items.length)} event${events.items.length === 1 ? '' : 's'}`);
   if (events.items.length === 0) return { reply: 'Nothing on the calendar today.', toolCalls, refs: [] };
-  const names = new Map(calendars.items.map((c) => [c.id, c.name]));
   const shown = events.items.slice(0, ROWS);
   const lines = shown.map((e) => {
     const span = formatSpan(Date.parse(e.startTime), Date.parse(e.endTime), zones);
-    const extra = [names.get(e.calendarId), e.appointmentStatus, e.address].filter(Boolean).map((v) => md(String(v)));
+    const extra = [e.contactName, e.calendarName, e.appointmentStatus, e.address].filter(Boolean).map((v) => md(String(v)));
     return `- ${span} **${md(e.title ?? 'Appointment')}**${extra.length ? ` · ${extra.join(' · ')}` : ''}`;
   });
   return { reply: `Today's appointments (${count.format(events.items.length)}). ${zonesNote(zones)}\n\n${lines.join('\n')}${more(events.items.length, shown.length, 'see "GHL: Show Calendar"')}`, toolCalls, refs: [] };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ChannelError, type ChannelClient } from './channelClient';
+import { CALENDAR_TOOLS } from './tools/calendarTools';
 import { READ_TOOLS } from './tools/readTools';
 import { ToolInputError, type ChatTool, type PlannedWrite, type ReadTool, type ToolContext, type ToolOutcome, type WriteTool } from './tools/types';
 import { WRITE_TOOLS } from './tools/writeTools';
@@ -7,7 +8,12 @@ import { WRITE_TOOLS } from './tools/writeTools';
 export type { ChatTool, PlannedWrite, ReadTool, ToolContext, ToolOutcome, ToolRef, WritePlan, WriteTool } from './tools/types';
 
 /** Every tool, reads first: one list for our chat, the `@ghl` participant and other agents. */
-export const CHAT_TOOLS: readonly ChatTool[] = [...READ_TOOLS, ...WRITE_TOOLS];
+export const CHAT_TOOLS: readonly ChatTool[] = [
+  ...READ_TOOLS,
+  ...WRITE_TOOLS,
+  // #18 calendar: free slots and agenda (reads), booking and changing an appointment (writes)
+  ...CALENDAR_TOOLS,
+];
 
 /** What a model is told about a tool. */
 export interface ModelToolInfo {

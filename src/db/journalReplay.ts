@@ -3,6 +3,7 @@
 // either contains an entry and its name or neither.
 import type { Database } from 'sql.js';
 import { trackedWrite } from './connState';
+import { AgendaRepo } from './agendaRepo';
 import { GhlContactsRepo } from './contactsRepo';
 import { GhlOpportunitiesRepo } from './opportunitiesRepo';
 import { allRows, firstRow, withStatement } from './sql';
@@ -20,6 +21,11 @@ export function applyJournalEntry(db: Database, name: string | null, entry: Jour
     const repo = new GhlContactsRepo(db);
     if (entry.op === 'upsert') repo.upsert(entry.contact);
     else repo.delete(entry.id);
+  } else if (entry.kind === 'appointment') {
+    // #18: the cached agenda; a journal written before this table existed has no such entry.
+    const repo = new AgendaRepo(db);
+    if (entry.op === 'upsert') repo.upsert(entry.locationId, entry.appointment, now);
+    else repo.remove(entry.locationId, entry.id);
   } else {
     const repo = new GhlOpportunitiesRepo(db);
     if (entry.op === 'upsert') repo.upsert(entry.opportunity);

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { Contact, Opportunity } from '../protocol/entities';
+import type { AgendaEvent } from '../protocol/responses';
 import { errorCode, errorMessage, fsyncDirectory } from './cacheFile';
 
 export const JOURNAL_DIR_NAME = 'ghl-cache.journal';
@@ -18,7 +19,10 @@ export type JournalEntry =
   | { kind: 'contact'; op: 'upsert'; contact: Contact }
   | { kind: 'contact'; op: 'delete'; id: string }
   | { kind: 'opportunity'; op: 'upsert'; opportunity: Opportunity }
-  | { kind: 'opportunity'; op: 'delete'; id: string };
+  | { kind: 'opportunity'; op: 'delete'; id: string }
+  // #18: a booking, a move, a status change or a removal of an appointment, into the cached agenda.
+  | { kind: 'appointment'; op: 'upsert'; locationId: string; appointment: AgendaEvent }
+  | { kind: 'appointment'; op: 'delete'; locationId: string; id: string };
 
 const ENTRY_SUFFIX = '.json';
 /** `<ms since epoch, 15 digits>-<pid>-<sequence>-<random>.json`: sorts by time of writing. */
@@ -31,6 +35,7 @@ const hasId = (value: unknown): boolean => isRecord(value) && typeof value.id ==
 export function parseJournalEntry(value: unknown): JournalEntry | null {
   if (!isRecord(value)) return null;
   const { kind, op } = value;
+  if (kind === 'appointment') return parseAppointmentEntry(value);
   if (kind !== 'contact' && kind !== 'opportunity') return null;
   if (op === 'delete') return typeof value.id === 'string' && value.id.length > 0 ? ({ kind, op, id: value.id } as JournalEntry) : null;
   if (op !== 'upsert') return null;
@@ -38,6 +43,18 @@ export function parseJournalEntry(value: unknown): JournalEntry | null {
   return hasId(value.opportunity) && typeof (value.opportunity as { locationId?: unknown }).locationId === 'string'
     ? { kind, op, opportunity: value.opportunity as Opportunity }
     : null;
+}
+
+/** #18: an appointment entry names its location and, for an upsert, an appointment with its id, calendar and times. */
+function parseAppointmentEntry(value: Record<string, unknown>): JournalEntry | null {
+  const { op, locationId } = value;
+  if (typeof locationId !== 'string' || locationId === '') return null;
+  if (op === 'delete') return typeof value.id === 'string' && value.id.length > 0 ? { kind: 'appointment', op, locationId, id: value.id } : null;
+  const appointment = value.appointment;
+  if (op !== 'upsert' || !hasId(appointment)) return null;
+  const { calendarId, startTime, endTime } = appointment as Record<string, unknown>;
+  if (typeof calendarId !== 'string' || typeof startTime !== 'string' || typeof endTime !== 'string') return null;
+  return { kind: 'appointment', op, locationId, appointment: appointment as AgendaEvent };
 }
 
 export class WriteJournal {

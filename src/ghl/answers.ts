@@ -52,3 +52,9 @@ export const messageSentAnswer = z.looseObject({ conversationId: z.string().opti
 export const usersAnswer = z.looseObject({ users: records });
 export const calendarsAnswer = z.looseObject({ calendars: records });
 export const calendarEventsAnswer = z.looseObject({ events: records });
+
+// #18 free slots and appointments
+/** `{ 'YYYY-MM-DD': { slots: [ISO] }, traceId? }`: a map keyed by date; its days are read in liveRecords.ts. */
+export const freeSlotsAnswer = z.record(z.string(), z.unknown());
+/** POST and PUT /calendars/events/appointments answer the appointment itself, at the top level. */
+export const appointmentAnswer = z.looseObject({ id: z.string().min(1) });

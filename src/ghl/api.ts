@@ -164,8 +164,32 @@ export class GhlApi {
     return this.client.call('GET', '/calendars/', answers.calendarsAnswer, { query: { locationId }, listField: 'calendars' });
   }
 
-  getCalendarEvents(query: { locationId: string; calendarId: string; startTime: number; endTime: number }) {
+  /** One of calendarId, userId (#18: a user's appointments across calendars) or groupId. */
+  getCalendarEvents(query: { locationId: string; calendarId?: string; userId?: string; startTime: number; endTime: number }) {
     return this.client.call('GET', '/calendars/events', answers.calendarEventsAnswer, { query, listField: 'events' });
+  }
+
+  // #18 free slots and appointments
+  /** At most 31 days from startDate to endDate (epoch ms); the answer is keyed by date in `timezone`. */
+  getFreeSlots(calendarId: string, query: { startDate: number; endDate: number; timezone?: string; userId?: string }) {
+    return this.client.call('GET', `/calendars/${enc(calendarId)}/free-slots`, answers.freeSlotsAnswer, { query: { ...query } });
+  }
+
+  /** Without ignoreFreeSlotValidation GHL refuses (4xx) a time that is not a free slot: no double booking. */
+  createAppointment(body: Record<string, unknown>) {
+    return this.client.call('POST', '/calendars/events/appointments', answers.appointmentAnswer, { body });
+  }
+
+  updateAppointment(eventId: string, body: Record<string, unknown>) {
+    return this.client.call('PUT', `/calendars/events/appointments/${enc(eventId)}`, answers.appointmentAnswer, { body });
+  }
+
+  deleteCalendarEvent(eventId: string) {
+    return this.client.call('DELETE', `/calendars/events/${enc(eventId)}`, answers.anyAnswer);
+  }
+
+  addAppointmentNote(appointmentId: string, body: { body: string; userId?: string }) {
+    return this.client.call('POST', `/calendars/appointments/${enc(appointmentId)}/notes`, answers.anyAnswer, { body });
   }
 }
 

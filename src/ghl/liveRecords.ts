@@ -177,3 +177,25 @@ export function readCalendarEvents(list: unknown): CalendarEvent[] {
 export function readCustomFields(list: unknown): CustomField[] {
   return readLiveRecords(wireCustomField, list, 'custom fields').map(defined);
 }
+
+/** #18: a single appointment as GHL answers a create or an update. */
+export function readAppointment(record: unknown): CalendarEvent {
+  return readCalendarEvents([record])[0]!;
+}
+
+const freeSlotDay = z.looseObject({ slots: z.array(dateText) });
+
+/**
+ * #18: GHL's free-slots map, `{ 'YYYY-MM-DD': { slots } }`, as its slots (epoch ms). Keys that are
+ * not dates (GHL adds a `traceId`) are not days; a day whose slots cannot be read makes the answer an error.
+ */
+export function readFreeSlotTimes(answer: Record<string, unknown>): number[] {
+  const times: number[] = [];
+  for (const [key, value] of Object.entries(answer)) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(key)) continue;
+    const day = freeSlotDay.safeParse(value);
+    if (!day.success) throw new ExtGhlError('API', `GHL sent free slots for ${key} that cannot be read.`);
+    for (const slot of day.data.slots) times.push(Date.parse(slot));
+  }
+  return times;
+}

@@ -1,4 +1,5 @@
 import type { ArvEstimatesRepo } from '../arv/estimatesRepo';
+import type { AgendaRepo } from '../db/agendaRepo';
 import type { GhlApi } from '../ghl/api';
 import type { GhlContactsRepo } from '../db/contactsRepo';
 import type { GhlOpportunitiesRepo } from '../db/opportunitiesRepo';
@@ -14,6 +15,8 @@ export interface Repos {
   pipelines: GhlPipelinesRepo;
   syncState: GhlSyncStateRepo;
   arvEstimates: ArvEstimatesRepo;
+  /** #18 */
+  agenda: AgendaRepo;
 }
 
 export type LogFn = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;

@@ -3,6 +3,7 @@ import { SyncCoordinator } from '../sync/coordinator';
 import type { HandlerContext } from './context';
 import type { ArvEnrichmentJob } from '../arv/jobRunner';
 import { arvHandlers, type ArvWiringOptions } from './arv';
+import { calendarHandlers } from './calendar';
 import { chatHandlers } from './chat';
 import { crmHandlers } from './crm';
 import { createDispatcher, type Dispatcher, type HandlerTable } from './dispatcher';
@@ -46,6 +47,8 @@ export function registerExtGhlHandlers(ctx: HandlerContext, arvOptions: ArvWirin
     ...liveHandlers(ctx, () => location.timeZone()),
     ...chatHandlers(ctx, self),
     ...arv.table,
+    // #18 calendar
+    ...calendarHandlers(ctx, () => location.timeZone()),
   };
   const dispatcher = createDispatcher(table, (level, message) => ctx.log(level, message));
   return { ...dispatcher, syncs, arv: arv.job };

@@ -56,6 +56,12 @@ export const CHANNEL_ACCESS: Readonly<Record<RequestChannel, ChannelAccess>> = {
   [C.ARV_ESTIMATES_LIST]: 'read',
   [C.ARV_FIELD_CREATE]: 'write',
   [C.CUSTOM_FIELDS_LIST]: 'read',
+  // #18 calendar: booking, changing and removing an appointment change GHL.
+  [C.CAL_FREE_SLOTS]: 'read',
+  [C.APPOINTMENTS_CREATE]: 'write',
+  [C.APPOINTMENTS_UPDATE]: 'write',
+  [C.APPOINTMENTS_DELETE]: 'write',
+  [C.CAL_AGENDA]: 'read',
 };
 
 export function isWriteChannel(channel: RequestChannel): boolean {

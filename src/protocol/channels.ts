@@ -43,6 +43,12 @@ export const EXT_GHL_IPC = {
   ARV_FIELD_CREATE: 'ext-ghl:arv-create-field',
   CUSTOM_FIELDS_LIST: 'ext-ghl:custom-fields-list',
   LOCATION_GET: 'ext-ghl:location-get',
+  // #18 calendar: agenda, free slots, booking
+  CAL_FREE_SLOTS: 'ext-ghl:cal-free-slots',
+  APPOINTMENTS_CREATE: 'ext-ghl:appointments-create',
+  APPOINTMENTS_UPDATE: 'ext-ghl:appointments-update',
+  APPOINTMENTS_DELETE: 'ext-ghl:appointments-delete',
+  CAL_AGENDA: 'ext-ghl:cal-agenda',
   // Pushes: host → listeners, never requested.
   SYNC_PROGRESS: 'ext-ghl:sync-progress',
   ARV_ENRICH_PROGRESS: 'ext-ghl:arv-enrich-progress',

@@ -2,9 +2,9 @@ import { EXT_GHL_IPC as C } from './channels';
 import type { RequestChannel } from './requests';
 
 /** The kinds of cached data a view can show, and so be told have changed. */
-export type DataKind = 'contacts' | 'opportunities' | 'pipelines';
+export type DataKind = 'contacts' | 'opportunities' | 'pipelines' | 'appointments';
 
-export const ALL_DATA_KINDS: readonly DataKind[] = ['contacts', 'opportunities', 'pipelines'];
+export const ALL_DATA_KINDS: readonly DataKind[] = ['contacts', 'opportunities', 'pipelines', 'appointments'];
 
 /** Channels whose success changes cached data, and what they change; every other channel only reads. */
 export const CHANNEL_MUTATIONS: { readonly [K in RequestChannel]?: readonly DataKind[] } = {
@@ -19,6 +19,10 @@ export const CHANNEL_MUTATIONS: { readonly [K in RequestChannel]?: readonly Data
   [C.OPPS_SYNC]: ['opportunities', 'pipelines'],
   // Another location shows other rows.
   [C.SETTINGS_SET]: ALL_DATA_KINDS,
+  // #18 calendar: the cached agenda (the Calendar view's first paint) holds the appointment.
+  [C.APPOINTMENTS_CREATE]: ['appointments'],
+  [C.APPOINTMENTS_UPDATE]: ['appointments'],
+  [C.APPOINTMENTS_DELETE]: ['appointments'],
 };
 
 export function dataChangedBy(channel: RequestChannel): readonly DataKind[] {

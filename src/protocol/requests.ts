@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EXT_GHL_IPC as C } from './channels';
 import { OPPORTUNITY_STATUSES } from './entities';
 import { pushJsonSchema } from './pushes';
+import { ISO_TIME_PATTERN } from './timeInput';
 
 /** Request payload schemas, one per request channel. Objects are strict: unknown keys are
  * a VALIDATION error, so a typo in a webview never silently does nothing. */
@@ -17,6 +18,17 @@ const shortText = z.string().max(500);
 const epochMs = z.number().int().min(0);
 
 export const opportunityStatus = z.enum(OPPORTUNITY_STATUSES);
+
+/** #18: GHL's appointmentStatus values. */
+export const APPOINTMENT_STATUSES = ['new', 'confirmed', 'cancelled', 'showed', 'noshow', 'invalid'] as const;
+export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
+/** #18: epoch ms, or ISO 8601 (`2026-03-12`, `2026-03-12T14:00`, with or without an offset: see timeInput.ts). */
+const timeInput = z.union([
+  epochMs.max(8_640_000_000_000),
+  z.string().trim().regex(ISO_TIME_PATTERN, 'must be epoch ms or ISO 8601 (2026-03-12T14:00:00-05:00; without an offset it is read in the location\'s zone)'),
+]);
+/** An IANA zone name; whether Intl knows it is checked by the handler (src/time is not the protocol's to import). */
+const timeZoneName = z.string().trim().min(1).max(64);
 
 /** The message types GHL's POST /conversations/messages accepts. */
 export const MESSAGE_TYPES = ['SMS', 'RCS', 'Email', 'WhatsApp', 'IG', 'FB', 'Custom', 'Live_Chat', 'TIKTOK'] as const;
@@ -206,6 +218,53 @@ export const requestSchemas = {
   [C.ARV_FIELD_CREATE]: empty,
   [C.CUSTOM_FIELDS_LIST]: empty,
   [C.LOCATION_GET]: empty,
+  // #18 calendar: times are epoch ms or ISO 8601; one without an offset is read on the
+  // location's clock by the handler, which also refuses an end before its start before any request.
+  /** Live. A range over GHL's 31 days is asked in several requests, never refused. */
+  [C.CAL_FREE_SLOTS]: z.strictObject({
+    calendarId: id,
+    startDate: timeInput,
+    endDate: timeInput,
+    /** The zone the slots are listed in (days and offsets); the location's by default. */
+    timezone: timeZoneName.optional(),
+    userId: id.optional(),
+  }),
+  [C.APPOINTMENTS_CREATE]: z.strictObject({
+    calendarId: id,
+    contactId: id,
+    startTime: timeInput,
+    /** The calendar's slot length after the start when absent (GHL's default). */
+    endTime: timeInput.optional(),
+    title: shortText.optional(),
+    assignedUserId: id.optional(),
+    address: shortText.optional(),
+    appointmentStatus: z.enum(APPOINTMENT_STATUSES).optional(),
+    /** Added as the appointment's note once it is booked. */
+    notes: z.string().max(5_000).optional(),
+  }),
+  [C.APPOINTMENTS_UPDATE]: z.strictObject({
+    eventId: id,
+    data: z
+      .strictObject({
+        startTime: timeInput.optional(),
+        endTime: timeInput.optional(),
+        title: shortText.optional(),
+        appointmentStatus: z.enum(APPOINTMENT_STATUSES).optional(),
+        assignedUserId: id.optional(),
+        address: shortText.optional(),
+      })
+      .refine((d) => Object.values(d).some((v) => v !== undefined), { message: 'nothing to change' }),
+  }),
+  [C.APPOINTMENTS_DELETE]: z.strictObject({ eventId: id }),
+  /** Every calendar's events in [from, to), merged and sorted; `source: 'cache'` answers the last fetch, offline, without a request. */
+  [C.CAL_AGENDA]: z.strictObject({
+    from: timeInput,
+    to: timeInput,
+    calendarIds: z.array(id).min(1).max(100).optional(),
+    /** A GHL user id: only the appointments assigned to them. */
+    assignedTo: id.optional(),
+    source: z.enum(['live', 'cache']).default('live'),
+  }),
 } as const;
 
 export type RequestSchemas = typeof requestSchemas;

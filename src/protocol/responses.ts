@@ -235,4 +235,40 @@ export interface ResponseData {
   [C.ARV_FIELD_CREATE]: { field: CustomField; existed: boolean };
   [C.CUSTOM_FIELDS_LIST]: ListResult<CustomField>;
   [C.LOCATION_GET]: LocationDetails;
+  // #18 calendar
+  [C.CAL_FREE_SLOTS]: FreeSlots;
+  [C.APPOINTMENTS_CREATE]: CalendarEvent;
+  [C.APPOINTMENTS_UPDATE]: CalendarEvent;
+  [C.APPOINTMENTS_DELETE]: { eventId: string; deleted: true };
+  [C.CAL_AGENDA]: Agenda;
+}
+
+/** #18: free slots per calendar day of `timeZone`, each an ISO 8601 time with that zone's offset. */
+export interface FreeSlots {
+  calendarId: string;
+  timeZone: string;
+  days: Array<{ date: string; slots: string[] }>;
+  /** GHL requests it took (GHL answers at most 31 days a request). */
+  requests: number;
+}
+
+/** #18: an appointment of the agenda, with its contact's name (from the cache) and its calendar's name. */
+export interface AgendaEvent extends CalendarEvent {
+  contactName?: string;
+  calendarName?: string;
+}
+
+/** #18: the appointments in [from, to) (ISO with the location's offset), merged and sorted. */
+export interface Agenda {
+  items: AgendaEvent[];
+  total: number;
+  from: string;
+  to: string;
+  timeZone: string;
+  /** When GHL was read for this range (epoch ms); null when nothing was ever fetched. */
+  fetchedAt: number | null;
+  /** True when answered from the cache (asked for, or GHL could not be reached). */
+  fromCache: boolean;
+  /** Why GHL was not read, when fromCache is true because it failed. */
+  staleReason?: string;
 }

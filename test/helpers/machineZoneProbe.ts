@@ -32,6 +32,13 @@ const event = (title: string, startIso: string): CalendarEvent => {
           const items = events.filter((e) => Date.parse(e.startTime) >= startTime && Date.parse(e.startTime) < endTime);
           return { success: true, data: { items, total: items.length } } as never;
         }
+        if (channel === 'ext-ghl:cal-agenda') {
+          // #18: /today and the briefing read the agenda.
+          const { from, to } = payload as { from: number; to: number };
+          asked.push({ startTime: from, endTime: to });
+          const items = events.filter((e) => Date.parse(e.startTime) >= from && Date.parse(e.startTime) < to);
+          return { success: true, data: { items, total: items.length, from: '', to: '', timeZone: locationZone ?? '', fetchedAt: 0, fromCache: false } } as never;
+        }
         if (channel === 'ext-ghl:cals-list') return { success: true, data: { items: [], total: 0 } } as never;
         return { success: false, error: { code: 'INTERNAL', message: `unexpected ${channel}` } } as never;
       },

@@ -192,6 +192,13 @@ export interface SandboxCalendar {
   isActive: boolean;
   calendarType: string;
   groupId: string;
+  /** #18: minutes an appointment lasts, and between two slot starts (GHL's slotDuration / slotInterval, unit mins). */
+  slotDuration: number;
+  slotDurationUnit: 'mins';
+  slotInterval: number;
+  slotIntervalUnit: 'mins';
+  /** #18: when it can be booked, on the location's clock: weekdays 0 (Sunday) to 6. */
+  openHours: Array<{ daysOfTheWeek: number[]; hours: Array<{ openHour: number; openMinute: number; closeHour: number; closeMinute: number }> }>;
 }
 
 export interface SandboxCalendarEvent {
@@ -629,8 +636,19 @@ export function generateStore(options: GenerateOptions = {}): SandboxStore {
   // --- calendars and events: relative to `now`, several per calendar over the next 14 days ---
   const groupId = uniqueId();
   const calendars: SandboxCalendar[] = [
-    { id: uniqueId(), locationId, name: 'Showings', description: 'Property showings with buyers', isActive: true, calendarType: 'event', groupId },
-    { id: uniqueId(), locationId, name: 'Listing Appointments', description: 'Listing presentations with sellers', isActive: true, calendarType: 'event', groupId },
+    {
+      id: uniqueId(), locationId, name: 'Showings', description: 'Property showings with buyers', isActive: true, calendarType: 'event', groupId,
+      slotDuration: 30, slotDurationUnit: 'mins', slotInterval: 30, slotIntervalUnit: 'mins',
+      openHours: [
+        { daysOfTheWeek: [1, 2, 3, 4, 5], hours: [{ openHour: 9, openMinute: 0, closeHour: 17, closeMinute: 0 }] },
+        { daysOfTheWeek: [6], hours: [{ openHour: 10, openMinute: 0, closeHour: 14, closeMinute: 0 }] },
+      ],
+    },
+    {
+      id: uniqueId(), locationId, name: 'Listing Appointments', description: 'Listing presentations with sellers', isActive: true, calendarType: 'event', groupId,
+      slotDuration: 60, slotDurationUnit: 'mins', slotInterval: 60, slotIntervalUnit: 'mins',
+      openHours: [{ daysOfTheWeek: [1, 2, 3, 4, 5], hours: [{ openHour: 10, openMinute: 0, closeHour: 18, closeMinute: 0 }] }],
+    },
   ];
   const events = new Map<string, SandboxCalendarEvent>();
   const hour = 3_600_000;

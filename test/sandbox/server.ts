@@ -22,6 +22,9 @@
 import http from 'node:http';
 import { contactAddresses, createRentcastStandIn, type RentcastSandboxOptions, type RentcastStandIn } from './rentcast';
 import { listenOnLoopback } from './loopback';
+import { TZDate } from '@date-fns/tz';
+import { formatISO } from 'date-fns';
+import { FREE_SLOTS_MAX_RANGE_MS, freeSlots, isFreeSlot } from './freeSlots';
 import {
   compareContacts,
   generateStore,
@@ -1215,6 +1218,153 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return { body: { events } };
   };
 
+  // --- #18 free slots and appointments ------------------------------------------------------------
+
+  const calendarOf = (id: string | undefined) => store.calendars.find((c) => c.id === id);
+  const zoneOrLocation = (raw: string | null): string => {
+    const zone = raw || store.location.timezone;
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      return zone;
+    } catch {
+      throw badRequest(`Invalid timezone: ${zone}`);
+    }
+  };
+  /** Epoch ms or an ISO 8601 text with an offset, as GHL's appointment bodies take them. */
+  const bodyTime = (value: unknown, key: string, errors: string[]): number | undefined => {
+    if (value === undefined || value === null) return undefined;
+    const ms = typeof value === 'number' ? value : typeof value === 'string' && /T.*(Z|[+-]\d{2}:?\d{2})$/.test(value) ? Date.parse(value) : NaN;
+    if (!Number.isFinite(ms)) {
+      errors.push(`${key} must be a valid ISO 8601 date string with an offset`);
+      return undefined;
+    }
+    return ms;
+  };
+  const zonedOut = (ms: number) => formatISO(new TZDate(ms, store.location.timezone));
+  const appointmentOut = (ev: SandboxCalendarEvent) => ({ ...ev, startTime: zonedOut(Date.parse(ev.startTime)), endTime: zonedOut(Date.parse(ev.endTime)) });
+  /** GHL's answer when the time asked for is not (or no longer) a free slot of the calendar. */
+  const slotTaken = () => badRequest('The slot you have selected is no longer available.');
+
+  const getFreeSlots = (ctx: Ctx): Reply => {
+    const calendar = calendarOf(ctx.params.calendarId);
+    if (!calendar) throw badRequest('Calendar not found');
+    const q = ctx.query;
+    rejectUnknownQuery(q, new Set(['startDate', 'endDate', 'timezone', 'userId', 'userIds', 'enableLookBusy']));
+    const errors: string[] = [];
+    const range: number[] = [];
+    for (const k of ['startDate', 'endDate'] as const) {
+      const v = q.get(k);
+      if (!v || !/^\d+$/.test(v)) errors.push(`${k} must be a number string (epoch milliseconds)`);
+      else range.push(Number(v));
+    }
+    throwIf(errors);
+    const [startMs, endMs] = range as [number, number];
+    if (endMs < startMs) throw badRequest('endDate must be after startDate');
+    if (endMs - startMs > FREE_SLOTS_MAX_RANGE_MS) throw badRequest('The date range between startDate and endDate cannot be more than 31 days');
+    const userId = q.get('userId');
+    const events = [...store.events.values()].filter((ev) => !userId || ev.assignedUserId === userId);
+    return { body: { ...freeSlots(calendar, events, { startMs, endMs, zone: zoneOrLocation(q.get('timezone')), now: now() }), traceId: newId() } };
+  };
+
+  const APPOINTMENT_KEYS = new Set([
+    'calendarId', 'locationId', 'contactId', 'startTime', 'endTime', 'title', 'appointmentStatus', 'assignedUserId', 'address',
+    'meetingLocationType', 'meetingLocationId', 'overrideLocationConfig', 'ignoreDateRange', 'ignoreFreeSlotValidation', 'toNotify', 'description', 'rrule',
+  ]);
+  const APPOINTMENT_STATUSES = new Set(['new', 'confirmed', 'cancelled', 'showed', 'noshow', 'invalid']);
+
+  const createAppointment = (ctx: Ctx): Reply => {
+    const b = ctx.body;
+    rejectUnknown(b, APPOINTMENT_KEYS);
+    requireLocation(b.locationId, 'locationId');
+    const errors: string[] = [];
+    const calendarId = reqString(b, 'calendarId', errors);
+    const contactId = reqString(b, 'contactId', errors);
+    const start = bodyTime(b.startTime, 'startTime', errors);
+    if (b.startTime === undefined) errors.push('startTime should not be empty');
+    const endAsked = bodyTime(b.endTime, 'endTime', errors);
+    const status = optString(b, 'appointmentStatus', errors) ?? 'confirmed';
+    if (!APPOINTMENT_STATUSES.has(status)) errors.push('appointmentStatus must be one of the following values: new, confirmed, cancelled, showed, noshow, invalid');
+    throwIf(errors);
+    const calendar = calendarOf(calendarId);
+    if (!calendar) throw badRequest('Calendar not found');
+    if (!store.contacts.has(contactId)) throw badRequest('Contact not found');
+    const startMs = start!;
+    const endMs = endAsked ?? startMs + calendar.slotDuration * 60_000;
+    if (endMs <= startMs) throw badRequest('endTime must be after startTime');
+    if (b.ignoreFreeSlotValidation !== true && !isFreeSlot(calendar, store.events.values(), startMs, store.location.timezone, now())) throw slotTaken();
+    const user = typeof b.assignedUserId === 'string' && b.assignedUserId ? b.assignedUserId : store.users[0]!;
+    const ts = isoOf(now());
+    const ev: SandboxCalendarEvent = {
+      id: newId(),
+      title: typeof b.title === 'string' && b.title ? b.title : calendar.name,
+      calendarId,
+      locationId,
+      contactId,
+      groupId: calendar.groupId,
+      appointmentStatus: status,
+      assignedUserId: user,
+      users: [user],
+      notes: '',
+      address: typeof b.address === 'string' ? b.address : '',
+      startTime: isoOf(startMs),
+      endTime: isoOf(endMs),
+      dateAdded: ts,
+      dateUpdated: ts,
+    };
+    store.events.set(ev.id, ev);
+    return { status: 201, body: appointmentOut(ev) };
+  };
+
+  const updateAppointment = (ctx: Ctx): Reply => {
+    const ev = store.events.get(ctx.params.eventId!);
+    if (!ev) throw notFound('Appointment not found');
+    const b = ctx.body;
+    rejectUnknown(b, APPOINTMENT_KEYS);
+    const errors: string[] = [];
+    const start = bodyTime(b.startTime, 'startTime', errors);
+    const end = bodyTime(b.endTime, 'endTime', errors);
+    const status = optString(b, 'appointmentStatus', errors);
+    if (status !== undefined && !APPOINTMENT_STATUSES.has(status)) errors.push('appointmentStatus must be one of the following values: new, confirmed, cancelled, showed, noshow, invalid');
+    throwIf(errors);
+    const calendar = calendarOf(typeof b.calendarId === 'string' ? b.calendarId : ev.calendarId);
+    if (!calendar) throw badRequest('Calendar not found');
+    const oldStart = Date.parse(ev.startTime);
+    const duration = Date.parse(ev.endTime) - oldStart;
+    const startMs = start ?? oldStart;
+    const endMs = end ?? (start !== undefined ? startMs + duration : Date.parse(ev.endTime));
+    if (endMs <= startMs) throw badRequest('endTime must be after startTime');
+    if (start !== undefined && start !== oldStart && b.ignoreFreeSlotValidation !== true && !isFreeSlot(calendar, store.events.values(), startMs, store.location.timezone, now(), ev.id)) {
+      throw slotTaken();
+    }
+    Object.assign(ev, {
+      calendarId: calendar.id,
+      startTime: isoOf(startMs),
+      endTime: isoOf(endMs),
+      ...(status !== undefined ? { appointmentStatus: status } : {}),
+      ...(typeof b.title === 'string' ? { title: b.title } : {}),
+      ...(typeof b.address === 'string' ? { address: b.address } : {}),
+      ...(typeof b.assignedUserId === 'string' && b.assignedUserId ? { assignedUserId: b.assignedUserId, users: [b.assignedUserId] } : {}),
+      dateUpdated: isoOf(now()),
+    });
+    return { body: appointmentOut(ev) };
+  };
+
+  const deleteEvent = (ctx: Ctx): Reply => {
+    if (!store.events.delete(ctx.params.eventId!)) throw notFound('Event not found');
+    return { status: 201, body: { succeeded: true } };
+  };
+
+  const addAppointmentNote = (ctx: Ctx): Reply => {
+    const ev = store.events.get(ctx.params.appointmentId!);
+    if (!ev) throw notFound('Appointment not found');
+    rejectUnknown(ctx.body, new Set(['body', 'userId']));
+    const errors: string[] = [];
+    const text = reqString(ctx.body, 'body', errors);
+    throwIf(errors);
+    ev.notes = ev.notes ? `${ev.notes}\n${text}` : text;
+    return { status: 201, body: { note: { id: newId(), body: text, createdBy: ctx.body.userId ?? null, dateAdded: isoOf(now()) } } };
+  };
+
   // --- locations ---------------------------------------------------------------------------------
 
   const getLocation = (ctx: Ctx): Reply => {
@@ -1304,6 +1454,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   route('GET', '/calendars/', V_2021_04_15, listCalendars);
   route('GET', '/calendars/events', V_2021_04_15, listEvents);
+  // #18 free slots and appointments
+  route('GET', '/calendars/{calendarId}/free-slots', V_2021_04_15, getFreeSlots);
+  route('POST', '/calendars/events/appointments', V_2021_04_15, createAppointment);
+  route('PUT', '/calendars/events/appointments/{eventId}', V_2021_04_15, updateAppointment);
+  route('DELETE', '/calendars/events/{eventId}', V_2021_04_15, deleteEvent);
+  route('POST', '/calendars/appointments/{appointmentId}/notes', V_2021_04_15, addAppointmentNote);
 
   const match = (method: string, path: string): { route: Route; params: Record<string, string> } | null => {
     for (const r of routes) {

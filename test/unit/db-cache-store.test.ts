@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { CACHE_FILE_NAME, CacheStore, JOURNAL_DIR_NAME, LOCK_FILE_NAME, type CacheStoreOptions, type PersistInfo } from '../../src/db/cacheStore';
 import { ContactSearchIndex } from '../../src/db/contactIndex';
+import { AgendaRepo } from '../../src/db/agendaRepo';
 import { GhlContactsRepo } from '../../src/db/contactsRepo';
 import { CURRENT_SCHEMA_VERSION, MIGRATIONS } from '../../src/cacheSchema';
 import { loadSqlJs } from '../../src/db/sqljs';
@@ -378,6 +379,19 @@ describe('CacheStore', () => {
       new GhlContactsRepo(reader.store.db).get('from-reader')?.name === 'Synced Later',
     );
     assert.ok(reader.logs.some((l) => l.msg.startsWith('reloaded')));
+  });
+
+  it('the journal (#18): a booking and a removal in a reader window reach the writer\'s cached agenda', async () => {
+    const dir = tempDir();
+    const writer = await open(dir);
+    const reader = await open(dir);
+    const appointment = { id: 'ev-1', calendarId: 'cal-1', title: 'Walkthrough', contactName: 'Amanda Chen', startTime: '2026-03-09T14:30:00-04:00', endTime: '2026-03-09T15:00:00-04:00' };
+    await reader.store.recordWrite({ kind: 'appointment', op: 'upsert', locationId: 'loc', appointment });
+    assert.equal(new AgendaRepo(reader.store.db).get('loc', 'ev-1')?.title, 'Walkthrough', 'visible at once in its window');
+    await pollUntil('the writer applies the booking', () => new AgendaRepo(writer.store.db).get('loc', 'ev-1') !== undefined);
+    assert.deepEqual(new AgendaRepo(writer.store.db).read('loc', Date.parse('2026-03-09T04:00:00Z'), Date.parse('2026-03-10T04:00:00Z'), {}).items.map((e) => e.contactName), ['Amanda Chen']);
+    await reader.store.recordWrite({ kind: 'appointment', op: 'delete', locationId: 'loc', id: 'ev-1' });
+    await pollUntil('the writer applies the removal', () => new AgendaRepo(writer.store.db).get('loc', 'ev-1') === undefined);
   });
 
   it('the journal: an entry that is not a cache write is moved aside, the others still apply', async () => {

@@ -206,6 +206,8 @@ function handleControl(sandbox, hostile, req, res) {
         sandbox.injectFault(fault);
         return reply(200, { ok: true });
       }
+      // #18: the appointments the sandbox holds (the calendar suite checks a booking landed at the chosen time).
+      if (req.method === 'GET' && url.pathname === '/events') return reply(200, [...store.events.values()]);
       reply(404, { message: `unknown control call ${req.method} ${url.pathname}` });
     } catch (err) {
       reply(500, { message: String(err?.message ?? err) });

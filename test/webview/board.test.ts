@@ -133,6 +133,10 @@ describe('board', () => {
       assert.equal(await hostile.locator('.card-title').textContent(), XSS_NAME);
       assert.equal(await hostile.locator('.card-contact').textContent(), XSS_CONTACT);
       assert.equal(await app.page.locator('#app img, #app script').count(), 0);
+      // #18: the card's context menu hands Book Appointment… the deal and its contact, hostile text as data.
+      const context = JSON.parse((await hostile.getAttribute('data-vscode-context')) ?? '{}');
+      const hostileOpp = salesOpps.find((o) => o.id === 'opp-hostile')!;
+      assert.deepEqual(context, { webviewSection: 'dealCard', contactId: hostileOpp.contactId, contactName: XSS_CONTACT, dealName: XSS_NAME, preventDefaultContextMenuItems: true });
       // Whole dollars, as in the Pipelines tree and the briefing (src/format.ts).
       assert.match((await hostile.getAttribute('aria-label')) ?? '', /\$123,457/);
       // Pipeline picker and the summary.

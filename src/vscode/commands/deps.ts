@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { BackendHost } from '../backendHost';
+import type { CalendarController } from '../calendar/calendarController';
 import type { ContactsTreeProvider } from '../contactsTree';
 import type { GhlDocuments } from '../documents';
 import type { InboxController } from '../inbox/inboxController';
@@ -24,6 +25,8 @@ export interface CommandDeps {
   showBriefing(): Promise<void>;
   /** Runs or discards a write @ghl proposed (its Approve / Cancel buttons). */
   confirmChatAction(actionId: unknown, approve: unknown): Promise<string>;
+  /** #18: the Calendar view, its booking flow and reminders. */
+  calendar: CalendarController;
 }
 
 /** Runs a command body; a failure is reported with its next steps, Retry running the body again. */

@@ -1,4 +1,5 @@
 import type { OpportunityStatus } from '../../protocol/entities';
+import type { AppointmentNode } from '../calendar/calendarTree';
 import type { ContactNode } from '../contactsTree';
 import type { ConversationNode } from '../inbox/conversationsTree';
 import type { OpportunityNode, PipelineNode, StageNode } from '../pipelinesTree';
@@ -52,6 +53,15 @@ export const COMMANDS = {
   loadMoreConversations: 'ghl.conversations.loadMore',
   chooseInboxUser: 'ghl.chooseInboxUser',
   checkForNewMessages: 'ghl.checkForNewMessages',
+  // #18 calendar
+  bookAppointment: 'ghl.bookAppointment',
+  refreshCalendar: 'ghl.calendar.refresh',
+  rescheduleAppointment: 'ghl.calendar.reschedule',
+  markShowed: 'ghl.calendar.markShowed',
+  markNoShow: 'ghl.calendar.markNoShow',
+  markCancelled: 'ghl.calendar.markCancelled',
+  openMeetingLink: 'ghl.calendar.openMeetingLink',
+  openAppointmentContact: 'ghl.calendar.openContact',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
@@ -111,6 +121,19 @@ export interface CommandArgs {
   'ghl.conversations.loadMore': [];
   'ghl.chooseInboxUser': [];
   'ghl.checkForNewMessages': [];
+  // #18 calendar
+  /** A contact row, a deal, a conversation row, a contact id or `{ contactId, contactName, dealName? }`; else a contact picked from the cache. */
+  'ghl.bookAppointment': [target?: unknown];
+  'ghl.calendar.refresh': [];
+  /** A row of the Calendar view, or an appointment id. */
+  'ghl.calendar.reschedule': [target?: AppointmentNode | string];
+  'ghl.calendar.markShowed': [target?: AppointmentNode | string];
+  'ghl.calendar.markNoShow': [target?: AppointmentNode | string];
+  'ghl.calendar.markCancelled': [target?: AppointmentNode | string];
+  /** A row, an appointment id or the link itself (a reminder's button). */
+  'ghl.calendar.openMeetingLink': [target?: AppointmentNode | string];
+  /** A row or a contact id. */
+  'ghl.calendar.openContact': [target?: AppointmentNode | string];
 }
 
 export type CommandHandler<K extends CommandId> = (...args: CommandArgs[K]) => unknown;

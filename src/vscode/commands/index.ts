@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { arvCommands } from './arv';
+import { calendarCommands } from './calendar';
 import { contactCommands } from './contacts';
 import type { CommandDeps } from './deps';
 import { documentCommands } from './documents';
@@ -21,6 +22,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     ...documentCommands(deps),
     ...arvCommands(deps),
     ...inboxCommands(deps),
+    // #18 calendar
+    ...calendarCommands(deps),
   };
   return (Object.keys(table) as CommandId[]).map((id) => vscode.commands.registerCommand(id, table[id]));
 }

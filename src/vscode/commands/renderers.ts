@@ -1,6 +1,6 @@
 import { md, money } from '../../format';
 import type { Contact, Opportunity, Pipeline } from '../../protocol/entities';
-import type { CalendarEvent } from '../../protocol/responses';
+import type { AgendaEvent } from '../../protocol/responses';
 import type { StoredArvEstimate } from '../../protocol/arv';
 import { contactLabel } from '../contactsTree';
 import { renderArvSection } from './arvRenderer';
@@ -43,10 +43,10 @@ export function renderContact(
   return lines.join('\n');
 }
 
-/** The next seven days of appointments, grouped by the location's calendar days, on its clock (the reader's beside it when it differs). */
-export function renderAgenda(events: CalendarEvent[], calendarNames: Map<string, string>, zones: DisplayZones): string {
-  const lines = ['# Calendar — the next 7 days', '', `_${zonesNote(zones)}_`, ''];
-  if (events.length === 0) lines.push('No appointments in the next 7 days.');
+/** #18: the Calendar view's span (today to the end of next week) as Markdown, grouped by the location's calendar days, on its clock (the reader's beside it when it differs). */
+export function renderAgenda(events: AgendaEvent[], calendarNames: Map<string, string>, zones: DisplayZones): string {
+  const lines = ['# Calendar — today to the end of next week', '', `_${zonesNote(zones)}_`, ''];
+  if (events.length === 0) lines.push('No appointments from today to the end of next week.');
   let day = '';
   for (const event of events) {
     const start = Date.parse(event.startTime);
@@ -54,10 +54,10 @@ export function renderAgenda(events: CalendarEvent[], calendarNames: Map<string,
     const heading = Number.isFinite(start) ? new Date(start).toLocaleDateString('en-US', { weekday: 'long', month: 'long', day: 'numeric', timeZone: zones.location }) : '—';
     if (heading !== day) {
       day = heading;
-      lines.push(`## ${day}`, '', '| Time | Appointment | Calendar | Status |', '| --- | --- | --- | --- |');
+      lines.push(`## ${day}`, '', '| Time | Appointment | Contact | Calendar | Status |', '| --- | --- | --- | --- | --- |');
     }
     lines.push(
-      `| ${formatSpan(start, end, zones)} | ${md(event.title ?? '(untitled)')} | ${md(calendarNames.get(event.calendarId) ?? '')} | ${md(event.appointmentStatus ?? '')} |`,
+      `| ${formatSpan(start, end, zones)} | ${md(event.title ?? '(untitled)')} | ${md(event.contactName ?? '')} | ${md(calendarNames.get(event.calendarId) ?? '')} | ${md(event.appointmentStatus ?? '')} |`,
     );
   }
   return lines.join('\n') + '\n';

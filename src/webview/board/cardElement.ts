@@ -57,6 +57,7 @@ export class BoardCard extends LightElement {
       draggable="true"
       aria-label=${label}
       aria-keyshortcuts="Alt+ArrowLeft Alt+ArrowRight"
+      data-vscode-context=${bookingContext(opp)}
       @dragstart=${this.onDragStart}
       @dragend=${this.onDragEnd}
     >
@@ -124,4 +125,13 @@ declare global {
   interface HTMLElementTagNameMap {
     'ghl-board-card': BoardCard;
   }
+}
+
+/**
+ * #18: what the card's context menu (VS Code's webview/context) hands "Book Appointment…": the
+ * deal's contact and name. An attribute value, so CRM text stays text; no context without a contact.
+ */
+export function bookingContext(opp: { name: string; contactId?: string | null; contactName?: string | null }): string {
+  if (!opp.contactId) return JSON.stringify({ webviewSection: 'dealCardNoContact', preventDefaultContextMenuItems: true });
+  return JSON.stringify({ webviewSection: 'dealCard', contactId: opp.contactId, contactName: opp.contactName ?? opp.name, dealName: opp.name, preventDefaultContextMenuItems: true });
 }

@@ -116,7 +116,9 @@ export class ConversationView extends LightElement {
     const model = this.model;
     if (!model) return nothing;
     const conversation = model.conversation;
-    return html`<div class="conversation">
+    // #18: the panel's context menu (webview/context) offers "Book Appointment…" with this contact.
+    const bookingContext = conversation?.contactId ? JSON.stringify({ webviewSection: 'conversation', contactId: conversation.contactId, contactName: model.contactName }) : '{}';
+    return html`<div class="conversation" data-vscode-context=${bookingContext}>
       <header class="thread-header">
         ${codicon('account')}<span class="contact-name" data-testid="conversation-contact">${model.contactName}</span>
         ${conversation?.lastMessageType ? html`<span class="muted">· ${this.channelOfConversation()}</span>` : nothing}

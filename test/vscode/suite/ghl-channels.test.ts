@@ -30,7 +30,7 @@ function assertEnvelope(channel: string, value: unknown): Envelope {
 }
 
 /**
- * Calls all 42 request channels once, in an order where each call has what it needs (ids from
+ * Calls all 47 request channels once, in an order where each call has what it needs (ids from
  * earlier answers). Returns channel → envelope.
  */
 async function callEveryChannel(send: Send, state: SandboxState, tag: string): Promise<Map<string, Envelope>> {
@@ -108,6 +108,14 @@ async function callEveryChannel(send: Send, state: SandboxState, tag: string): P
   // The sandbox has its ARV field: answered with it, nothing created.
   await req(C.ARV_FIELD_CREATE, {});
   await req(C.CUSTOM_FIELDS_LIST, {});
+  // #18 calendar: a free slot of the first calendar booked, moved to the next free one, marked showed, deleted.
+  const calendarId = (await req(C.CALS_LIST, {}))?.items?.[0]?.id ?? 'missing';
+  const fortnight = await req(C.CAL_FREE_SLOTS, { calendarId, startDate: Date.now(), endDate: Date.now() + 14 * 86_400_000 });
+  const [firstSlot, secondSlot] = (fortnight?.days ?? []).flatMap((d: { slots: string[] }) => d.slots).slice(-2);
+  const booked = await req(C.APPOINTMENTS_CREATE, { calendarId, contactId: contacts?.items?.[1]?.id ?? 'missing', startTime: firstSlot ?? 'missing', title: `Channel probe ${tag}` });
+  await req(C.APPOINTMENTS_UPDATE, { eventId: booked?.id ?? 'missing', data: { startTime: secondSlot ?? 'missing', appointmentStatus: 'showed' } });
+  await req(C.CAL_AGENDA, { from: Date.now(), to: Date.now() + 14 * 86_400_000 });
+  await req(C.APPOINTMENTS_DELETE, { eventId: booked?.id ?? 'missing' });
   return results;
 }
 
@@ -125,11 +133,11 @@ describe('GHL: every protocol channel', () => {
     state = await control.state();
   });
 
-  it('has 42 request channels', () => {
-    assert.equal(REQUEST_CHANNELS.length, 42, REQUEST_CHANNELS.join(', '));
+  it('has 47 request channels', () => {
+    assert.equal(REQUEST_CHANNELS.length, 47, REQUEST_CHANNELS.join(', '));
   });
 
-  it('answers all 42 through the test handle activate() returns in Test mode, each with a successful envelope', async () => {
+  it('answers all 47 through the test handle activate() returns in Test mode, each with a successful envelope', async () => {
     const extApi = await testHandle();
     const results = await callEveryChannel((c, p) => extApi.request(c, p), state, `api${Date.now().toString(36)}`);
     console.log(`      API: ${summary(results)}`);
@@ -152,7 +160,7 @@ describe('GHL: every protocol channel', () => {
     assert.equal(push.success, false, 'a push channel is not requestable');
   });
 
-  it('answers all 42 from the board webview through VS Code webview messaging', async function () {
+  it('answers all 47 from the board webview through VS Code webview messaging', async function () {
     if (!bridge.available) this.skip();
     const sales = state.pipelines.find((p) => p.name === 'Sales Pipeline')!;
     await vscode.commands.executeCommand('ghl.openBoard', sales.id);

@@ -1,5 +1,6 @@
 // The scheduler tasks in "Run Task" (type ghl) and the daily briefing they produce.
 import * as assert from 'node:assert/strict';
+import { agendaSections, agendaSpan } from '../../../src/calendar/agendaSections';
 import * as vscode from 'vscode';
 import { call, canRun, poll, ensureConfiguredAndSynced } from './ghl';
 
@@ -48,7 +49,7 @@ describe('GHL: tasks and the daily briefing', () => {
     assert.ok(!/<img|<script/.test(text.replace(/\\</g, '')), 'CRM text is escaped');
   });
 
-  it('Show Calendar lists the next 7 days of appointments by day', async () => {
+  it('Export Calendar as Markdown (#18) lists the Calendar view\'s appointments by day', async () => {
     await vscode.commands.executeCommand('ghl.showCalendar');
     const agenda = await poll(
       'an agenda document',
@@ -56,11 +57,13 @@ describe('GHL: tasks and the daily briefing', () => {
       (d) => d !== undefined,
     );
     const text = agenda!.getText();
-    const { items } = await call('ext-ghl:cal-events-list', {});
+    const location = await call('ext-ghl:location-get', {});
+    const span = agendaSpan(agendaSections(Date.now(), location.timeZone));
+    const { items } = await call('ext-ghl:cal-agenda', { from: span.startTime, to: span.endTime, source: 'cache' });
     assert.ok(items.length > 0, 'the sandbox has appointments this week');
     const rows = text.split('\n').filter((l: string) => /^\| \d/.test(l));
     assert.equal(rows.length, items.length, 'one row per appointment');
-    assert.match(text, /\| (Showings|Listing Appointments) \|/);
+    assert.match(text, /\| (Showings|Listing Appointments) \| (confirmed|new|showed|cancelled) \|/);
   });
 
   it('the ARV task runs the job on the default pipeline (after ghl-arv.test every deal is fresh: no lookup)', async () => {

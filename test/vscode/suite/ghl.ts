@@ -89,6 +89,8 @@ export const control = {
   /** A lead writes: an inbound message into the conversation (or the contact's), unread count up. */
   inbound: (input: { conversationId?: string; contactId?: string; type: string; body: string; subject?: string }) =>
     controlCall<{ message: SandboxMessageState; conversation: SandboxConversationState }>('POST', '/inbound', input),
+  /** #18: the appointments the sandbox holds. */
+  events: () => controlCall<Array<{ id: string; title: string; calendarId: string; contactId: string | null; startTime: string; endTime: string; appointmentStatus: string }>>('GET', '/events'),
 };
 
 // --- the extension ---------------------------------------------------------------------------------

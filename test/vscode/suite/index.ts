@@ -31,6 +31,8 @@ const testFiles: Record<string, () => Promise<unknown>> = {
   'ghl-inbox.test': () => import('./ghl-inbox.test'),
   // Configures the extension itself and leaves the sandbox as it found it (its own contact, deleted).
   'ghl-api.test': () => import('./ghl-api.test'),
+  // #18: the Calendar view, booking in three keystrokes, a reminder.
+  'ghl-calendar.test': () => import('./ghl-calendar.test'),
 };
 
 /** Line the runners parse for the counts: `__RESULT__ {"passed":N,"failed":N,"skipped":N}`. */
