@@ -109,3 +109,62 @@ export interface ArvRunPlan {
   keptForeignValue: number;
   noAddress: number;
 }
+
+// Issue 19: the sold-comps estimate and the deal analyzer.
+
+/** How an analysis reached its ARV: adjusted closed sales, listings with a haircut, or the AVM. */
+export type AnalysisMethod = 'sold' | 'listings' | 'avm';
+
+export interface CompAdjustments {
+  size: number;
+  bedrooms: number;
+  bathrooms: number;
+  age: number;
+}
+
+/** The subject of an analysis: the deal's fields where set, else RentCast's public record. */
+export interface AnalysisSubject {
+  address: string;
+  latitude: number | null;
+  longitude: number | null;
+  propertyType: string | null;
+  squareFootage: number | null;
+  bedrooms: number | null;
+  bathrooms: number | null;
+  yearBuilt: number | null;
+}
+
+/** One sold comp as the analyzer shows it: its sale, the adjustments toward the subject, its weight. */
+export interface AnalysisComp {
+  id: string;
+  address: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  saleDate: string;
+  salePrice: number;
+  squareFootage: number;
+  bedrooms: number | null;
+  bathrooms: number | null;
+  yearBuilt: number | null;
+  /** Miles from the subject (null without coordinates). */
+  distance: number | null;
+  pricePerSqft: number;
+  adjustments: CompAdjustments;
+  adjustedPrice: number;
+  /** Share of the weighted median, 0–1 (0 for an excluded comp). */
+  weight: number;
+  excluded: boolean;
+  /** Why it is left out, in words ("excluded by you", "not arm's length: …", "outlier: …"). */
+  excludedReason: string | null;
+}
+
+export interface AnalysisEstimate {
+  arv: number;
+  low: number;
+  high: number;
+  method: AnalysisMethod;
+  confidence: ArvConfidence;
+  /** The confidence in words: "7 sales within 0.6 mi in 5 months, spread 6 %". */
+  reason: string;
+  mao: number;
+}
