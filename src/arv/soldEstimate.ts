@@ -26,12 +26,18 @@ export interface DealTerms {
   wholesaleFee: number;
 }
 
-export interface SoldAnalysis {
+export interface SoldFigure {
   arv: number;
   low: number;
   high: number;
   confidence: ArvConfidence;
   reason: string;
+}
+
+export interface SoldAnalysis {
+  /** Null with fewer than MIN_SOLD_COMPS comps left after cleaning. */
+  figure: SoldFigure | null;
+  /** Every comp, kept or dropped (with its reason), in the order given. */
   comps: AnalysisComp[];
   rates: ChosenRates;
 }
@@ -56,14 +62,13 @@ export function soldConfidence(count: number, spread: number, maxDistance: numbe
   return { confidence: 'low', reason };
 }
 
-/** Null with fewer than MIN_SOLD_COMPS comps left after cleaning. */
 export function analyzeSoldComps(
   comps: readonly SoldComp[],
   subject: SubjectFacts & SubjectIdentity,
   excludedByUser: ReadonlySet<string>,
   defaults: AdjustmentRates,
   rules: CleaningRules = DEFAULT_CLEANING_RULES,
-): SoldAnalysis | null {
+): SoldAnalysis {
   const { kept, dropped } = cleanComps(comps, subject, excludedByUser, rules);
   const rates = chooseRates(kept, defaults);
   const rows: AnalysisComp[] = [];
@@ -82,7 +87,7 @@ export function analyzeSoldComps(
   for (const r of rows) r.weight = total > 0 ? Math.round((r.weight / total) * 10_000) / 10_000 : 0;
   const order = new Map(comps.map((c, i) => [c.id, i]));
   rows.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
-  if (kept.length < MIN_SOLD_COMPS) return null;
+  if (kept.length < MIN_SOLD_COMPS) return { figure: null, comps: rows, rates };
 
   const arv = roundToThousand(weightedQuantile(points, 0.5));
   const low = roundToThousand(weightedQuantile(points, 0.25));
@@ -94,7 +99,7 @@ export function analyzeSoldComps(
     distances.length > 0 ? Math.max(...distances) : null,
     Math.max(...kept.map((c) => c.ageDays)),
   );
-  return { arv, low, high, confidence, reason, comps: rows, rates };
+  return { figure: { arv, low, high, confidence, reason }, comps: rows, rates };
 }
 
 function row(comp: SoldComp, adjustments: AnalysisComp['adjustments'], adjustedPrice: number, weight: number, excludedReason: string | null): AnalysisComp {
@@ -138,7 +143,7 @@ export function listingsFigure(valuation: Valuation, subjectSqft: number | null,
 }
 
 export interface EstimateInputs {
-  sold: SoldAnalysis | null;
+  sold: SoldFigure | null;
   /** Why there is no sold-comps ARV, for the fallback's reason ("sale prices are not disclosed here"). */
   soldMissingReason: string;
   listings: ListingsFigure | null;

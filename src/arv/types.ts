@@ -10,6 +10,8 @@ export interface Valuation {
   /** The subject's square footage as the provider knows it. */
   subjectSquareFootage: number | null;
   comparables: Comparable[];
+  /** The subject's public record (`subjectProperty`), when the provider sent a usable one. */
+  subjectRecord?: PropertyRecord | null;
 }
 
 /** The knobs of the estimate (settings `ghl.arv.minCorrelation`, `ghl.arv.maoPercent`). */

@@ -168,3 +168,22 @@ export interface AnalysisEstimate {
   reason: string;
   mao: number;
 }
+
+/** What `arv-analyze` answers and the analyzer shows (and the cache keeps per opportunity). */
+export interface ArvAnalysis {
+  opportunityId: string;
+  estimate: AnalysisEstimate;
+  subject: AnalysisSubject;
+  comps: AnalysisComp[];
+  avm: { price: number; low: number | null; high: number | null };
+  /** The listing-based figure beside the ARV (null without enough listings). */
+  listings: { arv: number; count: number } | null;
+  /** Lookups the comps cost when they were fetched. */
+  lookups: number;
+  /** The search that found them: radius and sale window after widening. */
+  search: { radiusMiles: number; saleWithinDays: number; undisclosed: boolean };
+  /** When the comps were fetched (epoch ms). */
+  fetchedAt: number;
+  /** The deal terms the MAO used. */
+  terms: { maoPercent: number; repairs: number; wholesaleFee: number };
+}

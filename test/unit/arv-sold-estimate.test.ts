@@ -203,10 +203,11 @@ describe('the sold-comps ARV', () => {
 
   it('is the weighted median of the adjusted prices rounded to $1,000, with the weighted 25th–75th range', () => {
     const analysis = analyzeSoldComps(comps, SUBJECT, new Set(), DEFAULT_ADJUSTMENT_RATES);
-    assert.ok(analysis);
-    assert.equal(analysis.arv % 1000, 0);
-    assert.ok(analysis.arv >= 298_000 && analysis.arv <= 305_000, String(analysis.arv));
-    assert.ok(analysis.low <= analysis.arv && analysis.arv <= analysis.high);
+    const figure = analysis.figure;
+    assert.ok(figure);
+    assert.equal(figure.arv % 1000, 0);
+    assert.ok(figure.arv >= 298_000 && figure.arv <= 305_000, String(figure.arv));
+    assert.ok(figure.low <= figure.arv && figure.arv <= figure.high);
     const gift = analysis.comps.find((c) => c.id === 'gift');
     assert.equal(gift?.excluded, true);
     assert.equal(gift?.weight, 0);
@@ -216,10 +217,12 @@ describe('the sold-comps ARV', () => {
   });
 
   it('changes when the user excludes a comp, and is null with fewer than 3 comps left', () => {
-    const all = analyzeSoldComps(comps, SUBJECT, new Set(), DEFAULT_ADJUSTMENT_RATES)!;
-    const without = analyzeSoldComps(comps, SUBJECT, new Set(['b', 'e']), DEFAULT_ADJUSTMENT_RATES)!;
+    const all = analyzeSoldComps(comps, SUBJECT, new Set(), DEFAULT_ADJUSTMENT_RATES).figure!;
+    const without = analyzeSoldComps(comps, SUBJECT, new Set(['b', 'e']), DEFAULT_ADJUSTMENT_RATES).figure!;
     assert.notEqual(without.arv, all.arv);
-    assert.equal(analyzeSoldComps(comps.slice(0, 2), SUBJECT, new Set(), DEFAULT_ADJUSTMENT_RATES), null);
+    const two = analyzeSoldComps(comps.slice(0, 2), SUBJECT, new Set(), DEFAULT_ADJUSTMENT_RATES);
+    assert.equal(two.figure, null);
+    assert.equal(two.comps.length, 2, 'the comps still show');
   });
 
   it('says its confidence in words', () => {
@@ -257,7 +260,7 @@ describe('fallbacks and MAO', () => {
 
   it('chooses sold, else listings, else the AVM, each labelled', () => {
     const listings = listingsFigure(valuation, 1500, 0.8, 0.97);
-    const sold = analyzeSoldComps([300_000, 301_000, 302_000].map((p, i) => comp(`s${i}`, p)), SUBJECT, new Set(), DEFAULT_ADJUSTMENT_RATES);
+    const sold = analyzeSoldComps([300_000, 301_000, 302_000].map((p, i) => comp(`s${i}`, p)), SUBJECT, new Set(), DEFAULT_ADJUSTMENT_RATES).figure;
     const avm = { price: valuation.price, low: valuation.priceRangeLow, high: valuation.priceRangeHigh };
     const base = { avm, listToSaleRatio: 0.97, terms, soldMissingReason: 'sale prices are not disclosed here' };
     assert.equal(chooseEstimate({ ...base, sold, listings }).method, 'sold');
