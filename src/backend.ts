@@ -2,6 +2,7 @@ import { BriefingQueries } from './briefing/briefingQueries';
 import { collectDailyBriefing } from './briefing/collect';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { ArvAnalysesRepo } from './arv/analysesRepo';
 import { ArvEstimatesRepo } from './arv/estimatesRepo';
 import { MIGRATIONS } from './cacheSchema';
 import { CACHE_FILE_NAME, CacheStore, type PersistInfo } from './db/cacheStore';
@@ -112,6 +113,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
         pipelines: new GhlPipelinesRepo(cache.db),
         syncState: new GhlSyncStateRepo(cache.db),
         arvEstimates: new ArvEstimatesRepo(cache.db),
+        arvAnalyses: new ArvAnalysesRepo(cache.db),
       }),
     markDirty: () => cache.markDirty(),
     recordWrite: (entry) => cache.recordWrite(entry),

@@ -4,10 +4,11 @@
  * backend.ts opens the cache with it; tests and the bench migrate their databases with it.
  */
 import type { Database } from 'sql.js';
+import { ARV_ANALYSES_MIGRATION } from './arv/analysesMigration';
 import { ARV_ESTIMATES_MIGRATION } from './arv/estimatesMigration';
 import { applyMigrations, assembleMigrations, CACHE_TABLE_MIGRATIONS, schemaVersion, type Migration } from './db/migrations';
 
-export const MIGRATIONS: readonly Migration[] = assembleMigrations(CACHE_TABLE_MIGRATIONS, [ARV_ESTIMATES_MIGRATION]);
+export const MIGRATIONS: readonly Migration[] = assembleMigrations(CACHE_TABLE_MIGRATIONS, [ARV_ESTIMATES_MIGRATION, ARV_ANALYSES_MIGRATION]);
 
 export const CURRENT_SCHEMA_VERSION: number = schemaVersion(MIGRATIONS);
 

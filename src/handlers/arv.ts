@@ -150,16 +150,7 @@ export function arvHandlers(ctx: HandlerContext, options: ArvWiringOptions = {})
     };
   };
 
-  const newProvider = async (): Promise<ValuationProvider> => {
-    const apiKey = await ctx.secrets.get(SECRET_RENTCAST_KEY);
-    if (!apiKey) throw new ExtGhlError('NOT_CONFIGURED', 'No RentCast API key is set. Run "GHL: Set RentCast API Key" first.');
-    return new RentcastProvider({
-      apiKey,
-      baseUrl: readArvSettings(ctx.settings).rentcastBaseUrl ?? options.rentcastBaseUrl,
-      now: () => ctx.now(),
-      onCall: (entry) => ctx.log('info', `[rentcast] GET ${entry.path} → ${entry.status} (${entry.ms} ms)${entry.attempt > 1 ? ` attempt ${entry.attempt}` : ''}`),
-    });
-  };
+  const newProvider = () => createRentcastProvider(ctx, options);
 
   const table: Pick<HandlerTable, ArvChannels> = {
     async [C.ARV_ENRICH_PLAN](payload) {
@@ -208,7 +199,19 @@ export function arvHandlers(ctx: HandlerContext, options: ArvWiringOptions = {})
   return { table, job };
 }
 
-function fieldDefinitions(list: unknown): CustomFieldDefinition[] {
+/** RentCast with the stored key and the configured base URL; NOT_CONFIGURED without a key. */
+export async function createRentcastProvider(ctx: HandlerContext, options: ArvWiringOptions): Promise<ValuationProvider> {
+  const apiKey = await ctx.secrets.get(SECRET_RENTCAST_KEY);
+  if (!apiKey) throw new ExtGhlError('NOT_CONFIGURED', 'No RentCast API key is set. Run "GHL: Set RentCast API Key" first.');
+  return new RentcastProvider({
+    apiKey,
+    baseUrl: readArvSettings(ctx.settings).rentcastBaseUrl ?? options.rentcastBaseUrl,
+    now: () => ctx.now(),
+    onCall: (entry) => ctx.log('info', `[rentcast] GET ${entry.path} → ${entry.status} (${entry.ms} ms)${entry.attempt > 1 ? ` attempt ${entry.attempt}` : ''}`),
+  });
+}
+
+export function fieldDefinitions(list: unknown): CustomFieldDefinition[] {
   if (!Array.isArray(list)) return [];
   const out: CustomFieldDefinition[] = [];
   for (const entry of list) {
@@ -228,6 +231,6 @@ function fieldDefinitions(list: unknown): CustomFieldDefinition[] {
 }
 
 /** GHL may echo the write without the field; the cache must hold what was written either way. */
-function withArv(opportunity: Opportunity, fieldId: string, value: string): Opportunity {
+export function withArv(opportunity: Opportunity, fieldId: string, value: string): Opportunity {
   return { ...opportunity, customFields: [...opportunity.customFields.filter((f) => f.id !== fieldId), { id: fieldId, value }] };
 }

@@ -1,3 +1,4 @@
+import type { ArvAnalysesRepo } from '../arv/analysesRepo';
 import type { ArvEstimatesRepo } from '../arv/estimatesRepo';
 import type { GhlApi } from '../ghl/api';
 import type { GhlContactsRepo } from '../db/contactsRepo';
@@ -14,6 +15,8 @@ export interface Repos {
   pipelines: GhlPipelinesRepo;
   syncState: GhlSyncStateRepo;
   arvEstimates: ArvEstimatesRepo;
+  /** Issue 19: the deal analyzer's stored comps and exclusions. */
+  arvAnalyses: ArvAnalysesRepo;
 }
 
 export type LogFn = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;

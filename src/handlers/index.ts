@@ -3,6 +3,7 @@ import { SyncCoordinator } from '../sync/coordinator';
 import type { HandlerContext } from './context';
 import type { ArvEnrichmentJob } from '../arv/jobRunner';
 import { arvHandlers, type ArvWiringOptions } from './arv';
+import { arvAnalysisHandlers } from './arvAnalysis';
 import { chatHandlers } from './chat';
 import { crmHandlers } from './crm';
 import { createDispatcher, type Dispatcher, type HandlerTable } from './dispatcher';
@@ -46,6 +47,8 @@ export function registerExtGhlHandlers(ctx: HandlerContext, arvOptions: ArvWirin
     ...liveHandlers(ctx, () => location.timeZone()),
     ...chatHandlers(ctx, self),
     ...arv.table,
+    // Issue 19: the deal analyzer.
+    ...arvAnalysisHandlers(ctx, arvOptions),
   };
   const dispatcher = createDispatcher(table, (level, message) => ctx.log(level, message));
   return { ...dispatcher, syncs, arv: arv.job };

@@ -56,6 +56,11 @@ export const CHANNEL_ACCESS: Readonly<Record<RequestChannel, ChannelAccess>> = {
   [C.ARV_ESTIMATES_LIST]: 'read',
   [C.ARV_FIELD_CREATE]: 'write',
   [C.CUSTOM_FIELDS_LIST]: 'read',
+  // Issue 19. Analyze reads the stored analysis (its first run or a refresh spends RentCast lookups,
+  // as the plan does not); a comp's exclusion is the user's choice; save writes into GHL's fields.
+  [C.ARV_ANALYZE]: 'read',
+  [C.ARV_COMPS_SET]: 'write',
+  [C.ARV_SAVE]: 'write',
 };
 
 export function isWriteChannel(channel: RequestChannel): boolean {

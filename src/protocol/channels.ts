@@ -43,6 +43,10 @@ export const EXT_GHL_IPC = {
   ARV_FIELD_CREATE: 'ext-ghl:arv-create-field',
   CUSTOM_FIELDS_LIST: 'ext-ghl:custom-fields-list',
   LOCATION_GET: 'ext-ghl:location-get',
+  // Issue 19: the deal analyzer (sold comps).
+  ARV_ANALYZE: 'ext-ghl:arv-analyze',
+  ARV_COMPS_SET: 'ext-ghl:arv-comps-set',
+  ARV_SAVE: 'ext-ghl:arv-save',
   // Pushes: host → listeners, never requested.
   SYNC_PROGRESS: 'ext-ghl:sync-progress',
   ARV_ENRICH_PROGRESS: 'ext-ghl:arv-enrich-progress',

@@ -19,6 +19,8 @@ export const CHANNEL_MUTATIONS: { readonly [K in RequestChannel]?: readonly Data
   [C.OPPS_SYNC]: ['opportunities', 'pipelines'],
   // Another location shows other rows.
   [C.SETTINGS_SET]: ALL_DATA_KINDS,
+  // Issue 19: the ARV (and MAO, confidence) land in the opportunity's fields.
+  [C.ARV_SAVE]: ['opportunities'],
 };
 
 export function dataChangedBy(channel: RequestChannel): readonly DataKind[] {

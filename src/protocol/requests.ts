@@ -206,6 +206,10 @@ export const requestSchemas = {
   [C.ARV_FIELD_CREATE]: empty,
   [C.CUSTOM_FIELDS_LIST]: empty,
   [C.LOCATION_GET]: empty,
+  // Issue 19: the deal analyzer.
+  [C.ARV_ANALYZE]: z.strictObject({ opportunityId: id, refresh: z.boolean().optional() }),
+  [C.ARV_COMPS_SET]: z.strictObject({ opportunityId: id, compId: z.string().min(1).max(300).refine(wellFormed, WELL_FORMED), excluded: z.boolean() }),
+  [C.ARV_SAVE]: z.strictObject({ opportunityId: id }),
 } as const;
 
 export type RequestSchemas = typeof requestSchemas;

@@ -1,5 +1,5 @@
 import type { EXT_GHL_IPC as C } from './channels';
-import type { ArvRunPlan, ArvRunStatus, StoredArvEstimate } from './arv';
+import type { ArvAnalysis, ArvRunPlan, ArvRunStatus, StoredArvEstimate } from './arv';
 import type { Contact, Opportunity, Pipeline } from './entities';
 
 /** Data of a successful response, per request channel. Live (not cached) entities keep
@@ -235,4 +235,8 @@ export interface ResponseData {
   [C.ARV_FIELD_CREATE]: { field: CustomField; existed: boolean };
   [C.CUSTOM_FIELDS_LIST]: ListResult<CustomField>;
   [C.LOCATION_GET]: LocationDetails;
+  // Issue 19: the deal analyzer.
+  [C.ARV_ANALYZE]: ArvAnalysis & { fromCache: boolean };
+  [C.ARV_COMPS_SET]: ArvAnalysis;
+  [C.ARV_SAVE]: { opportunityId: string; arv: number; mao: number; confidence: string; fields: { arv: string; mao: string | null; confidence: string | null } };
 }
