@@ -35,8 +35,16 @@ export interface DealFacts {
   squareFootage: number | null;
 }
 
-export async function fetchDealComps(provider: ValuationProvider, deal: DealFacts, asOf: number, signal?: AbortSignal): Promise<FetchedComps> {
+/** `onLookup` is told before each billable request, so a run that fails half-way still counts what it spent. */
+export async function fetchDealComps(
+  provider: ValuationProvider,
+  deal: DealFacts,
+  asOf: number,
+  signal?: AbortSignal,
+  onLookup: () => void = () => undefined,
+): Promise<FetchedComps> {
   const hints: SubjectHints = deal.squareFootage !== null ? { squareFootage: deal.squareFootage } : {};
+  onLookup();
   const valuation = await provider.lookup(deal.address, hints, signal);
   let lookups = 1;
   const record = valuation.subjectRecord ?? null;
@@ -55,7 +63,10 @@ export async function fetchDealComps(provider: ValuationProvider, deal: DealFact
   if (provider.searchProperties) {
     const search_ = provider.searchProperties.bind(provider);
     const found = await findSoldComps(
-      (s) => search_(s, signal),
+      (s) => {
+        onLookup();
+        return search_(s, signal);
+      },
       { address: deal.address, recordId: record?.id ?? null, latitude: subject.latitude, longitude: subject.longitude, propertyType: subject.propertyType, squareFootage: subject.squareFootage, bedrooms: subject.bedrooms },
       asOf,
     );

@@ -72,6 +72,13 @@ export function arvHandlers(ctx: HandlerContext, options: ArvWiringOptions = {})
         ctx.markDirty();
       },
     },
+    analyses: {
+      get: (id) => ctx.repos().arvAnalyses.get(id),
+      put: (row) => {
+        ctx.repos().arvAnalyses.put(row);
+        ctx.markDirty();
+      },
+    },
     get provider(): ValuationProvider {
       if (!provider) throw new ExtGhlError('INTERNAL', 'No valuation provider was set up for this run.');
       return provider;
@@ -145,6 +152,15 @@ export function arvHandlers(ctx: HandlerContext, options: ArvWiringOptions = {})
           maoPercent: settings.maoPercent,
           maxAgeDays: settings.maxAgeDays,
           maxLookupsPerRun: settings.maxLookupsPerRun,
+          // Issue 19: sold comps by default.
+          sold: {
+            minCorrelation: settings.minCorrelation,
+            listToSaleRatio: settings.listToSaleRatio,
+            adjustments: settings.adjustments,
+            wholesaleFee: settings.wholesaleFee,
+            wholesaleFeeFieldId: optional(settings.wholesaleFeeField, 'ghl.arv.wholesaleFeeField'),
+            maoPercentFieldId: optional(settings.maoPercentField, 'ghl.arv.maoPercentField'),
+          },
         }),
       },
     };

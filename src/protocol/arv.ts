@@ -102,8 +102,12 @@ export interface ArvRunPlan {
   total: number;
   /** Deals that need a provider lookup. */
   needLookup: number;
-  /** Lookups this run will spend: needLookup capped by the budget. */
+  /** Lookups this run will spend at least: needLookup × the least a deal costs, capped by the budget. */
   lookups: number;
+  /** Issue 19: at most (every deal widening to the limit), capped by the budget. */
+  lookupsMax: number;
+  /** What one deal costs: 2 with sold comps (the AVM and one search), up to 5 with every widening. */
+  lookupsPerDeal: { min: number; max: number };
   budget: number;
   fresh: number;
   keptForeignValue: number;

@@ -126,7 +126,19 @@ function hash(text: string): number {
 const STREETS = ['Oak', 'Maple', 'Cedar', 'Pine', 'Elm', 'Willow', 'Birch', 'Aspen', 'Hickory', 'Juniper'];
 const SUFFIXES = ['St', 'Ave', 'Dr', 'Ln', 'Ct', 'Way'];
 
-function generateValuation(address: string, behaviour: Behaviour, seed: number, compCount: number, maxRadius: number | null, daysOld: number | null): Record<string, unknown> {
+/**
+ * `anchor`: where the address sits in the generated market (a contact address of the GHL
+ * sandbox is placed at a market home, so its deals find sold comps around it).
+ */
+function generateValuation(
+  address: string,
+  behaviour: Behaviour,
+  seed: number,
+  compCount: number,
+  maxRadius: number | null,
+  daysOld: number | null,
+  anchor: { latitude: number; longitude: number },
+): Record<string, unknown> {
   const rnd = mulberry32((hash(normaliseAddress(address)) ^ seed) >>> 0);
   const between = (min: number, max: number) => min + rnd() * (max - min);
   const sqft = Math.round(between(900, 3200) / 10) * 10;
@@ -184,6 +196,8 @@ function generateValuation(address: string, behaviour: Behaviour, seed: number, 
     bathrooms,
     ...(behaviour === 'noSqft' ? {} : { squareFootage: sqft }),
     yearBuilt: Math.round(between(1950, 2020)),
+    latitude: anchor.latitude,
+    longitude: anchor.longitude,
   };
   if (behaviour === 'broken') return { price: 'n/a', priceRangeLow: null, priceRangeHigh: null, subjectProperty, comparables: selected };
   if (behaviour === 'partial') return { subjectProperty };
@@ -191,8 +205,8 @@ function generateValuation(address: string, behaviour: Behaviour, seed: number, 
     price,
     priceRangeLow: Math.round((price * 0.9) / 1000) * 1000,
     priceRangeHigh: Math.round((price * 1.1) / 1000) * 1000,
-    latitude: Math.round(between(25, 48) * 1e6) / 1e6,
-    longitude: Math.round(between(-122, -80) * 1e6) / 1e6,
+    latitude: anchor.latitude,
+    longitude: anchor.longitude,
     subjectProperty,
     comparables: selected,
   };
@@ -317,11 +331,17 @@ export function createRentcastStandIn(options: RentcastSandboxOptions = {}): Ren
     stats.ok++;
     const maxRadius = url.searchParams.has('maxRadius') ? Number(url.searchParams.get('maxRadius')) : null;
     const daysOld = url.searchParams.has('daysOld') ? Number(url.searchParams.get('daysOld')) : null;
-    return answer(res, 200, generateValuation(address, behaviour, seed, compCount, maxRadius, daysOld));
+    return answer(res, 200, generateValuation(address, behaviour, seed, compCount, maxRadius, daysOld, anchorOf(address)));
   };
 
   let market: Market | null = null;
   const getMarket = () => (market ??= generateMarket(seed, now()));
+  let disclosing: MarketHome[] | null = null;
+  /** A known address outside the market is placed at one of its disclosure-county homes (by its hash). */
+  const anchorOf = (address: string): MarketHome => {
+    disclosing ??= getMarket().homes.filter((h) => h.disclosesPrices);
+    return disclosing[hash(normaliseAddress(address)) % disclosing.length]!;
+  };
 
   const properties = (res: http.ServerResponse, q: URLSearchParams): void => {
     const m = getMarket();
@@ -342,10 +362,14 @@ export function createRentcastStandIn(options: RentcastSandboxOptions = {}): Ren
       pool = [one];
     } else if (radius !== null) {
       let centre: { latitude: number; longitude: number } | null = null;
+      let itself: MarketHome | null = null;
       if (address) {
         const home = m.byAddress.get(normaliseMarketAddress(address));
         if (home) centre = home;
-        else if (!known.has(normaliseAddress(address))) {
+        else if (known.has(normaliseAddress(address))) {
+          itself = anchorOf(address);
+          centre = itself;
+        } else {
           stats.notFound++;
           return error(res, 404, 'resource/not-found', 'Could not geocode the specified address');
         }
@@ -354,8 +378,8 @@ export function createRentcastStandIn(options: RentcastSandboxOptions = {}): Ren
       } else {
         return error(res, 400, 'request/invalid-parameters', 'radius needs an address or latitude and longitude');
       }
-      // An address the stand-in knows outside the market: a place without records.
-      pool = centre === null ? [] : m.homes.filter((h) => milesBetween(centre!, h) <= radius);
+      // The anchor stands in for the address, so it is not its own neighbour.
+      pool = centre === null ? [] : m.homes.filter((h) => h !== itself && milesBetween(centre!, h) <= radius);
     } else if (q.has('city') || q.has('state') || q.has('zipCode')) {
       const lower = (v: string | null) => v?.toLowerCase() ?? null;
       pool = m.homes.filter(
@@ -407,7 +431,7 @@ export function createRentcastStandIn(options: RentcastSandboxOptions = {}): Ren
     isKnown: (address) => known.has(normaliseAddress(address)),
     valuationFor(address, compCount = 15) {
       const behaviour = known.get(normaliseAddress(address));
-      return behaviour === undefined ? undefined : generateValuation(address, behaviour, seed, compCount, null, null);
+      return behaviour === undefined ? undefined : generateValuation(address, behaviour, seed, compCount, null, null, anchorOf(address));
     },
     handle(req, res) {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
