@@ -18,7 +18,7 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
 export function renderWebviewHtml(
   webview: vscode.Webview,
   extensionUri: vscode.Uri,
-  app: 'board' | 'chat' | 'conversation',
+  app: 'board' | 'chat' | 'conversation' | 'analyzer',
   title: string,
   initialState: unknown = {},
 ): string {

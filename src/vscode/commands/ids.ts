@@ -52,6 +52,8 @@ export const COMMANDS = {
   loadMoreConversations: 'ghl.conversations.loadMore',
   chooseInboxUser: 'ghl.chooseInboxUser',
   checkForNewMessages: 'ghl.checkForNewMessages',
+  // Issue 19.
+  analyzeDeal: 'ghl.analyzeDeal',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
@@ -111,6 +113,8 @@ export interface CommandArgs {
   'ghl.conversations.loadMore': [];
   'ghl.chooseInboxUser': [];
   'ghl.checkForNewMessages': [];
+  /** Issue 19: an opportunity of the Pipelines view, or an opportunity id; else a quick pick. */
+  'ghl.analyzeDeal': [target?: OpportunityNode | string];
 }
 
 export type CommandHandler<K extends CommandId> = (...args: CommandArgs[K]) => unknown;

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { analyzerCommands } from './analyzer';
 import { arvCommands } from './arv';
 import { contactCommands } from './contacts';
 import type { CommandDeps } from './deps';
@@ -21,6 +22,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     ...documentCommands(deps),
     ...arvCommands(deps),
     ...inboxCommands(deps),
+    // Issue 19.
+    ...analyzerCommands(deps),
   };
   return (Object.keys(table) as CommandId[]).map((id) => vscode.commands.registerCommand(id, table[id]));
 }
