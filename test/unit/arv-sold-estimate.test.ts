@@ -330,3 +330,32 @@ describe('widening the search', () => {
     assert.equal(result.comps.length, 0);
   });
 });
+
+describe("RentCast's /v1/properties answer", () => {
+  it('reads every sale of a record (history and the last sale, once per day) and rejects a broken record', async () => {
+    const { parsePropertiesAnswer } = await import('../../src/arv/rentcastAnswer');
+    const parsed = parsePropertiesAnswer([
+      {
+        id: 'r1',
+        formattedAddress: '1 A St',
+        latitude: 33.4,
+        longitude: -112,
+        squareFootage: 1500,
+        lastSaleDate: '2026-10-01T00:00:00.000Z',
+        lastSalePrice: 320_000,
+        history: {
+          '2026-05-01': { event: 'Sale', date: '2026-05-01T00:00:00.000Z', price: 150_000 },
+          '2026-10-01': { event: 'Sale', date: '2026-10-01T00:00:00.000Z', price: 320_000 },
+          '2026-04-01': { event: 'Listing', date: '2026-04-01T00:00:00.000Z', price: 999_999 },
+        },
+      },
+      { id: 'r2', lastSaleDate: '2026-09-01T00:00:00.000Z' },
+    ]);
+    assert.ok(parsed.ok);
+    const [flip, undisclosed] = parsed.records;
+    assert.deepEqual(flip!.sales.map((s) => [s.date.slice(0, 10), s.price]).sort(), [['2026-05-01', 150_000], ['2026-10-01', 320_000]]);
+    assert.deepEqual(undisclosed!.sales, [{ date: '2026-09-01T00:00:00.000Z', price: null }]);
+    assert.equal(parsePropertiesAnswer([{ id: 'x', squareFootage: 'big' }]).ok, false);
+    assert.equal(parsePropertiesAnswer({ not: 'an array' }).ok, false);
+  });
+});

@@ -1,13 +1,14 @@
 import * as vscode from 'vscode';
 import { EXT_GHL_IPC } from '../../protocol/channels';
 import { AnalyzerPanel } from '../analyzerPanel';
+import { ContactNode } from '../contactsTree';
 import { OpportunityNode } from '../pipelinesTree';
 import { guarded, type CommandDeps } from './deps';
 import { COMMANDS, type CommandTable } from './ids';
 
 const ID = /^[A-Za-z0-9_-]{1,200}$/;
 
-/** Issue 19: GHL: Analyze Deal… — from the Pipelines view, the board, the contact details or the palette. */
+/** Issue 19: GHL: Analyze Deal… — from the Pipelines view, a board card, a contact (its deals) or the palette. */
 export function analyzerCommands({ context, host, logger }: CommandDeps): Pick<CommandTable, 'ghl.analyzeDeal'> {
   return {
     [COMMANDS.analyzeDeal]: guarded('Analyzing the deal', logger, async (target?: unknown) => {
@@ -21,9 +22,13 @@ export function analyzerCommands({ context, host, logger }: CommandDeps): Pick<C
         const found = await host.request(EXT_GHL_IPC.OPPS_GET, { id });
         name = found.success ? found.data.name : undefined;
       } else {
-        const open = await host.call(EXT_GHL_IPC.OPPS_LIST, { status: 'open', limit: 500 });
+        // From a contact (the Contacts view, Search Contacts): that contact's deals only.
+        const contact = target instanceof ContactNode ? target.contact : null;
+        const open = await host.call(EXT_GHL_IPC.OPPS_LIST, { status: 'open', limit: 500, ...(contact ? { contactId: contact.id } : {}) });
         if (open.items.length === 0) {
-          void vscode.window.showInformationMessage('No open deals in the cache. Run "GHL: Sync Opportunities" first.');
+          void vscode.window.showInformationMessage(
+            contact ? `${contact.name || 'This contact'} has no open deal to analyze.` : 'No open deals in the cache. Run "GHL: Sync Opportunities" first.',
+          );
           return;
         }
         const picked = await vscode.window.showQuickPick(

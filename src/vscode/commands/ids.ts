@@ -114,7 +114,7 @@ export interface CommandArgs {
   'ghl.chooseInboxUser': [];
   'ghl.checkForNewMessages': [];
   /** Issue 19: an opportunity of the Pipelines view, or an opportunity id; else a quick pick. */
-  'ghl.analyzeDeal': [target?: OpportunityNode | string];
+  'ghl.analyzeDeal': [target?: OpportunityNode | ContactNode | string];
 }
 
 export type CommandHandler<K extends CommandId> = (...args: CommandArgs[K]) => unknown;
