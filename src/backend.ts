@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ArvAnalysesRepo } from './arv/analysesRepo';
 import { ArvEstimatesRepo } from './arv/estimatesRepo';
-import { MIGRATIONS } from './cacheSchema';
+import { JOURNAL_FEATURES, MIGRATIONS } from './cacheSchema';
 import { CACHE_FILE_NAME, CacheStore, type PersistInfo } from './db/cacheStore';
 import { GhlContactsRepo } from './db/contactsRepo';
 import { GhlOpportunitiesRepo } from './db/opportunitiesRepo';
@@ -85,6 +85,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const cache = await CacheStore.open({
     storageDir: options.storageDir,
     migrations: MIGRATIONS,
+    journalFeatures: JOURNAL_FEATURES,
     wasmPath: options.wasmPath,
     debounceMs: options.persistDebounceMs,
     watchIntervalMs: options.cacheWatchIntervalMs,

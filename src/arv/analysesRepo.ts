@@ -99,3 +99,23 @@ ON CONFLICT(opportunity_id) DO UPDATE SET location_id = excluded.location_id, fe
     );
   }
 }
+
+/** The write journal's name for a deal analysis the user changed (an exclusion). */
+export const ARV_ANALYSIS_JOURNAL_FEATURE = 'arv-analysis';
+
+const storedAnalysisSchema = z.object({
+  opportunityId: z.string().min(1),
+  locationId: z.string().min(1),
+  fetched: fetchedSchema,
+  excluded: z.array(z.string()),
+  updatedAt: num,
+});
+
+/**
+ * Applies a journalled analysis (written by this window or another, read back from disk): the row
+ * as the user left it. One that does not fit is refused, so the entry is logged, not half-applied.
+ */
+export function applyArvAnalysisJournalEntry(db: Database, data: unknown): void {
+  const row = storedAnalysisSchema.parse(data);
+  new ArvAnalysesRepo(db).put(row);
+}

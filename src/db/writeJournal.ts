@@ -18,7 +18,15 @@ export type JournalEntry =
   | { kind: 'contact'; op: 'upsert'; contact: Contact }
   | { kind: 'contact'; op: 'delete'; id: string }
   | { kind: 'opportunity'; op: 'upsert'; opportunity: Opportunity }
-  | { kind: 'opportunity'; op: 'delete'; id: string };
+  | { kind: 'opportunity'; op: 'delete'; id: string }
+  /**
+   * A feature's own write (issue 19: the deal analyzer's exclusions): src/db knows no feature, so
+   * the cache store applies it with the applier the wiring registered under `feature`.
+   */
+  | { kind: 'feature'; op: 'upsert'; feature: string; data: unknown };
+
+/** Applies a feature's journal entry to the database (validating `data`: entries come from disk). */
+export type FeatureJournalApplier = (db: import('sql.js').Database, data: unknown) => void;
 
 const ENTRY_SUFFIX = '.json';
 /** `<ms since epoch, 15 digits>-<pid>-<sequence>-<random>.json`: sorts by time of writing. */
@@ -31,6 +39,9 @@ const hasId = (value: unknown): boolean => isRecord(value) && typeof value.id ==
 export function parseJournalEntry(value: unknown): JournalEntry | null {
   if (!isRecord(value)) return null;
   const { kind, op } = value;
+  if (kind === 'feature') {
+    return op === 'upsert' && typeof value.feature === 'string' && value.feature.length > 0 ? { kind, op, feature: value.feature, data: value.data } : null;
+  }
   if (kind !== 'contact' && kind !== 'opportunity') return null;
   if (op === 'delete') return typeof value.id === 'string' && value.id.length > 0 ? ({ kind, op, id: value.id } as JournalEntry) : null;
   if (op !== 'upsert') return null;

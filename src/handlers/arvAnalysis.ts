@@ -4,6 +4,7 @@
  * excludes a comp: recomputed without a lookup, remembered for later runs), `arv-save` (the ARV,
  * and the MAO and confidence where such fields exist, into GHL and the cache).
  */
+import { ARV_ANALYSIS_JOURNAL_FEATURE } from '../arv/analysesRepo';
 import { analyzeFetched, fetchDealComps, type AnalysisSettings } from '../arv/dealAnalysis';
 import { chooseAddress } from '../arv/estimate';
 import { CONFIDENCE_FIELD, MAO_FIELD, missingArvFieldMessage, resolveArvField, resolveFieldRef, resolveNamedField, type CustomFieldDefinition } from '../arv/fieldRefs';
@@ -114,8 +115,9 @@ export function arvAnalysisHandlers(ctx: HandlerContext, options: ArvWiringOptio
       const next = new Set(stored.excluded);
       if (excluded) next.add(compId);
       else next.delete(compId);
-      ctx.repos().arvAnalyses.put({ ...stored, locationId, excluded: [...next].sort(), updatedAt: ctx.now() });
-      ctx.markDirty();
+      // The user's choice goes through the write journal: no window, restart or crash loses it.
+      const row = { ...stored, locationId, excluded: [...next].sort(), updatedAt: ctx.now() };
+      await ctx.recordWrite({ kind: 'feature', op: 'upsert', feature: ARV_ANALYSIS_JOURNAL_FEATURE, data: row });
       const now = await current(opportunityId);
       if (!now) throw new ExtGhlError('INTERNAL', 'The analysis vanished while it was saved.');
       return now.analysis;

@@ -12,6 +12,8 @@ import { SANDBOX_ARV_FIELD_KEYS } from '../sandbox/data';
 import { RENTCAST_SANDBOX_KEY, startRentcastSandbox } from '../sandbox/rentcast';
 import type { MarketHome } from '../sandbox/rentcastMarket';
 import { startHarness, type Harness } from '../helpers/backendHarness';
+import { pollUntil } from '../helpers/waitUntil';
+import { createBackend } from '../../src/backend';
 
 const RENTCAST_KEY_SECRET = 'ghl.rentcast-api-key';
 
@@ -110,6 +112,37 @@ describe('The deal analyzer channels against the sandbox', () => {
     assert.equal(refreshed.comps.find((c: any) => c.id === heaviest.id).excludedReason, 'excluded by you');
     const back = await h.data('ext-ghl:arv-comps-set', { opportunityId: h.sold.opportunityId, compId: heaviest.id, excluded: false });
     assert.equal(back.comps.find((c: any) => c.id === heaviest.id).excluded, false);
+  });
+
+  it("an exclusion made in a second window reaches the first through the write journal", async () => {
+    const first = await h.data('ext-ghl:arv-analyze', { opportunityId: h.sold.opportunityId });
+    const target = first.comps.find((c: any) => !c.excluded);
+    await h.restart({ rentcastBaseUrl: h.sandbox.url, cacheWatchIntervalMs: 20 });
+    const second = await createBackend({
+      storageDir: h.storageDir,
+      secrets: h.secrets,
+      settings: h.settings,
+      apiBaseUrl: h.sandbox.url,
+      rentcastBaseUrl: h.sandbox.url,
+      persistDebounceMs: 50,
+      cacheWatchIntervalMs: 20,
+      requestTimeoutMs: 3000,
+    });
+    try {
+      const set = await second.request('ext-ghl:arv-comps-set', { opportunityId: h.sold.opportunityId, compId: target.id, excluded: true });
+      assert.ok(set.success, JSON.stringify(set));
+      await pollUntil(
+        'the first window to see the exclusion',
+        async () => {
+          const seen = await h.data('ext-ghl:arv-analyze', { opportunityId: h.sold.opportunityId });
+          return seen.comps.find((c: any) => c.id === target.id)?.excluded === true;
+        },
+        { checks: 500, intervalMs: 20 },
+      );
+    } finally {
+      await second.dispose();
+    }
+    await h.data('ext-ghl:arv-comps-set', { opportunityId: h.sold.opportunityId, compId: target.id, excluded: false });
   });
 
   it('save writes the ARV into the GHL field and the cache, and the estimates list has it', async () => {
