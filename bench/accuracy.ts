@@ -25,7 +25,7 @@ export interface AccuracyOptions {
 
 export interface AccuracyResult {
   rows: { method: string; deals: number; median: number; p90: number }[];
-  nonDisclosure: { deals: number; fellBack: number; saidSo: number; methods: Record<AnalysisMethod, number> };
+  nonDisclosure: { deals: number; fellBack: number; saidSo: number; methods: Record<AnalysisMethod, number>; median: number; p90: number };
   soldMethods: Record<AnalysisMethod, number>;
   lookups: { total: number; min: number; max: number };
   rateLimited: number;
@@ -62,7 +62,8 @@ export async function measureAccuracy(options: AccuracyOptions): Promise<Accurac
     ];
     const errors = { sold: [] as number[], soldOnly: [] as number[], listings: [] as number[], avm: [] as number[] };
     const soldMethods: Record<AnalysisMethod, number> = { sold: 0, listings: 0, avm: 0 };
-    const nonDisclosure = { deals: 0, fellBack: 0, saidSo: 0, methods: { sold: 0, listings: 0, avm: 0 } as Record<AnalysisMethod, number> };
+    const nonDisclosure = { deals: 0, fellBack: 0, saidSo: 0, methods: { sold: 0, listings: 0, avm: 0 } as Record<AnalysisMethod, number>, median: NaN, p90: NaN };
+    const fallbackErrors: number[] = [];
     const lookups: number[] = [];
     const asOf = Date.now();
     const settings = { minCorrelation: 0.8, listToSaleRatio: 0.97, adjustments: DEFAULT_ADJUSTMENT_RATES };
@@ -77,6 +78,7 @@ export async function measureAccuracy(options: AccuracyOptions): Promise<Accurac
         nonDisclosure.methods[analysis.estimate.method]++;
         if (analysis.estimate.method !== 'sold') nonDisclosure.fellBack++;
         if (/not disclosed/.test(analysis.estimate.reason)) nonDisclosure.saidSo++;
+        fallbackErrors.push(error(analysis.estimate.arv));
         continue;
       }
       soldMethods[analysis.estimate.method]++;
@@ -90,6 +92,8 @@ export async function measureAccuracy(options: AccuracyOptions): Promise<Accurac
       errors.listings.push(error(today.arv));
       errors.avm.push(error(fetched.avm.price));
     }
+    nonDisclosure.median = quantile(fallbackErrors, 0.5);
+    nonDisclosure.p90 = quantile(fallbackErrors, 0.9);
     const row = (method: string, values: number[]) => ({ method, deals: values.length, median: quantile(values, 0.5), p90: quantile(values, 0.9) });
     return {
       rows: [
@@ -121,6 +125,9 @@ export async function runAccuracy(options: AccuracyOptions): Promise<void> {
   console.log(`[target] sold median ≤ 5 %: ${pct(sold.median)} ${sold.median <= 0.05 ? 'met' : 'MISSED'}; ≥ 2 points better than listings: ${gain.toFixed(1)} points ${gain >= 2 ? 'met' : 'MISSED'}`);
   console.log(`methods chosen in the disclosure county: sold ${r.soldMethods.sold}, listings ${r.soldMethods.listings}, avm ${r.soldMethods.avm}`);
   const nd = r.nonDisclosure;
-  console.log(`non-disclosure county: ${nd.deals} deals, ${nd.fellBack} fell back (listings ${nd.methods.listings}, avm ${nd.methods.avm}), ${nd.saidSo} say "sale prices are not disclosed"`);
+  console.log(
+    `non-disclosure county: ${nd.deals} deals, ${nd.fellBack} fell back (listings ${nd.methods.listings}, avm ${nd.methods.avm}), ${nd.saidSo} say "sale prices are not disclosed"; ` +
+      `their error: median ${pct(nd.median)}, 90th percentile ${pct(nd.p90)}`,
+  );
   console.log(`lookups: ${r.lookups.total} (${r.lookups.min}–${r.lookups.max} per deal), ${r.rateLimited} × 429, ${r.seconds.toFixed(1)} s`);
 }
