@@ -58,6 +58,8 @@ for (const [out, src] of Object.entries({
   'webview/board': 'src/webview/board/main.ts',
   'webview/chat': 'src/webview/chat/main.ts',
   'webview/conversation': 'src/webview/conversation/main.ts',
+  // Issue 19: the deal analyzer.
+  'webview/analyzer': 'src/webview/analyzer/main.ts',
 })) {
   if (existsSync(path.join(root, src))) webviewEntries[out] = src;
 }

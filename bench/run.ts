@@ -14,8 +14,10 @@
  *   --headroom 0.1              the share of each window a sync leaves to the user in the latency
  *                               tier (0.1 is the extension's default; 0 shows what it costs)
  *   --naive-runs 3              runs of the naive loop per latency tier (~200 s each at 50,000)
- *   --only classic|latency|figures  run one part only (figures: the measured figures the tests
- *                               used to print, bench/figures.ts)
+ *   --only classic|latency|figures|accuracy  run one part only (figures: the measured figures the
+ *                               tests used to print, bench/figures.ts; accuracy: the ARV methods
+ *                               against a generated market's true values, bench/accuracy.ts)
+ *   --deals 120                 generated deals for the accuracy tier
  *   --worker PATH               the backend worker to measure (another checkout's dist, to compare)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -26,6 +28,7 @@ import type { ApiCallLog } from '../src/ghl/client';
 import { createWorkerBackend, type WorkerBackend } from '../src/worker/client';
 import { execFileSync, fork } from 'node:child_process';
 import { buildSync } from 'esbuild';
+import { runAccuracy } from './accuracy';
 import { runFigures } from './figures';
 import { SandboxProcess } from './sandboxClient';
 
@@ -399,6 +402,7 @@ async function main() {
   if (!only || only === 'classic') await classicPart();
   if (!only || only === 'latency') await latencyPart();
   if (!only || only === 'figures') await runFigures({ smoke, workerPath });
+  if (!only || only === 'accuracy') await runAccuracy({ smoke, deals: smoke ? 12 : Number(flag('--deals', '120')) });
   console.log(`\nBench finished in ${fmt((performance.now() - startedAll) / 1000, 1)} s.`);
   if (smoke) console.log('(smoke run: tiny sizes, the targets do not apply)');
 }

@@ -3,8 +3,9 @@ import { collectDailyBriefing } from './briefing/collect';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AgendaRepo } from './db/agendaRepo';
+import { ArvAnalysesRepo } from './arv/analysesRepo';
 import { ArvEstimatesRepo } from './arv/estimatesRepo';
-import { MIGRATIONS } from './cacheSchema';
+import { JOURNAL_FEATURES, MIGRATIONS } from './cacheSchema';
 import { CACHE_FILE_NAME, CacheStore, type PersistInfo } from './db/cacheStore';
 import { GhlContactsRepo } from './db/contactsRepo';
 import { GhlOpportunitiesRepo } from './db/opportunitiesRepo';
@@ -85,6 +86,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const cache = await CacheStore.open({
     storageDir: options.storageDir,
     migrations: MIGRATIONS,
+    journalFeatures: JOURNAL_FEATURES,
     wasmPath: options.wasmPath,
     debounceMs: options.persistDebounceMs,
     watchIntervalMs: options.cacheWatchIntervalMs,
@@ -114,6 +116,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
         syncState: new GhlSyncStateRepo(cache.db),
         arvEstimates: new ArvEstimatesRepo(cache.db),
         agenda: new AgendaRepo(cache.db),
+        arvAnalyses: new ArvAnalysesRepo(cache.db),
       }),
     markDirty: () => cache.markDirty(),
     recordWrite: (entry) => cache.recordWrite(entry),

@@ -36,6 +36,15 @@ export function resolveArvField(definitions: readonly CustomFieldDefinition[], s
   return ofModel.find((d) => d.fieldKey === DEFAULT_ARV_FIELD_KEY) ?? ofModel.find((d) => d.name.trim().toLowerCase() === DEFAULT_ARV_FIELD_NAME.toLowerCase());
 }
 
+/** Issue 19: the optional fields an analysis also fills, found by fieldKey or by name. */
+export const MAO_FIELD = { fieldKey: 'opportunity.mao', name: 'MAO' } as const;
+export const CONFIDENCE_FIELD = { fieldKey: 'opportunity.arv_confidence', name: 'ARV Confidence' } as const;
+
+export function resolveNamedField(definitions: readonly CustomFieldDefinition[], wanted: { fieldKey: string; name: string }): CustomFieldDefinition | undefined {
+  const ofModel = definitions.filter((d) => d.model === 'opportunity');
+  return ofModel.find((d) => d.fieldKey === wanted.fieldKey) ?? ofModel.find((d) => d.name.trim().toLowerCase() === wanted.name.toLowerCase());
+}
+
 /** What to tell the user when there is no field to write into. */
 export function missingArvFieldMessage(setting: string | null | undefined): string {
   const named = (setting ?? '').trim();

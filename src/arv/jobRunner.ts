@@ -18,6 +18,8 @@ import type { ArvDealOutcome, ArvDealOutcomeKind, ArvRunPlan, ArvRunStatus, Stor
 import type { ArvDeal, ArvJobPorts, ArvJobSettings, ArvRunRequest } from './jobTypes';
 import { ArvRunInProgressError } from './jobTypes';
 import { isValuationError, type SubjectHints } from './provider';
+import { LOOKUPS_PER_DEAL } from './compSearch';
+import { analyzeFetched, fetchDealComps } from './dealAnalysis';
 
 const DAY_MS = 86_400_000;
 
@@ -53,7 +55,7 @@ export class ArvEnrichmentJob {
   /** What a run would do now: how many deals, how many lookups it will cost. Spends nothing. */
   async plan(request: ArvRunRequest, signal?: AbortSignal): Promise<ArvRunPlan> {
     const deals = openOnly(await this.ports.listOpenOpportunities(request.pipelineId, signal));
-    const plan: ArvRunPlan = { total: deals.length, needLookup: 0, lookups: 0, budget: request.settings.maxLookupsPerRun, fresh: 0, keptForeignValue: 0, noAddress: 0 };
+    const plan: ArvRunPlan = { total: deals.length, needLookup: 0, lookups: 0, lookupsMax: 0, lookupsPerDeal: { min: 1, max: 1 }, budget: request.settings.maxLookupsPerRun, fresh: 0, keptForeignValue: 0, noAddress: 0 };
     for (const deal of deals) {
       const decision = await this.decide(deal, request, signal);
       if (decision.kind === 'lookup') plan.needLookup++;
@@ -63,7 +65,10 @@ export class ArvEnrichmentJob {
         else plan.noAddress++;
       }
     }
-    plan.lookups = Math.min(plan.needLookup, Math.max(0, plan.budget));
+    const perDeal = this.perDeal(request.settings);
+    plan.lookups = Math.min(plan.needLookup * perDeal.min, Math.max(0, plan.budget));
+    plan.lookupsMax = Math.min(plan.needLookup * perDeal.max, Math.max(0, plan.budget));
+    plan.lookupsPerDeal = perDeal;
     return plan;
   }
 
@@ -124,7 +129,8 @@ export class ArvEnrichmentJob {
       for (const deal of deals) {
         if (signal.aborted) throw new RunStopped('cancelled', cancelledMessage(s));
         const decision = await this.decide(deal, request, signal);
-        if (decision.kind === 'lookup' && s.lookups >= request.settings.maxLookupsPerRun) {
+        // A deal starts only when its least cost fits what is left (its widenings may go past by a few).
+        if (decision.kind === 'lookup' && s.lookups + this.perDeal(request.settings).min > request.settings.maxLookupsPerRun) {
           s.budgetReached = true;
           s.status = 'done';
           s.message =
@@ -174,10 +180,11 @@ export class ArvEnrichmentJob {
     const repairsField = settings.repairsFieldId ? customFieldNumber(deal.customFields, settings.repairsFieldId) : null;
     const hints: SubjectHints = sqftField !== null && sqftField > 0 ? { squareFootage: sqftField } : {};
     const provider = this.ports.provider;
-    this.current.lookups++;
-    let valuation;
+    let stored: StoredArvEstimate;
     try {
-      valuation = await provider.lookup(decision.address, hints, signal);
+      stored = this.soldOn(settings)
+        ? await this.soldEstimate(deal, decision.address, sqftField, repairsField ?? 0, decision.stored, settings, signal)
+        : await this.listingEstimate(deal, decision.address, hints, sqftField, repairsField ?? 0, decision.stored, settings, signal);
     } catch (err) {
       if (signal.aborted || (isValuationError(err) && err.kind === 'cancelled')) throw new RunStopped('cancelled', cancelledMessage(this.current));
       if (isValuationError(err) && err.kind === 'unauthorized') {
@@ -195,12 +202,107 @@ export class ArvEnrichmentJob {
       });
       return outcomeOf(deal, 'failed', message);
     }
+    // Stored before the write: the lookup is paid for, even if GHL refuses the write.
+    this.ports.estimates.put(stored);
+    return this.writeBack(deal, stored, signal);
+  }
 
-    const estimate = estimateArv(valuation, { subjectSquareFootage: sqftField, repairs: repairsField ?? 0 }, settings);
-    const stored: StoredArvEstimate = {
+  /** Sold comps need a provider with property records and somewhere to keep them. */
+  private soldOn(settings: ArvJobSettings): boolean {
+    return settings.sold !== undefined && this.ports.analyses !== undefined && typeof this.ports.provider.searchProperties === 'function';
+  }
+
+  /** The plan knows no provider yet (a run makes its own): sold comps when the settings ask for them. */
+  private perDeal(settings: ArvJobSettings): { min: number; max: number } {
+    return settings.sold !== undefined && this.ports.analyses !== undefined ? { ...LOOKUPS_PER_DEAL } : { min: 1, max: 1 };
+  }
+
+  /** Issue 19: sold comps (kept for the analyzer, with the user's exclusions), labelled fallbacks. */
+  private async soldEstimate(
+    deal: ArvDeal,
+    address: string,
+    sqftField: number | null,
+    repairs: number,
+    previous: StoredArvEstimate | undefined,
+    settings: ArvJobSettings,
+    signal: AbortSignal,
+  ): Promise<StoredArvEstimate> {
+    const sold = settings.sold!;
+    const analyses = this.ports.analyses!;
+    const provider = this.ports.provider;
+    const fetched = await fetchDealComps(provider, { address, squareFootage: sqftField !== null && sqftField > 0 ? sqftField : null }, this.now(), signal, () => {
+      this.current.lookups++;
+    });
+    const kept = analyses.get(deal.id);
+    const excluded = (kept?.excluded ?? []).filter((id) => fetched.comps.some((c) => c.id === id));
+    analyses.put({ opportunityId: deal.id, locationId: settings.locationId, fetched, excluded, updatedAt: this.now() });
+    const fee = sold.wholesaleFeeFieldId ? customFieldNumber(deal.customFields, sold.wholesaleFeeFieldId) : null;
+    const percent = sold.maoPercentFieldId ? customFieldNumber(deal.customFields, sold.maoPercentFieldId) : null;
+    const terms = {
+      repairs,
+      wholesaleFee: Math.max(0, fee ?? sold.wholesaleFee),
+      maoPercent: percent !== null && percent > 0 ? (percent > 1 ? percent / 100 : percent) : settings.maoPercent,
+    };
+    const analysis = analyzeFetched(deal.id, fetched, new Set(excluded), sold, terms);
+    const used = analysis.comps
+      .filter((c) => !c.excluded)
+      .sort((a, b) => b.weight - a.weight)
+      .slice(0, 5)
+      .map((c) => ({
+        formattedAddress: c.address,
+        price: c.salePrice,
+        squareFootage: c.squareFootage,
+        bedrooms: c.bedrooms,
+        bathrooms: c.bathrooms,
+        distance: c.distance,
+        daysOld: Math.floor((this.now() - Date.parse(c.saleDate)) / DAY_MS),
+        // The comp's share of the weighted median stands where a listing's correlation did.
+        correlation: c.weight,
+        pricePerSqft: c.pricePerSqft,
+      }));
+    return {
       opportunityId: deal.id,
       locationId: settings.locationId,
-      address: decision.address,
+      address,
+      subjectSquareFootage: analysis.subject.squareFootage,
+      arv: analysis.estimate.arv,
+      avmPrice: analysis.avm.price,
+      avmLow: analysis.avm.low,
+      avmHigh: analysis.avm.high,
+      comps: used,
+      // The estimates table knows comps (sold or listed) and the AVM; the analysis says which comps.
+      method: analysis.estimate.method === 'avm' ? 'avm' : 'comps',
+      confidence: analysis.estimate.confidence,
+      repairs,
+      mao: analysis.estimate.mao,
+      provider: provider.name,
+      estimatedAt: this.now(),
+      error: null,
+      errorKind: null,
+      writtenValue: previous?.writtenValue ?? null,
+      writtenAt: previous?.writtenAt ?? null,
+    };
+  }
+
+  /** Issue 12's listing method: one lookup, the best listings' median $/sq ft × size. */
+  private async listingEstimate(
+    deal: ArvDeal,
+    address: string,
+    hints: SubjectHints,
+    sqftField: number | null,
+    repairs: number,
+    previous: StoredArvEstimate | undefined,
+    settings: ArvJobSettings,
+    signal: AbortSignal,
+  ): Promise<StoredArvEstimate> {
+    const provider = this.ports.provider;
+    this.current.lookups++;
+    const valuation = await provider.lookup(address, hints, signal);
+    const estimate = estimateArv(valuation, { subjectSquareFootage: sqftField, repairs }, settings);
+    return {
+      opportunityId: deal.id,
+      locationId: settings.locationId,
+      address,
       subjectSquareFootage: estimate.subjectSquareFootage,
       arv: estimate.arv,
       avmPrice: estimate.avmPrice,
@@ -215,12 +317,9 @@ export class ArvEnrichmentJob {
       estimatedAt: this.now(),
       error: null,
       errorKind: null,
-      writtenValue: decision.stored?.writtenValue ?? null,
-      writtenAt: decision.stored?.writtenAt ?? null,
+      writtenValue: previous?.writtenValue ?? null,
+      writtenAt: previous?.writtenAt ?? null,
     };
-    // Stored before the write: the lookup is paid for, even if GHL refuses the write.
-    this.ports.estimates.put(stored);
-    return this.writeBack(deal, stored, signal);
   }
 
   private async writeBack(deal: ArvDeal, stored: StoredArvEstimate, signal: AbortSignal): Promise<ArvDealOutcome> {

@@ -3,6 +3,8 @@ import type { PostalAddress } from './estimate';
 import type { ArvEstimateStore } from './estimateStore';
 import type { ValuationProvider } from './provider';
 import type { ArvProgress } from '../protocol/arv';
+import type { StoredAnalysis } from './analysesRepo';
+import type { AnalysisSettings } from './dealAnalysis';
 import type { EstimateSettings } from './types';
 import { DEFAULT_ESTIMATE_SETTINGS } from './types';
 
@@ -23,6 +25,8 @@ export interface ArvJobPorts {
   /** Writes the ARV into the opportunity's ARV field in GHL, then the cache. */
   writeArv(opportunityId: string, arv: number, signal?: AbortSignal): Promise<void>;
   estimates: ArvEstimateStore;
+  /** Issue 19: where the sold comps and the user's exclusions are kept (the analyzer reads them). */
+  analyses?: { get(opportunityId: string): StoredAnalysis | undefined; put(row: StoredAnalysis): void };
   provider: ValuationProvider;
   /** After each deal and when the run ends. */
   onProgress?(progress: ArvProgress): void;
@@ -41,6 +45,11 @@ export interface ArvJobSettings extends EstimateSettings {
   maxAgeDays: number;
   /** Provider lookups one run may spend; default 100. */
   maxLookupsPerRun: number;
+  /**
+   * Issue 19: the sold-comps estimate (with a provider that has property records); without it,
+   * or with a provider without records, the listing method of issue 12.
+   */
+  sold?: AnalysisSettings & { wholesaleFee: number; wholesaleFeeFieldId?: string | null; maoPercentFieldId?: string | null };
 }
 
 export const DEFAULT_JOB_LIMITS = { maxAgeDays: 30, maxLookupsPerRun: 100 } as const;

@@ -4,7 +4,7 @@
  */
 import type { ValuationErrorKind } from '../protocol/arv';
 import { ExtGhlError, type ErrorCode } from '../protocol/envelope';
-import type { Valuation } from './types';
+import type { PropertyRecord, PropertySearch, Valuation } from './types';
 
 /** What the deal itself tells about the property; a provider may use it to sharpen the AVM. */
 export interface SubjectHints {
@@ -22,6 +22,12 @@ export interface ValuationProvider {
    * anything else; each call is one billable lookup (waiting out rate limits is not).
    */
   lookup(address: string, hints: SubjectHints, signal?: AbortSignal): Promise<Valuation>;
+  /**
+   * One page of public property records around an address (sold comps). Optional: a provider
+   * without sale records leaves it out and the estimate falls back on listings. One billable
+   * lookup per call; throws ValuationError.
+   */
+  searchProperties?(search: PropertySearch, signal?: AbortSignal): Promise<PropertyRecord[]>;
 }
 
 const ENVELOPE_CODE: Record<ValuationErrorKind, ErrorCode> = {

@@ -9,12 +9,18 @@ import { parseJson, requireHttpBaseUrl, tryParse } from '../http/fetchHelpers';
 import { HttpClient, type HttpFailureWords, type TransportOptions } from '../http/httpClient';
 import { RateBudget } from '../http/rateBudget';
 import { ValuationError, type SubjectHints, type ValuationProvider } from './provider';
-import { parseRentcastAnswer } from './rentcastAnswer';
-import type { Valuation } from './types';
+import { parsePropertiesAnswer, parseRentcastAnswer } from './rentcastAnswer';
+import type { PropertyRecord, PropertySearch, Valuation } from './types';
 
 export const DEFAULT_RENTCAST_BASE_URL = 'https://api.rentcast.io';
 export const RENTCAST_REQUESTS_PER_SECOND = 20;
+/**
+ * What the client allows itself: a little below RentCast's 20/s, so jitter between our clock
+ * and theirs never turns a burst into a 429.
+ */
+export const RENTCAST_PACED_PER_SECOND = 18;
 const VALUE_PATH = '/v1/avm/value';
+const PROPERTIES_PATH = '/v1/properties';
 
 export interface RentcastCallLog {
   /** Always the path alone: the query holds the address, the header the key. */
@@ -56,7 +62,7 @@ export class RentcastProvider implements ValuationProvider {
       headers: () => ({ 'X-Api-Key': options.apiKey, Accept: 'application/json' }),
       secrets: [options.apiKey],
       words: rentcastWords(maxRateLimitWaits),
-      budget: new RateBudget(options.now, { max: options.requestsPerSecond ?? RENTCAST_REQUESTS_PER_SECOND, intervalMs: 1000 }),
+      budget: new RateBudget(options.now, { max: options.requestsPerSecond ?? RENTCAST_PACED_PER_SECOND, intervalMs: 1000 }),
       timeoutMs: options.timeoutMs ?? 20_000,
       retry: { maxRetries: options.maxRetries ?? 2, maxRateLimitWaits, backoff: { ...DEFAULT_BACKOFF, baseMs: 500 } },
       fetch: options.fetch,
@@ -98,6 +104,33 @@ export class RentcastProvider implements ValuationProvider {
         const parsed = json.ok ? parseRentcastAnswer(json.value) : { ok: false as const, problem: json.problem };
         if (parsed.ok) return { ok: true, value: parsed.valuation };
         const error = new ValuationError('bad-data', `RentCast sent an answer this extension cannot use (${this.http.scrub(parsed.problem)}).`, status);
+        return { ok: false, error, retry: false };
+      },
+    });
+  }
+
+  /** `range` in RentCast's `min:max` syntax. */
+  async searchProperties(search: PropertySearch, signal?: AbortSignal): Promise<PropertyRecord[]> {
+    const range = (r: { min: number; max: number } | undefined) => (r ? `${r.min}:${r.max}` : undefined);
+    return this.http.request({
+      method: 'GET',
+      path: PROPERTIES_PATH,
+      query: {
+        address: search.address,
+        radius: search.radiusMiles,
+        saleDateRange: `*:${search.saleWithinDays}`,
+        propertyType: search.propertyType,
+        squareFootage: range(search.squareFootage),
+        bedrooms: range(search.bedrooms),
+        limit: search.limit,
+        offset: search.offset,
+      },
+      signal,
+      read: (text, status) => {
+        const json = parseJson(text);
+        const parsed = json.ok ? parsePropertiesAnswer(json.value) : { ok: false as const, problem: json.problem };
+        if (parsed.ok) return { ok: true, value: parsed.records };
+        const error = new ValuationError('bad-data', `RentCast sent property records this extension cannot use (${this.http.scrub(parsed.problem)}).`, status);
         return { ok: false, error, retry: false };
       },
     });

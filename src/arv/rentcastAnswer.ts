@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { Comparable } from '../protocol/arv';
-import type { Valuation } from './types';
+import type { PropertyRecord, RecordedSale, Valuation } from './types';
 
 const amount = z.number().finite();
 const optionalAmount = z.number().finite().nullish();
@@ -21,6 +21,25 @@ const comparable = z.looseObject({
   daysOld: optionalAmount,
   correlation: z.number().min(0).max(1).nullish(),
 });
+
+/** A public record (`/v1/properties`, and `/avm/value`'s `subjectProperty`); unknown facts are omitted. */
+const propertyRecord = z.looseObject({
+  id: z.string().min(1),
+  formattedAddress: z.string().nullish(),
+  latitude: optionalAmount,
+  longitude: optionalAmount,
+  propertyType: z.string().nullish(),
+  bedrooms: optionalAmount,
+  bathrooms: optionalAmount,
+  squareFootage: optionalAmount,
+  yearBuilt: optionalAmount,
+  lastSaleDate: z.string().nullish(),
+  lastSalePrice: optionalAmount,
+  history: z.record(z.string(), z.looseObject({ event: z.string().nullish(), date: z.string().nullish(), price: optionalAmount })).nullish(),
+});
+type RawPropertyRecord = z.infer<typeof propertyRecord>;
+
+export const rentcastPropertiesAnswer = z.array(propertyRecord);
 
 export const rentcastValueAnswer = z.looseObject({
   price: amount.positive(),
@@ -41,9 +60,11 @@ export function parseRentcastAnswer(body: unknown): ParsedAnswer {
     return { ok: false, problem: `${where}: ${first?.message ?? 'invalid'}` };
   }
   const answer = parsed.data;
+  const subjectRecord = propertyRecord.safeParse(answer.subjectProperty);
   return {
     ok: true,
     valuation: {
+      subjectRecord: subjectRecord.success ? toPropertyRecord(subjectRecord.data) : null,
       price: answer.price,
       priceRangeLow: answer.priceRangeLow ?? null,
       priceRangeHigh: answer.priceRangeHigh ?? null,
@@ -62,4 +83,48 @@ export function parseRentcastAnswer(body: unknown): ParsedAnswer {
       ),
     },
   };
+}
+
+/** Every sale the record knows: the history's "Sale" events and the last sale, once per date. */
+function salesOf(raw: RawPropertyRecord): RecordedSale[] {
+  const byDay = new Map<string, RecordedSale>();
+  for (const [key, entry] of Object.entries(raw.history ?? {})) {
+    if (entry.event && entry.event !== 'Sale') continue;
+    const date = entry.date ?? key;
+    byDay.set(date.slice(0, 10), { date, price: entry.price ?? null });
+  }
+  if (raw.lastSaleDate) {
+    const day = raw.lastSaleDate.slice(0, 10);
+    const known = byDay.get(day);
+    byDay.set(day, { date: raw.lastSaleDate, price: raw.lastSalePrice ?? known?.price ?? null });
+  }
+  return [...byDay.values()];
+}
+
+export function toPropertyRecord(raw: RawPropertyRecord): PropertyRecord {
+  return {
+    id: raw.id,
+    formattedAddress: raw.formattedAddress ?? null,
+    latitude: raw.latitude ?? null,
+    longitude: raw.longitude ?? null,
+    propertyType: raw.propertyType ?? null,
+    bedrooms: raw.bedrooms ?? null,
+    bathrooms: raw.bathrooms ?? null,
+    squareFootage: raw.squareFootage ?? null,
+    yearBuilt: raw.yearBuilt ?? null,
+    sales: salesOf(raw),
+  };
+}
+
+export type ParsedRecords = { ok: true; records: PropertyRecord[] } | { ok: false; problem: string };
+
+/** `/v1/properties`: an array of records; one record that breaks its schema rejects the answer. */
+export function parsePropertiesAnswer(body: unknown): ParsedRecords {
+  const parsed = rentcastPropertiesAnswer.safeParse(body);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    const where = first && first.path.length > 0 ? first.path.join('.') : 'the answer';
+    return { ok: false, problem: `${where}: ${first?.message ?? 'invalid'}` };
+  }
+  return { ok: true, records: parsed.data.map(toPropertyRecord) };
 }

@@ -10,6 +10,8 @@ export interface Valuation {
   /** The subject's square footage as the provider knows it. */
   subjectSquareFootage: number | null;
   comparables: Comparable[];
+  /** The subject's public record (`subjectProperty`), when the provider sent a usable one. */
+  subjectRecord?: PropertyRecord | null;
 }
 
 /** The knobs of the estimate (settings `ghl.arv.minCorrelation`, `ghl.arv.maoPercent`). */
@@ -41,4 +43,43 @@ export interface ArvEstimate {
   avmHigh: number | null;
   repairs: number;
   mao: number;
+}
+
+/** One sale in a property record's history. */
+export interface RecordedSale {
+  /** ISO date (yyyy-mm-dd or a full timestamp). */
+  date: string;
+  /** Null where the state does not disclose sale prices. */
+  price: number | null;
+}
+
+/**
+ * One public property record (RentCast's `GET /v1/properties`), already validated: the facts the
+ * sold-comps estimate uses. `sales` holds every sale the record knows (history and the last sale).
+ */
+export interface PropertyRecord {
+  id: string;
+  formattedAddress: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  propertyType: string | null;
+  bedrooms: number | null;
+  bathrooms: number | null;
+  squareFootage: number | null;
+  yearBuilt: number | null;
+  sales: RecordedSale[];
+}
+
+/** An area search for sold comps: what `GET /v1/properties` is asked (one page). */
+export interface PropertySearch {
+  /** The subject's address, the centre of the circle. */
+  address: string;
+  radiusMiles: number;
+  /** Sold within this many days. */
+  saleWithinDays: number;
+  propertyType?: string;
+  squareFootage?: { min: number; max: number };
+  bedrooms?: { min: number; max: number };
+  limit: number;
+  offset: number;
 }

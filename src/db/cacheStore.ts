@@ -37,7 +37,7 @@ import { applyMigrations, SchemaTooNewError, schemaVersion, type Migration } fro
 import { tryBegin } from './sql';
 import { loadSqlJs } from './sqljs';
 import { isPidAlive, WriterLock } from './writerLock';
-import { WriteJournal, type JournalEntry } from './writeJournal';
+import { WriteJournal, type FeatureJournalApplier, type JournalEntry } from './writeJournal';
 
 export { LOCK_FILE_NAME } from './writerLock';
 export { JOURNAL_DIR_NAME, type JournalEntry } from './writeJournal';
@@ -52,6 +52,8 @@ export interface CacheStoreOptions {
   storageDir: string;
   /** The cache's schema, every table's migration in version order (src/cacheSchema.ts). */
   migrations: readonly Migration[];
+  /** Appliers of the features' journal entries, by feature name (src/cacheSchema.ts). */
+  journalFeatures?: Readonly<Record<string, FeatureJournalApplier>>;
   /** sql-wasm.wasm; default: beside the bundle, else node_modules. */
   wasmPath?: string;
   /** Debounce window of markDirty(), ms (default 1500). */
@@ -205,7 +207,7 @@ export class CacheStore {
       this.log('error', `cannot write the journal entry of a ${entry.kind} ${entry.op}: ${errorMessage(err)}; it is kept in memory only`);
     }
     if (this.disposed) return;
-    applyJournalEntry(this.handle, name, entry, this.now());
+    applyJournalEntry(this.handle, name, entry, this.now(), this.options.journalFeatures);
     this.markDirty();
   }
 
@@ -318,7 +320,7 @@ export class CacheStore {
       const entry = this.journal.read(name);
       if (!entry) continue;
       try {
-        if (applyJournalEntry(this.handle, name, entry, this.now())) count++;
+        if (applyJournalEntry(this.handle, name, entry, this.now(), this.options.journalFeatures)) count++;
       } catch (err) {
         this.log('error', `cannot apply journal entry ${name}: ${errorMessage(err)}`);
       }

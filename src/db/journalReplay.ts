@@ -7,17 +7,27 @@ import { AgendaRepo } from './agendaRepo';
 import { GhlContactsRepo } from './contactsRepo';
 import { GhlOpportunitiesRepo } from './opportunitiesRepo';
 import { allRows, firstRow, withStatement } from './sql';
-import type { JournalEntry } from './writeJournal';
+import type { FeatureJournalApplier, JournalEntry } from './writeJournal';
 
 export function appliedJournalNames(db: Database): Set<string> {
   return new Set(allRows(db, 'SELECT name FROM ghl_journal_applied').map((row) => String(row[0])));
 }
 
 /** Applies `entry`; with a name, records it as applied (skips it if it already was). */
-export function applyJournalEntry(db: Database, name: string | null, entry: JournalEntry, now: number): boolean {
+export function applyJournalEntry(
+  db: Database,
+  name: string | null,
+  entry: JournalEntry,
+  now: number,
+  features: Readonly<Record<string, FeatureJournalApplier>> = {},
+): boolean {
   if (name !== null && isApplied(db, name)) return false;
   // Through the repositories, so the contact search index stays in step (no rebuild).
-  if (entry.kind === 'contact') {
+  if (entry.kind === 'feature') {
+    const apply = features[entry.feature];
+    if (!apply) throw new Error(`no applier for the feature "${entry.feature.slice(0, 50)}"`);
+    trackedWrite(db, () => apply(db, entry.data));
+  } else if (entry.kind === 'contact') {
     const repo = new GhlContactsRepo(db);
     if (entry.op === 'upsert') repo.upsert(entry.contact);
     else repo.delete(entry.id);

@@ -22,7 +22,15 @@ export type JournalEntry =
   | { kind: 'opportunity'; op: 'delete'; id: string }
   // #18: a booking, a move, a status change or a removal of an appointment, into the cached agenda.
   | { kind: 'appointment'; op: 'upsert'; locationId: string; appointment: AgendaEvent }
-  | { kind: 'appointment'; op: 'delete'; locationId: string; id: string };
+  | { kind: 'appointment'; op: 'delete'; locationId: string; id: string }
+  /**
+   * A feature's own write (issue 19: the deal analyzer's exclusions): src/db knows no feature, so
+   * the cache store applies it with the applier the wiring registered under `feature`.
+   */
+  | { kind: 'feature'; op: 'upsert'; feature: string; data: unknown };
+
+/** Applies a feature's journal entry to the database (validating `data`: entries come from disk). */
+export type FeatureJournalApplier = (db: import('sql.js').Database, data: unknown) => void;
 
 const ENTRY_SUFFIX = '.json';
 /** `<ms since epoch, 15 digits>-<pid>-<sequence>-<random>.json`: sorts by time of writing. */
@@ -36,6 +44,9 @@ export function parseJournalEntry(value: unknown): JournalEntry | null {
   if (!isRecord(value)) return null;
   const { kind, op } = value;
   if (kind === 'appointment') return parseAppointmentEntry(value);
+  if (kind === 'feature') {
+    return op === 'upsert' && typeof value.feature === 'string' && value.feature.length > 0 ? { kind, op, feature: value.feature, data: value.data } : null;
+  }
   if (kind !== 'contact' && kind !== 'opportunity') return null;
   if (op === 'delete') return typeof value.id === 'string' && value.id.length > 0 ? ({ kind, op, id: value.id } as JournalEntry) : null;
   if (op !== 'upsert') return null;

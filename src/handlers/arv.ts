@@ -72,6 +72,13 @@ export function arvHandlers(ctx: HandlerContext, options: ArvWiringOptions = {})
         ctx.markDirty();
       },
     },
+    analyses: {
+      get: (id) => ctx.repos().arvAnalyses.get(id),
+      put: (row) => {
+        ctx.repos().arvAnalyses.put(row);
+        ctx.markDirty();
+      },
+    },
     get provider(): ValuationProvider {
       if (!provider) throw new ExtGhlError('INTERNAL', 'No valuation provider was set up for this run.');
       return provider;
@@ -145,21 +152,21 @@ export function arvHandlers(ctx: HandlerContext, options: ArvWiringOptions = {})
           maoPercent: settings.maoPercent,
           maxAgeDays: settings.maxAgeDays,
           maxLookupsPerRun: settings.maxLookupsPerRun,
+          // Issue 19: sold comps by default.
+          sold: {
+            minCorrelation: settings.minCorrelation,
+            listToSaleRatio: settings.listToSaleRatio,
+            adjustments: settings.adjustments,
+            wholesaleFee: settings.wholesaleFee,
+            wholesaleFeeFieldId: optional(settings.wholesaleFeeField, 'ghl.arv.wholesaleFeeField'),
+            maoPercentFieldId: optional(settings.maoPercentField, 'ghl.arv.maoPercentField'),
+          },
         }),
       },
     };
   };
 
-  const newProvider = async (): Promise<ValuationProvider> => {
-    const apiKey = await ctx.secrets.get(SECRET_RENTCAST_KEY);
-    if (!apiKey) throw new ExtGhlError('NOT_CONFIGURED', 'No RentCast API key is set. Run "GHL: Set RentCast API Key" first.');
-    return new RentcastProvider({
-      apiKey,
-      baseUrl: readArvSettings(ctx.settings).rentcastBaseUrl ?? options.rentcastBaseUrl,
-      now: () => ctx.now(),
-      onCall: (entry) => ctx.log('info', `[rentcast] GET ${entry.path} → ${entry.status} (${entry.ms} ms)${entry.attempt > 1 ? ` attempt ${entry.attempt}` : ''}`),
-    });
-  };
+  const newProvider = () => createRentcastProvider(ctx, options);
 
   const table: Pick<HandlerTable, ArvChannels> = {
     async [C.ARV_ENRICH_PLAN](payload) {
@@ -208,7 +215,19 @@ export function arvHandlers(ctx: HandlerContext, options: ArvWiringOptions = {})
   return { table, job };
 }
 
-function fieldDefinitions(list: unknown): CustomFieldDefinition[] {
+/** RentCast with the stored key and the configured base URL; NOT_CONFIGURED without a key. */
+export async function createRentcastProvider(ctx: HandlerContext, options: ArvWiringOptions): Promise<ValuationProvider> {
+  const apiKey = await ctx.secrets.get(SECRET_RENTCAST_KEY);
+  if (!apiKey) throw new ExtGhlError('NOT_CONFIGURED', 'No RentCast API key is set. Run "GHL: Set RentCast API Key" first.');
+  return new RentcastProvider({
+    apiKey,
+    baseUrl: readArvSettings(ctx.settings).rentcastBaseUrl ?? options.rentcastBaseUrl,
+    now: () => ctx.now(),
+    onCall: (entry) => ctx.log('info', `[rentcast] GET ${entry.path} → ${entry.status} (${entry.ms} ms)${entry.attempt > 1 ? ` attempt ${entry.attempt}` : ''}`),
+  });
+}
+
+export function fieldDefinitions(list: unknown): CustomFieldDefinition[] {
   if (!Array.isArray(list)) return [];
   const out: CustomFieldDefinition[] = [];
   for (const entry of list) {
@@ -228,6 +247,6 @@ function fieldDefinitions(list: unknown): CustomFieldDefinition[] {
 }
 
 /** GHL may echo the write without the field; the cache must hold what was written either way. */
-function withArv(opportunity: Opportunity, fieldId: string, value: string): Opportunity {
+export function withArv(opportunity: Opportunity, fieldId: string, value: string): Opportunity {
   return { ...opportunity, customFields: [...opportunity.customFields.filter((f) => f.id !== fieldId), { id: fieldId, value }] };
 }

@@ -1,3 +1,4 @@
+import type { ArvAnalysesRepo } from '../arv/analysesRepo';
 import type { ArvEstimatesRepo } from '../arv/estimatesRepo';
 import type { AgendaRepo } from '../db/agendaRepo';
 import type { GhlApi } from '../ghl/api';
@@ -17,6 +18,8 @@ export interface Repos {
   arvEstimates: ArvEstimatesRepo;
   /** #18 */
   agenda: AgendaRepo;
+  /** Issue 19: the deal analyzer's stored comps and exclusions. */
+  arvAnalyses: ArvAnalysesRepo;
 }
 
 export type LogFn = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;

@@ -4,6 +4,7 @@ import type { HandlerContext } from './context';
 import type { ArvEnrichmentJob } from '../arv/jobRunner';
 import { arvHandlers, type ArvWiringOptions } from './arv';
 import { calendarHandlers } from './calendar';
+import { arvAnalysisHandlers } from './arvAnalysis';
 import { chatHandlers } from './chat';
 import { crmHandlers } from './crm';
 import { createDispatcher, type Dispatcher, type HandlerTable } from './dispatcher';
@@ -49,6 +50,8 @@ export function registerExtGhlHandlers(ctx: HandlerContext, arvOptions: ArvWirin
     ...arv.table,
     // #18 calendar
     ...calendarHandlers(ctx, () => location.timeZone()),
+    // Issue 19: the deal analyzer.
+    ...arvAnalysisHandlers(ctx, arvOptions),
   };
   const dispatcher = createDispatcher(table, (level, message) => ctx.log(level, message));
   return { ...dispatcher, syncs, arv: arv.job };

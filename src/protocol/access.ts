@@ -62,6 +62,11 @@ export const CHANNEL_ACCESS: Readonly<Record<RequestChannel, ChannelAccess>> = {
   [C.APPOINTMENTS_UPDATE]: 'write',
   [C.APPOINTMENTS_DELETE]: 'write',
   [C.CAL_AGENDA]: 'read',
+  // Issue 19. Analyze reads the stored analysis (its first run or a refresh spends RentCast lookups,
+  // as the plan does not); a comp's exclusion is the user's choice; save writes into GHL's fields.
+  [C.ARV_ANALYZE]: 'read',
+  [C.ARV_COMPS_SET]: 'write',
+  [C.ARV_SAVE]: 'write',
 };
 
 export function isWriteChannel(channel: RequestChannel): boolean {

@@ -102,10 +102,92 @@ export interface ArvRunPlan {
   total: number;
   /** Deals that need a provider lookup. */
   needLookup: number;
-  /** Lookups this run will spend: needLookup capped by the budget. */
+  /** Lookups this run will spend at least: needLookup × the least a deal costs, capped by the budget. */
   lookups: number;
+  /** Issue 19: at most (every deal widening to the limit), capped by the budget. */
+  lookupsMax: number;
+  /** What one deal costs: 2 with sold comps (the AVM and one search), up to 5 with every widening. */
+  lookupsPerDeal: { min: number; max: number };
   budget: number;
   fresh: number;
   keptForeignValue: number;
   noAddress: number;
+}
+
+// Issue 19: the sold-comps estimate and the deal analyzer.
+
+/** How an analysis reached its ARV: adjusted closed sales, listings with a haircut, or the AVM. */
+export type AnalysisMethod = 'sold' | 'listings' | 'avm';
+
+export interface CompAdjustments {
+  size: number;
+  bedrooms: number;
+  bathrooms: number;
+  age: number;
+}
+
+/** The subject of an analysis: the deal's fields where set, else RentCast's public record. */
+export interface AnalysisSubject {
+  address: string;
+  latitude: number | null;
+  longitude: number | null;
+  propertyType: string | null;
+  squareFootage: number | null;
+  bedrooms: number | null;
+  bathrooms: number | null;
+  yearBuilt: number | null;
+}
+
+/** One sold comp as the analyzer shows it: its sale, the adjustments toward the subject, its weight. */
+export interface AnalysisComp {
+  id: string;
+  address: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  saleDate: string;
+  salePrice: number;
+  squareFootage: number;
+  bedrooms: number | null;
+  bathrooms: number | null;
+  yearBuilt: number | null;
+  /** Miles from the subject (null without coordinates). */
+  distance: number | null;
+  pricePerSqft: number;
+  adjustments: CompAdjustments;
+  adjustedPrice: number;
+  /** Share of the weighted median, 0–1 (0 for an excluded comp). */
+  weight: number;
+  excluded: boolean;
+  /** Why it is left out, in words ("excluded by you", "not arm's length: …", "outlier: …"). */
+  excludedReason: string | null;
+}
+
+export interface AnalysisEstimate {
+  arv: number;
+  low: number;
+  high: number;
+  method: AnalysisMethod;
+  confidence: ArvConfidence;
+  /** The confidence in words: "7 sales within 0.6 mi in 5 months, spread 6 %". */
+  reason: string;
+  mao: number;
+}
+
+/** What `arv-analyze` answers and the analyzer shows (and the cache keeps per opportunity). */
+export interface ArvAnalysis {
+  opportunityId: string;
+  estimate: AnalysisEstimate;
+  subject: AnalysisSubject;
+  comps: AnalysisComp[];
+  avm: { price: number; low: number | null; high: number | null };
+  /** The listing-based figure beside the ARV (null without enough listings). */
+  listings: { arv: number; count: number } | null;
+  /** Lookups the comps cost when they were fetched. */
+  lookups: number;
+  /** The search that found them: radius and sale window after widening. */
+  search: { radiusMiles: number; saleWithinDays: number; undisclosed: boolean };
+  /** When the comps were fetched (epoch ms). */
+  fetchedAt: number;
+  /** The deal terms the MAO used. */
+  terms: { maoPercent: number; repairs: number; wholesaleFee: number };
 }

@@ -49,6 +49,10 @@ export const EXT_GHL_IPC = {
   APPOINTMENTS_UPDATE: 'ext-ghl:appointments-update',
   APPOINTMENTS_DELETE: 'ext-ghl:appointments-delete',
   CAL_AGENDA: 'ext-ghl:cal-agenda',
+  // Issue 19: the deal analyzer (sold comps).
+  ARV_ANALYZE: 'ext-ghl:arv-analyze',
+  ARV_COMPS_SET: 'ext-ghl:arv-comps-set',
+  ARV_SAVE: 'ext-ghl:arv-save',
   // Pushes: host → listeners, never requested.
   SYNC_PROGRESS: 'ext-ghl:sync-progress',
   ARV_ENRICH_PROGRESS: 'ext-ghl:arv-enrich-progress',

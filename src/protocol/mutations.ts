@@ -23,6 +23,8 @@ export const CHANNEL_MUTATIONS: { readonly [K in RequestChannel]?: readonly Data
   [C.APPOINTMENTS_CREATE]: ['appointments'],
   [C.APPOINTMENTS_UPDATE]: ['appointments'],
   [C.APPOINTMENTS_DELETE]: ['appointments'],
+  // Issue 19: the ARV (and MAO, confidence) land in the opportunity's fields.
+  [C.ARV_SAVE]: ['opportunities'],
 };
 
 export function dataChangedBy(channel: RequestChannel): readonly DataKind[] {

@@ -265,6 +265,10 @@ export const requestSchemas = {
     assignedTo: id.optional(),
     source: z.enum(['live', 'cache']).default('live'),
   }),
+  // Issue 19: the deal analyzer.
+  [C.ARV_ANALYZE]: z.strictObject({ opportunityId: id, refresh: z.boolean().optional() }),
+  [C.ARV_COMPS_SET]: z.strictObject({ opportunityId: id, compId: z.string().min(1).max(300).refine(wellFormed, WELL_FORMED), excluded: z.boolean() }),
+  [C.ARV_SAVE]: z.strictObject({ opportunityId: id }),
 } as const;
 
 export type RequestSchemas = typeof requestSchemas;

@@ -1,5 +1,5 @@
 import type { EXT_GHL_IPC as C } from './channels';
-import type { ArvRunPlan, ArvRunStatus, StoredArvEstimate } from './arv';
+import type { ArvAnalysis, ArvRunPlan, ArvRunStatus, StoredArvEstimate } from './arv';
 import type { Contact, Opportunity, Pipeline } from './entities';
 
 /** Data of a successful response, per request channel. Live (not cached) entities keep
@@ -241,6 +241,10 @@ export interface ResponseData {
   [C.APPOINTMENTS_UPDATE]: CalendarEvent;
   [C.APPOINTMENTS_DELETE]: { eventId: string; deleted: true };
   [C.CAL_AGENDA]: Agenda;
+  // Issue 19: the deal analyzer.
+  [C.ARV_ANALYZE]: ArvAnalysis & { fromCache: boolean };
+  [C.ARV_COMPS_SET]: ArvAnalysis;
+  [C.ARV_SAVE]: { opportunityId: string; arv: number; mao: number; confidence: string; fields: { arv: string; mao: string | null; confidence: string | null } };
 }
 
 /** #18: free slots per calendar day of `timeZone`, each an ISO 8601 time with that zone's offset. */

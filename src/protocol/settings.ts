@@ -47,6 +47,15 @@ export const SETTING_ARV_MAX_AGE_DAYS = 'ghl.arv.maxAgeDays';
 export const SETTING_ARV_MAX_LOOKUPS = 'ghl.arv.maxLookupsPerRun';
 /** Application scope like ghl.apiBaseUrl: a workspace must not send the key elsewhere. */
 export const SETTING_ARV_RENTCAST_BASE_URL = 'ghl.arv.rentcastBaseUrl';
+// Issue 19: the sold-comps estimate and the deal terms.
+export const SETTING_ARV_LIST_TO_SALE_RATIO = 'ghl.arv.listToSaleRatio';
+export const SETTING_ARV_WHOLESALE_FEE = 'ghl.arv.wholesaleFee';
+export const SETTING_ARV_WHOLESALE_FEE_FIELD = 'ghl.arv.wholesaleFeeField';
+export const SETTING_ARV_MAO_PERCENT_FIELD = 'ghl.arv.maoPercentField';
+export const SETTING_ARV_ADJ_SIZE_FACTOR = 'ghl.arv.adjustments.sizeFactor';
+export const SETTING_ARV_ADJ_BEDROOM = 'ghl.arv.adjustments.bedroom';
+export const SETTING_ARV_ADJ_BATHROOM = 'ghl.arv.adjustments.bathroom';
+export const SETTING_ARV_ADJ_PER_YEAR = 'ghl.arv.adjustments.perYearOfAge';
 
 /** Every ARV setting the host sends to the worker. */
 export const ARV_SETTING_KEYS = [
@@ -59,6 +68,15 @@ export const ARV_SETTING_KEYS = [
   SETTING_ARV_MAX_AGE_DAYS,
   SETTING_ARV_MAX_LOOKUPS,
   SETTING_ARV_RENTCAST_BASE_URL,
+  // Issue 19.
+  SETTING_ARV_LIST_TO_SALE_RATIO,
+  SETTING_ARV_WHOLESALE_FEE,
+  SETTING_ARV_WHOLESALE_FEE_FIELD,
+  SETTING_ARV_MAO_PERCENT_FIELD,
+  SETTING_ARV_ADJ_SIZE_FACTOR,
+  SETTING_ARV_ADJ_BEDROOM,
+  SETTING_ARV_ADJ_BATHROOM,
+  SETTING_ARV_ADJ_PER_YEAR,
 ] as const;
 
 /** A setting's value as trimmed text; null when it is unset, blank or not a string. */

@@ -28,10 +28,10 @@ export interface WebviewReady {
  * Webview → host: something only the host may do for the page (open a link outside VS Code).
  * The host checks it as it checks a request: a page can ask, never decide.
  */
-export interface WebviewAction {
-  type: 'open-link';
-  url: string;
-}
+export type WebviewAction =
+  | { type: 'open-link'; url: string }
+  /** Issue 19: a board card's Analyze button; the host runs "GHL: Analyze Deal…" for it. */
+  | { type: 'analyze-deal'; opportunityId: string };
 
 export type WebviewToHost = WebviewRequest | WebviewReady | WebviewAction;
 

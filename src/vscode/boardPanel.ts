@@ -71,7 +71,12 @@ export class BoardPanel extends Disposable {
   ) {
     super();
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'ghl.svg');
-    this.bridge = this._register(new WebviewBridge(panel.webview, host, logger, 'board'));
+    // Issue 19: a card's Analyze button opens the deal analyzer.
+    this.bridge = this._register(
+      new WebviewBridge(panel.webview, host, logger, 'board', (action) => {
+        if (action.type === 'analyze-deal') void vscode.commands.executeCommand('ghl.analyzeDeal', action.opportunityId);
+      }),
+    );
     // Hidden without retainContextWhenHidden, the page is thrown away; the next one says ready.
     this._register(
       panel.onDidChangeViewState(() => {

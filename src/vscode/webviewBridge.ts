@@ -18,7 +18,7 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
 export function renderWebviewHtml(
   webview: vscode.Webview,
   extensionUri: vscode.Uri,
-  app: 'board' | 'chat' | 'conversation',
+  app: 'board' | 'chat' | 'conversation' | 'analyzer',
   title: string,
   initialState: unknown = {},
 ): string {
@@ -42,6 +42,7 @@ function isRequest(message: unknown): message is WebviewRequest {
 function isAction(message: unknown): message is WebviewAction {
   if (typeof message !== 'object' || message === null) return false;
   const m = message as Record<string, unknown>;
+  if (m.type === 'analyze-deal') return typeof m.opportunityId === 'string' && /^[A-Za-z0-9_-]{1,200}$/.test(m.opportunityId);
   return m.type === 'open-link' && typeof m.url === 'string' && m.url.length <= 2048;
 }
 

@@ -27,7 +27,13 @@ export function startArvWorker(
       defaultPipeline: 'Acquisitions',
       apiBaseUrl: sandbox.url,
       rentcastApiKey: RENTCAST_SANDBOX_KEY,
-      arv: { 'ghl.arv.rentcastBaseUrl': sandbox.url, 'ghl.arv.sqftField': SANDBOX_ARV_FIELD_KEYS.sqft, 'ghl.arv.repairsField': SANDBOX_ARV_FIELD_KEYS.repairs },
+      arv: {
+        'ghl.arv.rentcastBaseUrl': sandbox.url,
+        'ghl.arv.sqftField': SANDBOX_ARV_FIELD_KEYS.sqft,
+        'ghl.arv.repairsField': SANDBOX_ARV_FIELD_KEYS.repairs,
+        // Sold comps cost 2–5 lookups a deal: room for every deal of the run.
+        'ghl.arv.maxLookupsPerRun': 1000,
+      },
     },
   });
 }

@@ -45,7 +45,7 @@ describe('ARV enrichment of 100 deals in the worker', () => {
     rmSync(storageDir, { recursive: true, force: true });
   });
 
-  it('runs at RentCast\'s 20/s with no 429, one GHL write per deal, answering start before the run ends', async () => {
+  it('runs a little below RentCast\'s 20/s with no 429, one GHL write per deal, answering start before the run ends', async () => {
     sandbox.resetStats();
     sandbox.rentcast!.resetStats();
     pushes.length = 0;
@@ -60,10 +60,10 @@ describe('ARV enrichment of 100 deals in the worker', () => {
     assert.equal(final.status, 'done', final.message ?? '');
     assert.equal(final.total, DEALS);
     assert.equal(final.enriched, DEALS);
-    assert.equal(final.lookups, DEALS);
-    assert.equal(rc.ok, DEALS);
+    assert.ok(final.lookups >= 2 * DEALS && final.lookups <= 5 * DEALS, `${final.lookups} lookups`);
+    assert.equal(rc.ok, final.lookups);
     assert.equal(rc.rateLimited, 0, 'paced under the limit: no 429');
-    assert.ok(rc.peakPerSecond <= 20, `peak ${rc.peakPerSecond}/s`);
+    assert.ok(rc.peakPerSecond <= 18, `peak ${rc.peakPerSecond}/s: a little below RentCast's 20`);
     assert.equal(ghlWrites, DEALS);
     assert.equal(pushes.filter((p) => p.channel === 'ext-ghl:arv-enrich-progress').length, DEALS + 1);
   });

@@ -12,12 +12,19 @@
  * - Error bodies in RentCast's shape: `{ status, error, message }`.
  * Test hooks: `stats` (requests, by status, per address), `resetStats`, `addAddresses`,
  * `valuationFor` (the body an address gets), `latencyMs`.
+ * Issue 19: a generated market (rentcastMarket.ts) answers `GET /v1/properties` (an address alone,
+ * or an area by address / latitude+longitude with `radius`, or city/state/zipCode; the filters
+ * `propertyType`, `bedrooms`, `bathrooms`, `squareFootage`, `yearBuilt`, `saleDateRange` in
+ * RentCast's `min:max` / `a|b` syntax; `limit` 1–500, `offset`, `includeTotalCount`; records in
+ * no promised order), and `/v1/avm/value` for its addresses: the subject's record, its listings
+ * as comparables (asking above value), an AVM with noise. `market` exposes the truth.
  * `startRentcastSandbox` runs it on its own port; `createRentcastStandIn(...).handle(req, res)`
  * mounts it on another server (e.g. the GHL sandbox's) for the `/v1/avm/*` paths.
  */
 import http from 'node:http';
 import { mulberry32 } from './data';
 import { listenOnLoopback } from './loopback';
+import { daysSinceLastSale, generateMarket, milesBetween, normaliseMarketAddress, parseRangeFilter, propertyRecordJson, type Market, type MarketHome } from './rentcastMarket';
 
 export const RENTCAST_SANDBOX_KEY = 'rc_sandbox_key_0001';
 
@@ -77,7 +84,9 @@ export interface RentcastStandIn {
   isKnown(address: string): boolean;
   /** The 200 body `address` gets (undefined for an unknown one). */
   valuationFor(address: string, compCount?: number): Record<string, unknown> | undefined;
-  /** True when the request was RentCast's (`/v1/avm/...`) and has been answered. */
+  /** The generated market behind `/v1/properties` (built on first use). */
+  readonly market: Market;
+  /** True when the request was RentCast's (`/v1/avm/...`, `/v1/properties`) and has been answered. */
   handle(req: http.IncomingMessage, res: http.ServerResponse): boolean;
   /** Drops the answers still waiting out their latency. */
   dispose(): void;
@@ -117,7 +126,19 @@ function hash(text: string): number {
 const STREETS = ['Oak', 'Maple', 'Cedar', 'Pine', 'Elm', 'Willow', 'Birch', 'Aspen', 'Hickory', 'Juniper'];
 const SUFFIXES = ['St', 'Ave', 'Dr', 'Ln', 'Ct', 'Way'];
 
-function generateValuation(address: string, behaviour: Behaviour, seed: number, compCount: number, maxRadius: number | null, daysOld: number | null): Record<string, unknown> {
+/**
+ * `anchor`: where the address sits in the generated market (a contact address of the GHL
+ * sandbox is placed at a market home, so its deals find sold comps around it).
+ */
+function generateValuation(
+  address: string,
+  behaviour: Behaviour,
+  seed: number,
+  compCount: number,
+  maxRadius: number | null,
+  daysOld: number | null,
+  anchor: { latitude: number; longitude: number },
+): Record<string, unknown> {
   const rnd = mulberry32((hash(normaliseAddress(address)) ^ seed) >>> 0);
   const between = (min: number, max: number) => min + rnd() * (max - min);
   const sqft = Math.round(between(900, 3200) / 10) * 10;
@@ -175,6 +196,8 @@ function generateValuation(address: string, behaviour: Behaviour, seed: number, 
     bathrooms,
     ...(behaviour === 'noSqft' ? {} : { squareFootage: sqft }),
     yearBuilt: Math.round(between(1950, 2020)),
+    latitude: anchor.latitude,
+    longitude: anchor.longitude,
   };
   if (behaviour === 'broken') return { price: 'n/a', priceRangeLow: null, priceRangeHigh: null, subjectProperty, comparables: selected };
   if (behaviour === 'partial') return { subjectProperty };
@@ -182,10 +205,50 @@ function generateValuation(address: string, behaviour: Behaviour, seed: number, 
     price,
     priceRangeLow: Math.round((price * 0.9) / 1000) * 1000,
     priceRangeHigh: Math.round((price * 1.1) / 1000) * 1000,
-    latitude: Math.round(between(25, 48) * 1e6) / 1e6,
-    longitude: Math.round(between(-122, -80) * 1e6) / 1e6,
+    latitude: anchor.latitude,
+    longitude: anchor.longitude,
     subjectProperty,
     comparables: selected,
+  };
+}
+
+/**
+ * `/v1/avm/value` for a market home: its record as `subjectProperty`, the nearest listings as
+ * comparables (each `price` the asking price, above the home's value), most similar first, and
+ * an AVM price within ~7 % of the truth (seeded per address, so it repeats).
+ */
+function marketValuation(market: Market, subject: MarketHome, seed: number, compCount: number): Record<string, unknown> {
+  const rnd = mulberry32((hash(subject.id) ^ seed) >>> 0);
+  const noise = Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
+  const comparables = market.homes
+    .filter((h) => h.listPrice !== null && h.id !== subject.id && h.disclosesPrices === subject.disclosesPrices)
+    .map((h) => {
+      const distance = milesBetween(subject, h);
+      const correlation = Math.max(0, 1 - (0.6 * Math.abs(h.squareFootage - subject.squareFootage)) / subject.squareFootage - 0.03 * Math.abs(h.bedrooms - subject.bedrooms) - 0.04 * distance);
+      return { h, distance, correlation };
+    })
+    .filter((c) => c.distance <= 5)
+    .sort((a, b) => b.correlation - a.correlation)
+    .slice(0, compCount)
+    .map(({ h, distance, correlation }) => ({
+      ...propertyRecordJson(h),
+      status: (h.listedDaysAgo ?? 0) < 60 ? 'Active' : 'Inactive',
+      price: h.listPrice,
+      listingType: 'Standard',
+      listedDate: new Date(market.asOf - (h.listedDaysAgo ?? 0) * 86_400_000).toISOString(),
+      daysOld: h.listedDaysAgo,
+      distance: Math.round(distance * 1000) / 1000,
+      correlation: Math.round(correlation * 10_000) / 10_000,
+    }));
+  const price = Math.round((subject.trueValue * 1.02 * Math.exp(0.07 * noise)) / 1000) * 1000;
+  return {
+    price,
+    priceRangeLow: Math.round((price * 0.85) / 1000) * 1000,
+    priceRangeHigh: Math.round((price * 1.15) / 1000) * 1000,
+    latitude: subject.latitude,
+    longitude: subject.longitude,
+    subjectProperty: propertyRecordJson(subject),
+    comparables,
   };
 }
 
@@ -227,7 +290,8 @@ export function createRentcastStandIn(options: RentcastSandboxOptions = {}): Ren
 
   const respond = (req: http.IncomingMessage, res: http.ServerResponse, url: URL): void => {
     stats.requests++;
-    if (url.pathname.replace(/\/+$/, '') !== '/v1/avm/value') return error(res, 404, 'resource/not-found', `Cannot ${req.method} ${url.pathname}`);
+    const path = url.pathname.replace(/\/+$/, '');
+    if (path !== '/v1/avm/value' && path !== '/v1/properties') return error(res, 404, 'resource/not-found', `Cannot ${req.method} ${url.pathname}`);
     if (req.method !== 'GET') return error(res, 405, 'request/method-not-allowed', 'Only GET is supported');
     const key = req.headers['x-api-key'];
     if (key !== apiKey) {
@@ -245,12 +309,19 @@ export function createRentcastStandIn(options: RentcastSandboxOptions = {}): Ren
     stats.queries.push(url.searchParams);
 
     const address = url.searchParams.get('address') ?? '';
+    if (path === '/v1/properties') return properties(res, url.searchParams);
+    const home = getMarket().byAddress.get(normaliseMarketAddress(address));
     const compCount = url.searchParams.has('compCount') ? Number(url.searchParams.get('compCount')) : 15;
     if (!Number.isInteger(compCount) || compCount < 5 || compCount > 25) {
       return error(res, 400, 'request/invalid-parameters', 'compCount must be an integer between 5 and 25');
     }
     if (address.trim() === '') return error(res, 400, 'request/invalid-parameters', 'address is required');
     const normalised = normaliseAddress(address);
+    if (home) {
+      stats.byAddress[normalised] = (stats.byAddress[normalised] ?? 0) + 1;
+      stats.ok++;
+      return answer(res, 200, marketValuation(getMarket(), home, seed, compCount));
+    }
     const behaviour = known.get(normalised);
     if (behaviour === undefined) {
       stats.notFound++;
@@ -260,11 +331,95 @@ export function createRentcastStandIn(options: RentcastSandboxOptions = {}): Ren
     stats.ok++;
     const maxRadius = url.searchParams.has('maxRadius') ? Number(url.searchParams.get('maxRadius')) : null;
     const daysOld = url.searchParams.has('daysOld') ? Number(url.searchParams.get('daysOld')) : null;
-    return answer(res, 200, generateValuation(address, behaviour, seed, compCount, maxRadius, daysOld));
+    return answer(res, 200, generateValuation(address, behaviour, seed, compCount, maxRadius, daysOld, anchorOf(address)));
+  };
+
+  let market: Market | null = null;
+  const getMarket = () => (market ??= generateMarket(seed, now()));
+  let disclosing: MarketHome[] | null = null;
+  /** A known address outside the market is placed at one of its disclosure-county homes (by its hash). */
+  const anchorOf = (address: string): MarketHome => {
+    disclosing ??= getMarket().homes.filter((h) => h.disclosesPrices);
+    return disclosing[hash(normaliseAddress(address)) % disclosing.length]!;
+  };
+
+  const properties = (res: http.ServerResponse, q: URLSearchParams): void => {
+    const m = getMarket();
+    const limit = q.has('limit') ? Number(q.get('limit')) : 50;
+    const offset = q.has('offset') ? Number(q.get('offset')) : 0;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) return error(res, 400, 'request/invalid-parameters', 'limit must be an integer between 1 and 500');
+    if (!Number.isInteger(offset) || offset < 0) return error(res, 400, 'request/invalid-parameters', 'offset must be a non-negative integer');
+    const address = q.get('address')?.trim() ?? '';
+    const radius = q.has('radius') ? Number(q.get('radius')) : null;
+    if (radius !== null && !(radius > 0 && radius <= 100)) return error(res, 400, 'request/invalid-parameters', 'radius must be between 0 and 100 miles');
+    let pool: MarketHome[];
+    if (address && radius === null) {
+      const one = m.byAddress.get(normaliseMarketAddress(address));
+      if (!one) {
+        stats.notFound++;
+        return error(res, 404, 'resource/not-found', 'No property data found for the specified address');
+      }
+      pool = [one];
+    } else if (radius !== null) {
+      let centre: { latitude: number; longitude: number } | null = null;
+      let itself: MarketHome | null = null;
+      if (address) {
+        const home = m.byAddress.get(normaliseMarketAddress(address));
+        if (home) centre = home;
+        else if (known.has(normaliseAddress(address))) {
+          itself = anchorOf(address);
+          centre = itself;
+        } else {
+          stats.notFound++;
+          return error(res, 404, 'resource/not-found', 'Could not geocode the specified address');
+        }
+      } else if (q.has('latitude') && q.has('longitude')) {
+        centre = { latitude: Number(q.get('latitude')), longitude: Number(q.get('longitude')) };
+      } else {
+        return error(res, 400, 'request/invalid-parameters', 'radius needs an address or latitude and longitude');
+      }
+      // The anchor stands in for the address, so it is not its own neighbour.
+      pool = centre === null ? [] : m.homes.filter((h) => h !== itself && milesBetween(centre!, h) <= radius);
+    } else if (q.has('city') || q.has('state') || q.has('zipCode')) {
+      const lower = (v: string | null) => v?.toLowerCase() ?? null;
+      pool = m.homes.filter(
+        (h) =>
+          (!q.has('city') || lower(q.get('city')) === h.city.toLowerCase()) &&
+          (!q.has('state') || lower(q.get('state')) === h.state.toLowerCase()) &&
+          (!q.has('zipCode') || q.get('zipCode') === h.zipCode),
+      );
+    } else {
+      return error(res, 400, 'request/invalid-parameters', 'an address, latitude/longitude with radius, city, state or zipCode is required');
+    }
+    const numeric: [string, (h: MarketHome) => number | null][] = [
+      ['bedrooms', (h) => h.bedrooms],
+      ['bathrooms', (h) => h.bathrooms],
+      ['squareFootage', (h) => h.squareFootage],
+      ['yearBuilt', (h) => h.yearBuilt],
+      ['saleDateRange', (h) => daysSinceLastSale(h, m.asOf)],
+    ];
+    for (const [name, read] of numeric) {
+      const text = q.get(name);
+      if (text === null) continue;
+      const test = parseRangeFilter(text);
+      if (!test) return error(res, 400, 'request/invalid-parameters', `${name} must be a number, a|b|c or a min:max range`);
+      pool = pool.filter((h) => test(read(h)));
+    }
+    const type = q.get('propertyType');
+    if (type) pool = pool.filter((h) => h.propertyType.toLowerCase() === type.toLowerCase());
+    // RentCast promises no order: a stable shuffle, so a client that relies on one fails here.
+    const order = (h: MarketHome) => hash(`${seed}:${h.id}`);
+    const sorted = [...pool].sort((a, b) => order(a) - order(b));
+    stats.ok++;
+    const headers: Record<string, string> = q.get('includeTotalCount') === 'true' ? { 'X-Total-Count': String(sorted.length) } : {};
+    return answer(res, 200, sorted.slice(offset, offset + limit).map(propertyRecordJson), headers);
   };
 
   const standIn: RentcastStandIn = {
     apiKey,
+    get market() {
+      return getMarket();
+    },
     get stats() {
       return stats;
     },
@@ -276,11 +431,11 @@ export function createRentcastStandIn(options: RentcastSandboxOptions = {}): Ren
     isKnown: (address) => known.has(normaliseAddress(address)),
     valuationFor(address, compCount = 15) {
       const behaviour = known.get(normaliseAddress(address));
-      return behaviour === undefined ? undefined : generateValuation(address, behaviour, seed, compCount, null, null);
+      return behaviour === undefined ? undefined : generateValuation(address, behaviour, seed, compCount, null, null, anchorOf(address));
     },
     handle(req, res) {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      if (!url.pathname.startsWith('/v1/avm')) return false;
+      if (!url.pathname.startsWith('/v1/avm') && !url.pathname.startsWith('/v1/properties')) return false;
       req.resume();
       respond(req, res, url);
       return true;
@@ -309,6 +464,9 @@ export async function startRentcastSandbox(options: RentcastSandboxOptions = {})
     url: `http://127.0.0.1:${port}`,
     port,
     apiKey: standIn.apiKey,
+    get market() {
+      return standIn.market;
+    },
     get stats() {
       return standIn.stats;
     },

@@ -65,7 +65,7 @@ export interface SandboxOptions {
   /** Spread of that delay as a share of it: 0.2 = each answer takes latencyMs ±20 % (uniform). */
   latencyJitter?: number;
   now?: () => number;
-  /** The RentCast stand-in mounted on this port under /v1/avm/ (it knows the addresses of the contacts there are at its first request); false: not mounted. */
+  /** The RentCast stand-in mounted on this port under /v1/avm/ and /v1/properties (it knows the addresses of the contacts there are at its first request); false: not mounted. */
   rentcast?: RentcastSandboxOptions | false;
 }
 
@@ -1614,7 +1614,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const server = http.createServer({ keepAlive: true }, (req, res) => {
     requestsInFlight++;
     res.once('close', () => requestsInFlight--);
-    if (!closing && rentcast && req.url?.startsWith('/v1/avm')) {
+    if (!closing && rentcast && (req.url?.startsWith('/v1/avm') || req.url?.startsWith('/v1/properties'))) {
       if (!rentcastAddressesKnown) {
         rentcastAddressesKnown = true;
         rentcast.addAddresses(contactAddresses(store.contacts.values()));

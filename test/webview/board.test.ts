@@ -162,6 +162,20 @@ describe('board', () => {
     }
   });
 
+  it("a card's Analyze button asks the host to open the deal analyzer (issue 19)", async () => {
+    const app = await openApp(browser, built, { app: 'board', fixtures });
+    try {
+      const card = app.page.locator('[data-testid=board-card]').first();
+      await card.waitFor();
+      const id = await card.getAttribute('data-opp-id');
+      await card.locator('[data-testid=card-analyze]').click();
+      assert.deepEqual(await app.actions(), [{ type: 'analyze-deal', opportunityId: id }]);
+      assert.deepEqual(app.errors, []);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('drag and drop moves a card optimistically, and rolls it back with an error when the host fails', async () => {
     const app = await openApp(browser, built, { app: 'board', fixtures });
     const { page } = app;

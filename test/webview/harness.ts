@@ -24,7 +24,7 @@ export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const ORIGIN = 'https://webview.test';
 export const RESULTS_DIR = path.join(ROOT, 'test-results');
 
-export type App = 'board' | 'chat' | 'conversation' | 'ipc-harness';
+export type App = 'board' | 'chat' | 'conversation' | 'analyzer' | 'ipc-harness';
 
 export interface Built {
   dir: string;
@@ -47,6 +47,7 @@ export async function buildBundles(): Promise<Built> {
       'webview/board': path.join(ROOT, 'src/webview/board/main.ts'),
       'webview/chat': path.join(ROOT, 'src/webview/chat/main.ts'),
       'webview/conversation': path.join(ROOT, 'src/webview/conversation/main.ts'),
+      'webview/analyzer': path.join(ROOT, 'src/webview/analyzer/main.ts'),
       'webview/ipc-harness': path.join(ROOT, 'test/webview/fixtures/ipcHarness.ts'),
     },
     outdir: dir,
@@ -108,6 +109,8 @@ export interface HostFixtures {
   delayMs?: number;
   /** The conversation panel's data: convs-get, contacts-get, convs-messages (newest first, one page). */
   conversation?: { conversation: Record<string, unknown>; contact: Record<string, unknown>; messages: Array<Record<string, unknown>> };
+  /** Issue 19, the analyzer: what arv-analyze answers; arv-comps-set flips the comp and answers `arvWithout` as the ARV. */
+  analyzer?: { analysis: Record<string, any>; arvWithout: number };
 }
 
 export interface Posted {
@@ -229,6 +232,20 @@ function fakeHost(fixtures: HostFixtures): void {
           refs: turn.refs ?? [],
         });
       }
+      case 'ext-ghl:arv-analyze':
+        return void ok(id, { ...fixtures.analyzer?.analysis, fromCache: true });
+      case 'ext-ghl:arv-comps-set': {
+        const analysis = fixtures.analyzer!.analysis;
+        const comp = analysis.comps.find((c: { id: string }) => c.id === payload.compId);
+        if (!comp) return void fail(id, { code: 'VALIDATION', message: 'No such comp' });
+        comp.excluded = payload.excluded;
+        comp.excludedReason = payload.excluded ? 'excluded by you' : null;
+        comp.weight = payload.excluded ? 0 : comp.weight;
+        analysis.estimate = { ...analysis.estimate, arv: payload.excluded ? fixtures.analyzer!.arvWithout : analysis.estimate.arv };
+        return void ok(id, analysis);
+      }
+      case 'ext-ghl:arv-save':
+        return void ok(id, { opportunityId: payload.opportunityId, arv: fixtures.analyzer!.analysis.estimate.arv, mao: 1, confidence: 'high', fields: { arv: 'f-arv', mao: null, confidence: null } });
       case 'ext-ghl:chat-confirm':
         return void ok(id, payload.approve
           ? { status: 'done', actionId: payload.actionId, summary: 'the change', refs: [] }

@@ -47,7 +47,7 @@ export function arvCommands({ host, logger }: CommandDeps): ArvCommands {
       const cost =
         plan.lookups === 0
           ? 'It needs no RentCast lookups.'
-          : `It will spend ${plan.lookups} RentCast lookup${plan.lookups === 1 ? '' : 's'} (billed to your key; at most ${plan.budget} per run, ghl.arv.maxLookupsPerRun).`;
+          : `It will spend ${lookupRange(plan)} RentCast lookups (${plan.lookupsPerDeal.min}–${plan.lookupsPerDeal.max} a deal: the valuation, then sold comps, widened where too few; billed to your key; at most ${plan.budget} per run, ghl.arv.maxLookupsPerRun).`;
       const skipped = [
         plan.fresh ? `${plan.fresh} estimated recently` : '',
         plan.keptForeignValue ? `${plan.keptForeignValue} with an ARV someone else entered` : '',
@@ -56,7 +56,7 @@ export function arvCommands({ host, logger }: CommandDeps): ArvCommands {
       // A quick pick rather than a modal: it states the cost and needs an explicit choice, and works in every host.
       const choice = await vscode.window.showQuickPick(
         [
-          { label: `$(play) ${START}`, description: plan.lookups === 0 ? 'no lookups' : `${plan.lookups} RentCast lookup${plan.lookups === 1 ? '' : 's'}`, start: true },
+          { label: `$(play) ${START}`, description: plan.lookups === 0 ? 'no lookups' : `${lookupRange(plan)} RentCast lookups`, start: true },
           { label: '$(close) Cancel', description: 'nothing is looked up or written', start: false },
         ],
         {
@@ -132,4 +132,9 @@ export async function runWithProgress(host: BackendHost, pipelineName: string, r
       }
     },
   );
+}
+
+/** "72–100": what a run may cost, from its least (two lookups a deal) to every widening. */
+function lookupRange(plan: { lookups: number; lookupsMax: number }): string {
+  return plan.lookupsMax > plan.lookups ? `${plan.lookups}–${plan.lookupsMax}` : String(plan.lookups);
 }

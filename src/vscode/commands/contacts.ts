@@ -43,6 +43,8 @@ export function contactCommands({ host, logger, contacts, documents }: CommandDe
       const actions: Array<{ label: string; id: CommandId }> = [
         { label: '$(edit) Edit', id: COMMANDS.editContact },
         { label: '$(comment-discussion) Show Conversations', id: COMMANDS.showConversations },
+        // Issue 19: the contact's deals in the deal analyzer.
+        { label: '$(graph) Analyze Deal…', id: COMMANDS.analyzeDeal },
         ...(contact.email ? [{ label: '$(copy) Copy Email', id: COMMANDS.copyEmail }] : []),
         ...(contact.phone ? [{ label: '$(copy) Copy Phone', id: COMMANDS.copyPhone }] : []),
         { label: '$(link-external) Open in GoHighLevel', id: COMMANDS.openInGhl },

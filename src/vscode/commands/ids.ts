@@ -62,6 +62,8 @@ export const COMMANDS = {
   markCancelled: 'ghl.calendar.markCancelled',
   openMeetingLink: 'ghl.calendar.openMeetingLink',
   openAppointmentContact: 'ghl.calendar.openContact',
+  // Issue 19.
+  analyzeDeal: 'ghl.analyzeDeal',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
@@ -134,6 +136,8 @@ export interface CommandArgs {
   'ghl.calendar.openMeetingLink': [target?: AppointmentNode | string];
   /** A row or a contact id. */
   'ghl.calendar.openContact': [target?: AppointmentNode | string];
+  /** Issue 19: an opportunity of the Pipelines view, or an opportunity id; else a quick pick. */
+  'ghl.analyzeDeal': [target?: OpportunityNode | ContactNode | string];
 }
 
 export type CommandHandler<K extends CommandId> = (...args: CommandArgs[K]) => unknown;

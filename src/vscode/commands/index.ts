@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { analyzerCommands } from './analyzer';
 import { arvCommands } from './arv';
 import { calendarCommands } from './calendar';
 import { contactCommands } from './contacts';
@@ -24,6 +25,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     ...inboxCommands(deps),
     // #18 calendar
     ...calendarCommands(deps),
+    // Issue 19.
+    ...analyzerCommands(deps),
   };
   return (Object.keys(table) as CommandId[]).map((id) => vscode.commands.registerCommand(id, table[id]));
 }

@@ -146,6 +146,7 @@ export class ConversationPanel extends Disposable {
   }
 
   private onAction(action: WebviewAction): void {
+    if (action.type !== 'open-link') return;
     const uri = externalLink(action.url);
     if (!uri) {
       this.logger.warn('The conversation page asked to open a link that is not https; ignored.', 'webview');

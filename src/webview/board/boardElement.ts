@@ -160,6 +160,7 @@ export class OpportunitiesBoard extends LightElement {
         @keydown=${this.onKeydown}
         @card-drop=${this.onCardDrop}
         @card-status-change=${this.onCardStatusChange}
+        @card-analyze=${this.onCardAnalyze}
       >
         ${repeat(
           columns,
@@ -204,6 +205,14 @@ export class OpportunitiesBoard extends LightElement {
   private readonly onCardDrop = (event: Event) => {
     const drop = detailOf<CardDrop>(event);
     if (drop) void this.model?.moveOpportunity(drop.id, drop.stageId);
+  };
+
+  /** Issue 19: asks the host to open the deal analyzer (set by main.ts). */
+  analyze: ((opportunityId: string) => void) | undefined;
+
+  private readonly onCardAnalyze = (event: Event) => {
+    const target = detailOf<{ id: string }>(event);
+    if (target) this.analyze?.(target.id);
   };
 
   private readonly onCardStatusChange = (event: Event) => {

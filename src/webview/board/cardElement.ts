@@ -80,6 +80,9 @@ export class BoardCard extends LightElement {
           </div>`
         : nothing}
       <div class="card-footer">
+        <button class="card-analyze" data-testid="card-analyze" title="Analyze deal (ARV from sold comps)" aria-label="Analyze ${opp.name}" @click=${this.onAnalyze}>
+          ${codicon('graph')}
+        </button>
         <label class="badge status-${status}" data-testid="card-status" title="Change status">
           ${codicon(STATUS_ICON[status])}
           <select
@@ -97,6 +100,10 @@ export class BoardCard extends LightElement {
       </div>
     </article>`;
   }
+
+  private readonly onAnalyze = () => {
+    if (this.opportunity) this.dispatchEvent(new CustomEvent('card-analyze', { detail: { id: this.opportunity.id }, bubbles: true }));
+  };
 
   private readonly onStatusChange = (event: Event) => {
     const select = event.currentTarget;

@@ -32,5 +32,6 @@ const model = new BoardModel(getIpc(), {
 });
 const board = document.createElement('ghl-board');
 board.model = model;
+board.analyze = (opportunityId) => getIpc().act({ type: 'analyze-deal', opportunityId });
 (document.getElementById(WEBVIEW_ROOT_ID) ?? document.body).replaceChildren(board);
 void model.start();

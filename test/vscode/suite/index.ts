@@ -33,6 +33,8 @@ const testFiles: Record<string, () => Promise<unknown>> = {
   'ghl-api.test': () => import('./ghl-api.test'),
   // #18: the Calendar view, booking in three keystrokes, a reminder.
   'ghl-calendar.test': () => import('./ghl-calendar.test'),
+  // Issue 19.
+  'ghl-analyzer.test': () => import('./ghl-analyzer.test'),
 };
 
 /** Line the runners parse for the counts: `__RESULT__ {"passed":N,"failed":N,"skipped":N}`. */
