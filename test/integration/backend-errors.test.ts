@@ -49,6 +49,14 @@ const BAD_PAYLOADS: Record<string, unknown> = {
   'ext-ghl:arv-create-field': { name: 'ARV' },
   'ext-ghl:custom-fields-list': { model: 'contact' },
   'ext-ghl:location-get': { locationId: 'other' },
+  'ext-ghl:cal-free-slots': { calendarId: '', startDate: 1, endDate: 2 },
+  'ext-ghl:appointments-create': { calendarId: 'c', contactId: 'x' },
+  'ext-ghl:appointments-update': { eventId: 'e', data: {} },
+  'ext-ghl:appointments-delete': { eventId: 42 },
+  'ext-ghl:cal-agenda': { from: 1, to: 2, source: 'disk' },
+  'ext-ghl:arv-analyze': { opportunityId: 'o', refresh: 'yes' },
+  'ext-ghl:arv-comps-set': { opportunityId: 'o', compId: 'c', excluded: 'no' },
+  'ext-ghl:arv-save': {},
 };
 
 describe('backend: bad input and API failures', () => {
