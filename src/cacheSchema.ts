@@ -5,9 +5,10 @@
  */
 import type { Database } from 'sql.js';
 import { ARV_ESTIMATES_MIGRATION } from './arv/estimatesMigration';
+import { TASKS_MIGRATION } from './db/tasksMigration';
 import { applyMigrations, assembleMigrations, CACHE_TABLE_MIGRATIONS, schemaVersion, type Migration } from './db/migrations';
 
-export const MIGRATIONS: readonly Migration[] = assembleMigrations(CACHE_TABLE_MIGRATIONS, [ARV_ESTIMATES_MIGRATION]);
+export const MIGRATIONS: readonly Migration[] = assembleMigrations(CACHE_TABLE_MIGRATIONS, [ARV_ESTIMATES_MIGRATION], /* #17 */ [TASKS_MIGRATION]);
 
 export const CURRENT_SCHEMA_VERSION: number = schemaVersion(MIGRATIONS);
 

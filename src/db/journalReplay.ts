@@ -5,6 +5,7 @@ import type { Database } from 'sql.js';
 import { trackedWrite } from './connState';
 import { GhlContactsRepo } from './contactsRepo';
 import { GhlOpportunitiesRepo } from './opportunitiesRepo';
+import { GhlTasksRepo } from './tasksRepo';
 import { allRows, firstRow, withStatement } from './sql';
 import type { JournalEntry } from './writeJournal';
 
@@ -19,6 +20,10 @@ export function applyJournalEntry(db: Database, name: string | null, entry: Jour
   if (entry.kind === 'contact') {
     const repo = new GhlContactsRepo(db);
     if (entry.op === 'upsert') repo.upsert(entry.contact);
+    else repo.delete(entry.id);
+  } else if (entry.kind === 'task') {
+    const repo = new GhlTasksRepo(db);
+    if (entry.op === 'upsert') repo.upsert(entry.task);
     else repo.delete(entry.id);
   } else {
     const repo = new GhlOpportunitiesRepo(db);

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import type { Contact, Opportunity } from '../protocol/entities';
+import type { Contact, Opportunity, Task } from '../protocol/entities';
 import { errorCode, errorMessage, fsyncDirectory } from './cacheFile';
 
 export const JOURNAL_DIR_NAME = 'ghl-cache.journal';
@@ -18,7 +18,10 @@ export type JournalEntry =
   | { kind: 'contact'; op: 'upsert'; contact: Contact }
   | { kind: 'contact'; op: 'delete'; id: string }
   | { kind: 'opportunity'; op: 'upsert'; opportunity: Opportunity }
-  | { kind: 'opportunity'; op: 'delete'; id: string };
+  | { kind: 'opportunity'; op: 'delete'; id: string }
+  // #17
+  | { kind: 'task'; op: 'upsert'; task: Task }
+  | { kind: 'task'; op: 'delete'; id: string };
 
 const ENTRY_SUFFIX = '.json';
 /** `<ms since epoch, 15 digits>-<pid>-<sequence>-<random>.json`: sorts by time of writing. */
@@ -31,10 +34,16 @@ const hasId = (value: unknown): boolean => isRecord(value) && typeof value.id ==
 export function parseJournalEntry(value: unknown): JournalEntry | null {
   if (!isRecord(value)) return null;
   const { kind, op } = value;
-  if (kind !== 'contact' && kind !== 'opportunity') return null;
+  if (kind !== 'contact' && kind !== 'opportunity' && kind !== 'task') return null;
   if (op === 'delete') return typeof value.id === 'string' && value.id.length > 0 ? ({ kind, op, id: value.id } as JournalEntry) : null;
   if (op !== 'upsert') return null;
   if (kind === 'contact') return hasId(value.contact) ? { kind, op, contact: value.contact as Contact } : null;
+  if (kind === 'task') {
+    const task = value.task;
+    return hasId(task) && typeof (task as { locationId?: unknown }).locationId === 'string' && typeof (task as { contactId?: unknown }).contactId === 'string'
+      ? { kind, op, task: task as Task }
+      : null;
+  }
   return hasId(value.opportunity) && typeof (value.opportunity as { locationId?: unknown }).locationId === 'string'
     ? { kind, op, opportunity: value.opportunity as Opportunity }
     : null;

@@ -52,3 +52,14 @@ export const messageSentAnswer = z.looseObject({ conversationId: z.string().opti
 export const usersAnswer = z.looseObject({ users: records });
 export const calendarsAnswer = z.looseObject({ calendars: records });
 export const calendarEventsAnswer = z.looseObject({ events: records });
+
+// #17 notes, tasks, tags and workflows
+export const notesAnswer = z.looseObject({ notes: records });
+export const noteAnswer = z.looseObject({ note: record });
+/** POST /locations/{id}/tasks/search: the spec says `tasks: array[]`; GHL sends task objects. */
+export const tasksSearchAnswer = z.looseObject({ tasks: records, total: z.number().optional() });
+export const taskAnswer = z.looseObject({ task: record });
+/** POST/DELETE /contacts/{id}/tags answer the tags of the change. */
+export const contactTagsAnswer = z.looseObject({ tags: z.array(z.string()).optional() });
+export const locationTagsAnswer = z.looseObject({ tags: records });
+export const workflowsAnswer = z.looseObject({ workflows: records });

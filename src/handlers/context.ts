@@ -4,6 +4,7 @@ import type { GhlContactsRepo } from '../db/contactsRepo';
 import type { GhlOpportunitiesRepo } from '../db/opportunitiesRepo';
 import type { GhlPipelinesRepo } from '../db/pipelinesRepo';
 import type { GhlSyncStateRepo } from '../db/syncStateRepo';
+import type { GhlTasksRepo } from '../db/tasksRepo';
 import type { JournalEntry } from '../db/writeJournal';
 import type { PushPayloads } from '../protocol/channels';
 import type { SecretStore, SettingsStore } from '../protocol/settings';
@@ -14,6 +15,8 @@ export interface Repos {
   pipelines: GhlPipelinesRepo;
   syncState: GhlSyncStateRepo;
   arvEstimates: ArvEstimatesRepo;
+  // #17
+  tasks: GhlTasksRepo;
 }
 
 export type LogFn = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
