@@ -45,7 +45,7 @@ export interface HostEvents {
   /** The board should show this pipeline (opened from the Pipelines tree). */
   'host:show-pipeline': { pipelineId: string };
   /** The cache changed outside the webview (sync finished, an edit from a tree). */
-  'host:data-changed': { kinds: Array<'contacts' | 'opportunities' | 'pipelines'> };
+  'host:data-changed': { kinds: Array<'contacts' | 'opportunities' | 'pipelines' | 'tasks'> };
   /** The chat's conversation changed outside the view (cleared elsewhere, another location): load it again. */
   'host:chat-changed': { reason: 'cleared' | 'location' };
   /** A conversation has news (the inbox poll saw a message, a reply was sent elsewhere): its panel reads it again. */
