@@ -14,6 +14,7 @@ const text = z.string().nullish().catch(undefined).transform((v) => (v === null 
 /** A date GHL sends (ISO text or epoch ms) as ISO 8601; absent or unreadable → null. */
 const isoOrNull = z
   .unknown()
+  .optional()
   .transform((v): string | null => {
     const ms = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? (/^\d+$/.test(v.trim()) ? Number(v) : Date.parse(v)) : NaN;
     return Number.isFinite(ms) ? new Date(ms).toISOString() : null;

@@ -30,7 +30,7 @@ function assertEnvelope(channel: string, value: unknown): Envelope {
 }
 
 /**
- * Calls all 42 request channels once, in an order where each call has what it needs (ids from
+ * Calls all 58 request channels once, in an order where each call has what it needs (ids from
  * earlier answers). Returns channel → envelope.
  */
 async function callEveryChannel(send: Send, state: SandboxState, tag: string): Promise<Map<string, Envelope>> {
@@ -108,6 +108,26 @@ async function callEveryChannel(send: Send, state: SandboxState, tag: string): P
   // The sandbox has its ARV field: answered with it, nothing created.
   await req(C.ARV_FIELD_CREATE, {});
   await req(C.CUSTOM_FIELDS_LIST, {});
+  // #17 notes, tasks, tags and workflows: each write undone by the next call.
+  const probeContact = contacts?.items?.[2]?.id ?? 'missing';
+  await req(C.NOTES_LIST, { contactId: probeContact });
+  const note = await req(C.NOTES_CREATE, { contactId: probeContact, body: `Channel probe ${tag}` });
+  await req(C.NOTES_UPDATE, { contactId: probeContact, noteId: note?.id ?? 'missing', body: `Channel probe ${tag} (edited)` });
+  await req(C.NOTES_DELETE, { contactId: probeContact, noteId: note?.id ?? 'missing' });
+  await req(C.TASKS_SYNC, {});
+  await req(C.TASKS_LIST, { limit: 5 });
+  const task = await req(C.TASKS_CREATE, { contactId: probeContact, title: `Channel probe ${tag}`, dueDate: '2030-01-01T09:00:00Z' });
+  await req(C.TASKS_UPDATE, { contactId: probeContact, taskId: task?.id ?? 'missing', data: { title: `Channel probe ${tag} (edited)` } });
+  await req(C.TASKS_COMPLETE, { contactId: probeContact, taskId: task?.id ?? 'missing', completed: true });
+  await req(C.TASKS_DELETE, { contactId: probeContact, taskId: task?.id ?? 'missing' });
+  await req(C.TAGS_LIST, {});
+  await req(C.CONTACTS_TAGS, { id: probeContact, add: [`probe-${tag}`] });
+  await req(C.CONTACTS_BULK_TAGS, { ids: [probeContact], remove: [`probe-${tag}`] });
+  await req(C.CONTACTS_BULK_TAGS_CANCEL, {}); // nothing runs: answers cancelled false
+  const workflows = await req(C.WORKFLOWS_LIST, {});
+  const published = workflows?.items?.find((w: { status: string }) => w.status === 'published')?.id ?? 'missing';
+  await req(C.CONTACTS_WORKFLOW, { id: probeContact, workflowId: published, action: 'add' });
+  await req(C.CONTACTS_WORKFLOW, { id: probeContact, workflowId: published, action: 'remove' });
   return results;
 }
 
@@ -125,11 +145,11 @@ describe('GHL: every protocol channel', () => {
     state = await control.state();
   });
 
-  it('has 42 request channels', () => {
-    assert.equal(REQUEST_CHANNELS.length, 42, REQUEST_CHANNELS.join(', '));
+  it('has 58 request channels', () => {
+    assert.equal(REQUEST_CHANNELS.length, 58, REQUEST_CHANNELS.join(', '));
   });
 
-  it('answers all 42 through the test handle activate() returns in Test mode, each with a successful envelope', async () => {
+  it('answers all 58 through the test handle activate() returns in Test mode, each with a successful envelope', async () => {
     const extApi = await testHandle();
     const results = await callEveryChannel((c, p) => extApi.request(c, p), state, `api${Date.now().toString(36)}`);
     console.log(`      API: ${summary(results)}`);
@@ -152,7 +172,7 @@ describe('GHL: every protocol channel', () => {
     assert.equal(push.success, false, 'a push channel is not requestable');
   });
 
-  it('answers all 42 from the board webview through VS Code webview messaging', async function () {
+  it('answers all 58 from the board webview through VS Code webview messaging', async function () {
     if (!bridge.available) this.skip();
     const sales = state.pipelines.find((p) => p.name === 'Sales Pipeline')!;
     await vscode.commands.executeCommand('ghl.openBoard', sales.id);
