@@ -22,6 +22,7 @@ import { channelClient, percentile, ScriptedModel, text, toolCall } from '../tes
 import { SANDBOX_ARV_FIELD_KEYS } from '../test/sandbox/data';
 import { RENTCAST_SANDBOX_KEY } from '../test/sandbox/rentcast';
 import { startSandbox } from '../test/sandbox/server';
+import { followUpFigures } from './followUpFigures';
 
 export interface FigureOptions {
   smoke: boolean;
@@ -39,6 +40,8 @@ export async function runFigures(options: FigureOptions): Promise<void> {
   await inboxFigures(options);
   await arvWorkerFigures(options);
   await userLaneFigures(options);
+  // #17
+  await followUpFigures(options);
 }
 
 /** The sandbox itself: how long a big location takes to generate, and a deep page over it. */
