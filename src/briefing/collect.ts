@@ -49,7 +49,11 @@ export async function collectDailyBriefing(
     location: location.success ? location.data.timeZone : machineTimeZone(),
     user: zoneOrMachine(options.timeZone, (message) => ctx.log('warn', `Daily briefing: ${message}`)),
   };
-  const events = await request(EXT_GHL_IPC.CAL_EVENTS_LIST, todayWindow(now.getTime(), zones.location));
+  const today = todayWindow(now.getTime(), zones.location);
+  const events = await request(EXT_GHL_IPC.CAL_EVENTS_LIST, today);
+  // #17: from the cache; "today" is the location's calendar day, overdue is due before now.
+  const overdue = await request(EXT_GHL_IPC.TASKS_LIST, { status: 'open', dueBefore: now.getTime(), limit: 10 });
+  const dueToday = await request(EXT_GHL_IPC.TASKS_LIST, { status: 'open', dueAfter: Math.max(today.startTime, now.getTime()), dueBefore: today.endTime, limit: 10 });
 
   const input: BriefingInput = {
     now,
@@ -62,6 +66,7 @@ export async function collectDailyBriefing(
     openOpportunities: queries.openOpportunities(locationId, 5),
     aboveMao: queries.dealsAboveMao(locationId, 10),
     events: events.success ? events.data.items : [],
+    ...(overdue.success && dueToday.success ? { tasks: { overdue: overdue.data, today: dueToday.data } } : {}),
     ...(events.success ? {} : { eventsError: events.error.message }),
     ...(location.success ? { locationName: location.data.name } : {}),
   };

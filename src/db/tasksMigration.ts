@@ -17,5 +17,6 @@ CREATE TABLE ghl_tasks (
 );
 CREATE INDEX idx_ghl_tasks_order ON ghl_tasks(location_id, completed, due_at IS NULL, due_at, id);
 CREATE INDEX idx_ghl_tasks_contact ON ghl_tasks(contact_id);
+CREATE INDEX idx_ghl_tasks_assignee ON ghl_tasks(location_id, assigned_to, completed, due_at);
 `,
 };

@@ -45,3 +45,15 @@ export function parseDuePhrase(text: string, now: number, zone: string): ParsedD
   const at = due.getTime();
   return { at, iso: due.toISOString(), matched: result.text, timeGiven };
 }
+
+/**
+ * A due date as the user confirms it: the day and time on the location's clock, with the zone,
+ * e.g. `Tue, Dec 8, 2026, 9:00 AM CST`; the reader's own in brackets when their zone differs.
+ */
+export function formatDueDate(at: number, zones: { location: string; user: string }): string {
+  const inZone = (zone: string) =>
+    new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: zone, timeZoneName: 'short' }).format(at);
+  const location = inZone(zones.location);
+  const user = inZone(zones.user);
+  return location === user || zones.location === zones.user ? location : `${location} (${user} your time)`;
+}
