@@ -21,6 +21,8 @@ import { SyncStatusBar } from './vscode/statusBar';
 import { SyncRunner } from './vscode/syncRunner';
 import { BriefingScheduler, BriefingService, GhlTaskProvider, TASK_TYPE } from './vscode/tasks';
 import { openWalkthroughOnFirstRun } from './vscode/walkthrough';
+import { OverdueTasksStatus } from './vscode/followUp/overdueStatus';
+import { TasksTreeProvider } from './vscode/followUp/tasksTree';
 
 let host: BackendHost | undefined;
 
@@ -40,9 +42,17 @@ export function activate(context: vscode.ExtensionContext): GhlExtensionExports 
     pipelinesCount = count;
     void state.setCacheCounts(contacts.totalCount, count);
   });
-  const contactsView = vscode.window.createTreeView('ghl.contacts', { treeDataProvider: contacts, showCollapseAll: false });
+  // Many at once for #17's Tag… and Add to Workflow….
+  const contactsView = vscode.window.createTreeView('ghl.contacts', { treeDataProvider: contacts, showCollapseAll: false, canSelectMany: true });
   contacts.attach(contactsView);
   const pipelinesView = vscode.window.createTreeView('ghl.pipelines', { treeDataProvider: pipelines, showCollapseAll: true });
+
+  // #17: the Tasks view, its overdue badge and status bar count.
+  const tasks = new TasksTreeProvider(backendHost);
+  const tasksView = vscode.window.createTreeView('ghl.tasks', { treeDataProvider: tasks, showCollapseAll: true, manageCheckboxStateManually: true });
+  tasks.attach(tasksView);
+  const overdueStatus = new OverdueTasksStatus();
+  const overdueListener = tasks.onDidChangeOverdue((overdue) => overdueStatus.set(overdue));
 
   // The inbox's view, panels and poll; nothing of it runs before the view shows or the window has focus.
   const inbox = new InboxController(context, backendHost, logger, settings, state);
@@ -51,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): GhlExtensionExports 
     contacts.refresh();
     pipelines.refresh();
     inbox.tree.refresh();
+    tasks.refresh();
   };
   const sync = new SyncRunner(backendHost, state, logger, () => refreshViews());
   // Trees follow every change of cached data, wherever it came from (commands, the board, the API).
@@ -62,6 +73,7 @@ export function activate(context: vscode.ExtensionContext): GhlExtensionExports 
     refreshTimer = setTimeout(() => {
       if (pendingKinds.has('contacts')) contacts.refresh();
       if (pendingKinds.has('opportunities') || pendingKinds.has('pipelines')) pipelines.refresh();
+      if (pendingKinds.has('tasks') || pendingKinds.has('contacts')) tasks.refresh();
       pendingKinds = new Set();
     }, 100);
   });
@@ -87,6 +99,10 @@ export function activate(context: vscode.ExtensionContext): GhlExtensionExports 
     contactsView,
     pipelinesView,
     inbox,
+    tasks,
+    tasksView,
+    overdueStatus,
+    overdueListener,
     new SyncStatusBar(state),
     // The provider too, not only its registration: it owns the chat view's bridge.
     chat,
@@ -99,7 +115,7 @@ export function activate(context: vscode.ExtensionContext): GhlExtensionExports 
     new BriefingScheduler(context, () => briefing.show(), () => state.configured),
     documents,
     vscode.workspace.registerTextDocumentContentProvider(GhlDocuments.scheme, documents),
-    ...registerCommands({ context, host: backendHost, logger, state, contacts, pipelines, sync, documents, inbox, refreshViews, showBriefing: () => briefing.show(), confirmChatAction: (id, approve) => participant.confirm(id, approve) }),
+    ...registerCommands({ context, host: backendHost, logger, state, contacts, pipelines, sync, documents, inbox, tasks, refreshViews, showBriefing: () => briefing.show(), confirmChatAction: (id, approve) => participant.confirm(id, approve) }),
     { dispose: () => BoardPanel.disposeCurrent() },
   );
 

@@ -8,6 +8,7 @@ import type { Logger } from '../logger';
 import type { PipelinesTreeProvider } from '../pipelinesTree';
 import type { ExtensionState } from '../state';
 import type { SyncRunner } from '../syncRunner';
+import type { TasksTreeProvider } from '../followUp/tasksTree';
 
 /** What the command handlers work with. */
 export interface CommandDeps {
@@ -24,6 +25,8 @@ export interface CommandDeps {
   showBriefing(): Promise<void>;
   /** Runs or discards a write @ghl proposed (its Approve / Cancel buttons). */
   confirmChatAction(actionId: unknown, approve: unknown): Promise<string>;
+  // #17
+  tasks: TasksTreeProvider;
 }
 
 /** Runs a command body; a failure is reported with its next steps, Retry running the body again. */

@@ -8,6 +8,7 @@ import type { CommandId, CommandTable } from './ids';
 import { opportunityCommands } from './opportunities';
 import { setupCommands } from './setup';
 import { syncCommands } from './sync';
+import { followUpCommands } from './followUp';
 
 export type { CommandDeps } from './deps';
 
@@ -21,6 +22,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     ...documentCommands(deps),
     ...arvCommands(deps),
     ...inboxCommands(deps),
+    // #17
+    ...followUpCommands(deps),
   };
   return (Object.keys(table) as CommandId[]).map((id) => vscode.commands.registerCommand(id, table[id]));
 }
