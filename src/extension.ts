@@ -23,6 +23,7 @@ import { BriefingScheduler, BriefingService, GhlTaskProvider, TASK_TYPE } from '
 import { openWalkthroughOnFirstRun } from './vscode/walkthrough';
 import { OverdueTasksStatus } from './vscode/followUp/overdueStatus';
 import { TasksTreeProvider } from './vscode/followUp/tasksTree';
+import { TaskReminders } from './vscode/followUp/taskReminders';
 
 let host: BackendHost | undefined;
 
@@ -53,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): GhlExtensionExports 
   tasks.attach(tasksView);
   const overdueStatus = new OverdueTasksStatus();
   const overdueListener = tasks.onDidChangeOverdue((overdue) => overdueStatus.set(overdue));
+  const reminders = new TaskReminders(backendHost, logger, () => tasks.refresh());
 
   // The inbox's view, panels and poll; nothing of it runs before the view shows or the window has focus.
   const inbox = new InboxController(context, backendHost, logger, settings, state);
@@ -103,6 +105,7 @@ export function activate(context: vscode.ExtensionContext): GhlExtensionExports 
     tasksView,
     overdueStatus,
     overdueListener,
+    reminders,
     new SyncStatusBar(state),
     // The provider too, not only its registration: it owns the chat view's bridge.
     chat,
@@ -115,7 +118,7 @@ export function activate(context: vscode.ExtensionContext): GhlExtensionExports 
     new BriefingScheduler(context, () => briefing.show(), () => state.configured),
     documents,
     vscode.workspace.registerTextDocumentContentProvider(GhlDocuments.scheme, documents),
-    ...registerCommands({ context, host: backendHost, logger, state, contacts, pipelines, sync, documents, inbox, tasks, refreshViews, showBriefing: () => briefing.show(), confirmChatAction: (id, approve) => participant.confirm(id, approve) }),
+    ...registerCommands({ context, host: backendHost, logger, state, contacts, pipelines, sync, documents, inbox, tasks, contactSelection: () => [...contactsView.selection], refreshViews, showBriefing: () => briefing.show(), confirmChatAction: (id, approve) => participant.confirm(id, approve) }),
     { dispose: () => BoardPanel.disposeCurrent() },
   );
 

@@ -27,6 +27,8 @@ export interface CommandDeps {
   confirmChatAction(actionId: unknown, approve: unknown): Promise<string>;
   // #17
   tasks: TasksTreeProvider;
+  /** The rows selected in the Contacts view: a palette command or a keybinding acts on them. */
+  contactSelection(): unknown[];
 }
 
 /** Runs a command body; a failure is reported with its next steps, Retry running the body again. */

@@ -96,7 +96,7 @@ async function pickNote(host: BackendHost, contact: Contact, placeHolder: string
   return picked?.note;
 }
 
-export function followUpCommands({ host, logger, tasks, documents }: CommandDeps): Pick<CommandTable, FollowUpCommands> {
+export function followUpCommands({ host, logger, tasks, documents, contactSelection }: CommandDeps): Pick<CommandTable, FollowUpCommands> {
   const taskOf = (node: unknown): Task | undefined => (node instanceof TaskNode ? node.task : undefined);
   const needTask = () => void vscode.window.showInformationMessage('Pick a task in the Tasks view first.');
   const refreshContactDocument = (contact: Contact) => {
@@ -129,9 +129,10 @@ export function followUpCommands({ host, logger, tasks, documents }: CommandDeps
       void vscode.window.showInformationMessage(`Task "${task.title}" for ${contactLabel(contact)}, due ${formatDueDate(due, zones)}.`);
     }),
     'ghl.tasks.openContact': guarded('Opening the contact', logger, async (node?: unknown) => {
-      const task = taskOf(node);
-      if (!task) return needTask();
-      await vscode.commands.executeCommand('ghl.showContact', new ContactNode(await host.call(EXT_GHL_IPC.CONTACTS_GET, { id: task.contactId })));
+      // A task row, or a contact id (a reminder's Open Contact).
+      const contactId = typeof node === 'string' ? node : taskOf(node)?.contactId;
+      if (!contactId) return needTask();
+      await vscode.commands.executeCommand('ghl.showContact', new ContactNode(await host.call(EXT_GHL_IPC.CONTACTS_GET, { id: contactId })));
     }),
     'ghl.tasks.complete': guarded('Completing the task', logger, async (node?: unknown) => {
       const task = taskOf(node);
@@ -224,8 +225,9 @@ export function followUpCommands({ host, logger, tasks, documents }: CommandDeps
       await host.call(EXT_GHL_IPC.CONTACTS_TAGS, { id: contact.id, ...(add.length ? { add } : {}), ...(remove.length ? { remove } : {}) });
       void vscode.window.setStatusBarMessage(`Tags of ${contactLabel(contact)} saved.`, 4000);
     }),
-    'ghl.tagContacts': guarded('Tagging the contacts', logger, async (node?: unknown, nodes?: unknown) => {
-      let contacts = selectedContacts(node, nodes);
+    'ghl.tagContacts': guarded('Tagging the contacts', logger, async (node?: unknown, nodes?: unknown, tags?: unknown) => {
+      // From the palette (no row given): the rows selected in the Contacts view.
+      let contacts = node === undefined ? selectedContacts(contactSelection()[0], contactSelection()) : selectedContacts(node, nodes);
       if (contacts.length === 0) {
         const one = await pickContactFromCache(host, 'Tag which contact?');
         if (!one) return;
@@ -235,8 +237,9 @@ export function followUpCommands({ host, logger, tasks, documents }: CommandDeps
         void vscode.window.showWarningMessage(`Select at most ${MAX_BULK_TAG_CONTACTS} contacts at once.`);
         return;
       }
-      const locationTags = await host.call(EXT_GHL_IPC.TAGS_LIST, {});
-      const chosen = await pickTags(locationTags.items.map((t) => t.name), new Set(), `Add tags to ${who(contacts)}`);
+      const given = Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string' && t.trim() !== '') : [];
+      const chosen =
+        given.length > 0 ? new Set(given) : await pickTags((await host.call(EXT_GHL_IPC.TAGS_LIST, {})).items.map((t) => t.name), new Set(), `Add tags to ${who(contacts)}`);
       if (!chosen || chosen.size === 0) return;
       const add = [...chosen];
       const outcome = await vscode.window.withProgress(
@@ -263,7 +266,9 @@ export function followUpCommands({ host, logger, tasks, documents }: CommandDeps
         void vscode.window.showWarningMessage(`Tagged ${outcome.succeeded} of ${outcome.results.length} contacts ${tagText}${outcome.cancelled ? ' (cancelled)' : ''}; ${outcome.failed} not: ${firstError}`);
       }
     }),
-    'ghl.addToWorkflow': guarded('Adding to the workflow', logger, async (node?: unknown, nodes?: unknown) => workflowMembership(host, 'add', node, nodes)),
+    'ghl.addToWorkflow': guarded('Adding to the workflow', logger, async (node?: unknown, nodes?: unknown, workflow?: unknown) =>
+      node === undefined ? workflowMembership(host, 'add', contactSelection()[0], contactSelection(), workflow) : workflowMembership(host, 'add', node, nodes, workflow),
+    ),
     'ghl.removeFromWorkflow': guarded('Removing from the workflow', logger, async (node?: unknown) => workflowMembership(host, 'remove', node, undefined)),
   };
 }
@@ -296,7 +301,7 @@ async function pickTags(names: string[], checked: ReadonlySet<string>, title: st
 }
 
 /** Adds the selected contacts to a published workflow (or removes one contact), after a confirmation naming both. */
-async function workflowMembership(host: BackendHost, action: 'add' | 'remove', node: unknown, nodes: unknown): Promise<void> {
+async function workflowMembership(host: BackendHost, action: 'add' | 'remove', node: unknown, nodes: unknown, workflow?: unknown): Promise<void> {
   let contacts = selectedContacts(node, nodes);
   if (contacts.length === 0) {
     const one = await contactOf(host, node, action === 'add' ? 'Add which contact to a workflow?' : 'Remove which contact from a workflow?');
@@ -309,7 +314,8 @@ async function workflowMembership(host: BackendHost, action: 'add' | 'remove', n
     void vscode.window.showInformationMessage('This location has no published workflow.');
     return;
   }
-  const picked = await vscode.window.showQuickPick(
+  const named = typeof workflow === 'string' ? published.find((w) => w.id === workflow || w.name === workflow) : undefined;
+  const picked = named ? { workflow: named } : await vscode.window.showQuickPick(
     published.map((w) => ({ label: w.name, workflow: w })),
     { placeHolder: action === 'add' ? `Add ${who(contacts)} to which workflow?` : `Remove ${who(contacts)} from which workflow?`, ignoreFocusOut: true },
   );

@@ -144,8 +144,9 @@ export interface CommandArgs {
   'ghl.deleteNote': [target?: unknown];
   'ghl.editTags': [target?: unknown];
   /** The clicked row and the multi-selection of the Contacts view. */
-  'ghl.tagContacts': [node?: unknown, nodes?: unknown];
-  'ghl.addToWorkflow': [node?: unknown, nodes?: unknown];
+  'ghl.tagContacts': [node?: unknown, nodes?: unknown, tags?: unknown];
+  /** `workflow`: a workflow id or name from a keybinding or automation (the confirmation still shows). */
+  'ghl.addToWorkflow': [node?: unknown, nodes?: unknown, workflow?: unknown];
   'ghl.removeFromWorkflow': [node?: unknown];
 }
 

@@ -89,6 +89,10 @@ export const control = {
   /** A lead writes: an inbound message into the conversation (or the contact's), unread count up. */
   inbound: (input: { conversationId?: string; contactId?: string; type: string; body: string; subject?: string }) =>
     controlCall<{ message: SandboxMessageState; conversation: SandboxConversationState }>('POST', '/inbound', input),
+  // #17
+  task: (id: string) => controlCall<{ id: string; title: string; completed: boolean; contactId: string; dueDate: string }>('GET', `/task?id=${encodeURIComponent(id)}`),
+  notes: (contactId: string) => controlCall<{ notes: Array<{ id: string; body: string }> }>('GET', `/notes?contactId=${encodeURIComponent(contactId)}`),
+  workflow: (id: string) => controlCall<{ id: string; name: string; members: string[] }>('GET', `/workflow?id=${encodeURIComponent(id)}`),
 };
 
 // --- the extension ---------------------------------------------------------------------------------

@@ -31,6 +31,8 @@ const testFiles: Record<string, () => Promise<unknown>> = {
   'ghl-inbox.test': () => import('./ghl-inbox.test'),
   // Configures the extension itself and leaves the sandbox as it found it (its own contact, deleted).
   'ghl-api.test': () => import('./ghl-api.test'),
+  // #17
+  'ghl-followup.test': () => import('./ghl-followup.test'),
 };
 
 /** Line the runners parse for the counts: `__RESULT__ {"passed":N,"failed":N,"skipped":N}`. */
