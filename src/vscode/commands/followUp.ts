@@ -321,12 +321,15 @@ async function workflowMembership(host: BackendHost, action: 'add' | 'remove', n
   );
   if (!picked) return;
   const verb = action === 'add' ? 'Add' : 'Remove';
-  const confirm = await vscode.window.showWarningMessage(
-    `${verb} ${who(contacts)} ${action === 'add' ? 'to' : 'from'} the workflow "${picked.workflow.name}"?`,
-    { modal: true, detail: action === 'add' ? 'GoHighLevel starts the workflow for them: its messages and actions run.' : 'GoHighLevel stops the workflow for them.' },
-    verb,
+  // A quick pick rather than a modal (as Estimate ARV…): it names who and what, needs an explicit choice, and works in every host.
+  const confirm = await vscode.window.showQuickPick(
+    [
+      { label: `$(check) ${verb}`, description: action === 'add' ? 'GoHighLevel starts the workflow for them: its messages and actions run' : 'GoHighLevel stops the workflow for them', go: true },
+      { label: '$(close) Cancel', description: 'nothing changes', go: false },
+    ],
+    { title: `${verb} ${who(contacts)} ${action === 'add' ? 'to' : 'from'} the workflow "${picked.workflow.name}"?`, ignoreFocusOut: true },
   );
-  if (confirm !== verb) return;
+  if (!confirm?.go) return;
   let failed = 0;
   let firstError = '';
   for (const contact of contacts) {
