@@ -234,4 +234,15 @@ describe('notes, tasks, tags and workflows channels against the sandbox', () => 
     assert.match(error.message, /not published/);
     await refused('ext-ghl:contacts-workflow', { id: contact.id, workflowId: published.id, action: 'enroll' }, /action/);
   });
+
+  it('a conversation GHL sends without a name shows the cached contact\'s name', async () => {
+    const contact = contacts()[9]!;
+    const bare = { id: 'conv-no-name', contactId: contact.id, locationId: h.sandbox.locationId, lastMessageBody: 'hi', lastMessageDate: NOW };
+    h.sandbox.injectFault({ method: 'GET', path: '/conversations/search', status: 200, body: { conversations: [bare, { ...bare, id: 'conv-unknown', contactId: 'not-cached' }], total: 2 } });
+    const page = await h.data('ext-ghl:convs-list', {});
+    assert.equal(page.items[0].contactName, contact.contactName);
+    assert.equal(page.items[1].contactName, undefined, 'an unknown contact stays without a name');
+    h.sandbox.injectFault({ method: 'GET', path: '/conversations/{conversationId}', status: 200, body: bare });
+    assert.equal((await h.data('ext-ghl:convs-get', { id: 'conv-no-name' })).contactName, contact.contactName);
+  });
 });
