@@ -27,10 +27,10 @@ export interface WebviewReady {
  * Webview → host: something only the host may do for the page (open a link outside VS Code).
  * The host checks it as it checks a request: a page can ask, never decide.
  */
-export interface WebviewAction {
-  type: 'open-link';
-  url: string;
-}
+export type WebviewAction =
+  | { type: 'open-link'; url: string }
+  /** #17: Add Note… / New Task… for the conversation's contact (the host knows which contact: the page does not say). */
+  | { type: 'follow-up'; what: 'add-note' | 'new-task' };
 
 export type WebviewToHost = WebviewRequest | WebviewReady | WebviewAction;
 

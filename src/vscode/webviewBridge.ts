@@ -42,6 +42,7 @@ function isRequest(message: unknown): message is WebviewRequest {
 function isAction(message: unknown): message is WebviewAction {
   if (typeof message !== 'object' || message === null) return false;
   const m = message as Record<string, unknown>;
+  if (m.type === 'follow-up') return m.what === 'add-note' || m.what === 'new-task';
   return m.type === 'open-link' && typeof m.url === 'string' && m.url.length <= 2048;
 }
 

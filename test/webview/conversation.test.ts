@@ -244,4 +244,16 @@ describe('conversation panel', () => {
       await app.close();
     }
   });
+
+  it('#17: Add Note… and New Task… next to the reply box ask the host, naming no contact', async () => {
+    const app = await open();
+    try {
+      await app.page.locator('[data-testid=add-note]').click();
+      await app.page.locator('[data-testid=new-task]').click();
+      assert.deepEqual(await app.actions(), [{ type: 'follow-up', what: 'add-note' }, { type: 'follow-up', what: 'new-task' }]);
+      await assertClean(app);
+    } finally {
+      await app.close();
+    }
+  });
 });

@@ -54,6 +54,8 @@ export class ConversationView extends LightElement {
   /** Opens an attachment through the host (never loaded into this page). */
   openLink: ((url: string) => void) | undefined;
   persist: ((state: SavedConversationState) => void) | undefined;
+  /** #17: Add Note… / New Task… for this conversation's contact, asked of the host. */
+  followUp: ((what: 'add-note' | 'new-task') => void) | undefined;
   private unsubscribe: (() => void) | undefined;
   private scrollBefore: { height: number; top: number; firstKey?: string; lastKey?: string; nearBottom: boolean } | undefined;
 
@@ -242,6 +244,10 @@ export class ConversationView extends LightElement {
           @input=${this.onInput}
         ></vscode-textarea>
         <vscode-button data-testid="reply-send" icon="send" title="Send (Enter)" ?disabled=${model.loading} @click=${this.onSend}>Send</vscode-button>
+      </div>
+      <div class="composer-row follow-up">
+        <vscode-button secondary data-testid="add-note" icon="note" title="Add a note to this contact" @click=${() => this.followUp?.('add-note')}>Add Note…</vscode-button>
+        <vscode-button secondary data-testid="new-task" icon="checklist" title="A follow-up task for this contact" @click=${() => this.followUp?.('new-task')}>New Task…</vscode-button>
       </div>
     </div>`;
   }

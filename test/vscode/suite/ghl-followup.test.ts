@@ -151,4 +151,21 @@ describe('GHL: tasks, notes, tags and workflows', () => {
     const members = await poll('the contact enrolled', () => control.workflow(target.id), (w) => w.members.includes(contact.id));
     assert.ok(members.members.includes(contact.id));
   });
+
+  it('Add Note… in the conversation panel, after a call, writes the note for its contact', async function () {
+    this.timeout(60_000);
+    const conversation = (await call('ext-ghl:convs-list', { limit: 3 })).items.find((c: { contactName?: string; fullName?: string }) => c.contactName || c.fullName);
+    const title = conversation.contactName ?? conversation.fullName;
+    await vscode.commands.executeCommand('ghl.openConversation', conversation.id);
+    await bridge.waitFor('[data-testid="add-note"]', { webview: title });
+    await bridge.click('[data-testid="add-note"]', { webview: title });
+    const input = `${parts.quickInput} input`;
+    await bridge.waitFor(input);
+    const text = `Called ${title}: wants an offer by Friday.`;
+    await bridge.type(text, { selector: input });
+    await bridge.press('Enter', { selector: input });
+    const notes = await poll('the note in the sandbox', () => control.notes(conversation.contactId), (n) => n.notes.some((x) => x.body === text));
+    assert.ok(notes.notes.some((x) => x.body === text));
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
 });
