@@ -65,7 +65,30 @@ interface TaskKey {
   dueAt: number | null;
   completed: boolean;
 }
-type TaskText = Map<string, TaskKey>;
+/** The keys by id, and their list order (undated last, by due time, id) kept until a write changes them. */
+class TaskText extends Map<string, TaskKey> {
+  private order: Array<[string, TaskKey]> | null = null;
+
+  override set(id: string, key: TaskKey): this {
+    this.order = null;
+    return super.set(id, key);
+  }
+
+  override delete(id: string): boolean {
+    this.order = null;
+    return super.delete(id);
+  }
+
+  override clear(): void {
+    this.order = null;
+    super.clear();
+  }
+
+  inOrder(): ReadonlyArray<[string, TaskKey]> {
+    this.order ??= [...this.entries()].sort(byDue);
+    return this.order;
+  }
+}
 const dueAt = (dueDate: string | null): number | null => {
   const ms = dueDate === null ? NaN : Date.parse(dueDate);
   return Number.isFinite(ms) ? ms : null;
@@ -113,7 +136,7 @@ export class GhlTasksRepo {
   private searchKeys(): TaskText {
     let keys = getDerivedCache<TaskText>(this.db, TEXT_CACHE);
     if (!keys) {
-      keys = new Map(allRows(this.db, `${SELECT}`).map((r) => { const t = fromRow(r); return [t.id, keyOf(t)]; }));
+      keys = new TaskText(allRows(this.db, `${SELECT}`).map((r) => { const t = fromRow(r); return [t.id, keyOf(t)]; }));
       setDerivedCache(this.db, TEXT_CACHE, keys);
     }
     return keys;
@@ -122,9 +145,12 @@ export class GhlTasksRepo {
   /** A text search: filtered and ordered over the kept keys, then the page's rows by id. */
   private search(options: TaskListOptions, query: string): ListResult<Task> {
     const needle = query.toLowerCase();
-    const matches: Array<[string, TaskKey]> = [];
-    for (const entry of this.searchKeys()) {
-      const k = entry[1];
+    const offset = toInt(options.offset, 0, 0);
+    const end = offset + toInt(options.limit, 100, 0);
+    const ids: string[] = [];
+    let total = 0;
+    // In list order already: one pass counts the matches and keeps the page's ids.
+    for (const [id, k] of this.searchKeys().inOrder()) {
       if (!k.text.includes(needle)) continue;
       if (options.locationId !== undefined && k.locationId !== options.locationId) continue;
       if (options.status !== 'all' && k.completed !== (options.status === 'completed')) continue;
@@ -132,13 +158,11 @@ export class GhlTasksRepo {
       if (options.dueAfter !== undefined && (k.dueAt === null || k.dueAt < options.dueAfter)) continue;
       if (options.assignedTo !== undefined && k.assignedTo !== options.assignedTo) continue;
       if (options.contactId !== undefined && k.contactId !== options.contactId) continue;
-      matches.push(entry);
+      if (total >= offset && total < end) ids.push(id);
+      total++;
     }
-    matches.sort(byDue);
-    const offset = toInt(options.offset, 0, 0);
-    const ids = matches.slice(offset, offset + toInt(options.limit, 100, 0)).map(([id]) => id);
     const rows = new Map(allRows(this.db, `${SELECT} WHERE t.id IN (SELECT value FROM json_each(?))`, [JSON.stringify(ids)]).map((r) => [str(r[0]), fromRow(r)]));
-    return { items: ids.map((id) => rows.get(id)).filter((t): t is Task => t !== undefined), total: matches.length };
+    return { items: ids.map((id) => rows.get(id)).filter((t): t is Task => t !== undefined), total };
   }
 
   get(id: string): Task | undefined {
