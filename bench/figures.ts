@@ -20,6 +20,7 @@ import { startHarness } from '../test/helpers/backendHarness';
 import { channelClient, percentile, ScriptedModel, text, toolCall } from '../test/helpers/chatTestKit';
 import { keepOpenAcquisitions, startArvWorker } from '../test/helpers/arvWorkerRun';
 import { startSandbox } from '../test/sandbox/server';
+import { followUpFigures } from './followUpFigures';
 
 export interface FigureOptions {
   smoke: boolean;
@@ -38,6 +39,8 @@ export async function runFigures(options: FigureOptions): Promise<void> {
   await arvWorkerFigures(options);
   await calendarFigures(options);
   await userLaneFigures(options);
+  // #17
+  await followUpFigures(options);
 }
 
 /** The sandbox itself: how long a big location takes to generate, and a deep page over it. */

@@ -11,6 +11,7 @@ import { GhlContactsRepo } from './db/contactsRepo';
 import { GhlOpportunitiesRepo } from './db/opportunitiesRepo';
 import { GhlPipelinesRepo } from './db/pipelinesRepo';
 import { GhlSyncStateRepo } from './db/syncStateRepo';
+import { GhlTasksRepo } from './db/tasksRepo';
 import { GhlApi } from './ghl/api';
 import { GhlClient, type ApiCallLog } from './ghl/client';
 import { registerExtGhlHandlers, type HandlerContext, type LogFn, type Repos } from './handlers';
@@ -117,6 +118,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
         arvEstimates: new ArvEstimatesRepo(cache.db),
         agenda: new AgendaRepo(cache.db),
         arvAnalyses: new ArvAnalysesRepo(cache.db),
+        tasks: new GhlTasksRepo(cache.db),
       }),
     markDirty: () => cache.markDirty(),
     recordWrite: (entry) => cache.recordWrite(entry),
@@ -186,7 +188,11 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       if (disposed) return fail('INTERNAL', 'The GHL backend has been shut down.');
       return handlers.dispatch(channel, payload);
     },
-    cancelSync: (kind) => handlers.syncs.cancel(kind),
+    cancelSync: (kind) => {
+      handlers.syncs.cancel(kind);
+      // #17: Cancel Sync stops the tasks sync too.
+      if (kind === undefined) handlers.taskSyncs.cancel();
+    },
     get recoveredCache() {
       return cache.recovered;
     },
@@ -207,8 +213,10 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     },
     async clearCache() {
       handlers.syncs.cancel();
-      await handlers.syncs.idle();
-      const { contacts, opportunities, pipelines, syncState } = ctx.repos();
+      handlers.taskSyncs.cancel();
+      await Promise.all([handlers.syncs.idle(), handlers.taskSyncs.idle()]);
+      const { contacts, opportunities, pipelines, syncState, tasks } = ctx.repos();
+      tasks.clear();
       contacts.clear();
       opportunities.clear();
       pipelines.clear();
@@ -223,8 +231,9 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       clearTimeout(warmUp);
       for (const subscription of storeSubscriptions) subscription?.dispose();
       handlers.syncs.cancel();
+      handlers.taskSyncs.cancel();
       handlers.arv.cancel();
-      await Promise.all([handlers.syncs.idle(), handlers.arv.whenIdle()]);
+      await Promise.all([handlers.syncs.idle(), handlers.taskSyncs.idle(), handlers.arv.whenIdle()]);
       await cache.dispose();
     },
   };

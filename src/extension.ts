@@ -22,6 +22,9 @@ import { SyncStatusBar } from './vscode/statusBar';
 import { SyncRunner } from './vscode/syncRunner';
 import { BriefingScheduler, BriefingService, GhlTaskProvider, TASK_TYPE } from './vscode/tasks';
 import { openWalkthroughOnFirstRun } from './vscode/walkthrough';
+import { OverdueTasksStatus } from './vscode/followUp/overdueStatus';
+import { TasksTreeProvider } from './vscode/followUp/tasksTree';
+import { TaskReminders } from './vscode/followUp/taskReminders';
 
 let host: BackendHost | undefined;
 
@@ -41,9 +44,18 @@ export function activate(context: vscode.ExtensionContext): GhlExtensionExports 
     pipelinesCount = count;
     void state.setCacheCounts(contacts.totalCount, count);
   });
-  const contactsView = vscode.window.createTreeView('ghl.contacts', { treeDataProvider: contacts, showCollapseAll: false });
+  // Many at once for #17's Tag… and Add to Workflow….
+  const contactsView = vscode.window.createTreeView('ghl.contacts', { treeDataProvider: contacts, showCollapseAll: false, canSelectMany: true });
   contacts.attach(contactsView);
   const pipelinesView = vscode.window.createTreeView('ghl.pipelines', { treeDataProvider: pipelines, showCollapseAll: true });
+
+  // #17: the Tasks view, its overdue badge and status bar count.
+  const tasks = new TasksTreeProvider(backendHost);
+  const tasksView = vscode.window.createTreeView('ghl.tasks', { treeDataProvider: tasks, showCollapseAll: true, manageCheckboxStateManually: true });
+  tasks.attach(tasksView);
+  const overdueStatus = new OverdueTasksStatus();
+  const overdueListener = tasks.onDidChangeOverdue((overdue) => overdueStatus.set(overdue));
+  const reminders = new TaskReminders(backendHost, logger, () => tasks.refresh());
 
   // The inbox's view, panels and poll; nothing of it runs before the view shows or the window has focus.
   const inbox = new InboxController(context, backendHost, logger, settings, state);
@@ -52,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): GhlExtensionExports 
     contacts.refresh();
     pipelines.refresh();
     inbox.tree.refresh();
+    tasks.refresh();
   };
   const sync = new SyncRunner(backendHost, state, logger, () => refreshViews());
   // Trees follow every change of cached data, wherever it came from (commands, the board, the API).
@@ -63,6 +76,7 @@ export function activate(context: vscode.ExtensionContext): GhlExtensionExports 
     refreshTimer = setTimeout(() => {
       if (pendingKinds.has('contacts')) contacts.refresh();
       if (pendingKinds.has('opportunities') || pendingKinds.has('pipelines')) pipelines.refresh();
+      if (pendingKinds.has('tasks') || pendingKinds.has('contacts')) tasks.refresh();
       pendingKinds = new Set();
     }, 100);
   });
@@ -90,6 +104,11 @@ export function activate(context: vscode.ExtensionContext): GhlExtensionExports 
     contactsView,
     pipelinesView,
     inbox,
+    tasks,
+    tasksView,
+    overdueStatus,
+    overdueListener,
+    reminders,
     new SyncStatusBar(state),
     // The provider too, not only its registration: it owns the chat view's bridge.
     chat,
@@ -103,7 +122,7 @@ export function activate(context: vscode.ExtensionContext): GhlExtensionExports 
     documents,
     vscode.workspace.registerTextDocumentContentProvider(GhlDocuments.scheme, documents),
     calendar,
-    ...registerCommands({ context, host: backendHost, logger, state, contacts, pipelines, sync, documents, inbox, refreshViews, showBriefing: () => briefing.show(), confirmChatAction: (id, approve) => participant.confirm(id, approve), calendar }),
+    ...registerCommands({ context, host: backendHost, logger, state, contacts, pipelines, sync, documents, inbox, tasks, contactSelection: () => [...contactsView.selection], refreshViews, showBriefing: () => briefing.show(), confirmChatAction: (id, approve) => participant.confirm(id, approve), calendar }),
     { dispose: () => BoardPanel.disposeCurrent() },
   );
 

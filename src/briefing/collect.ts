@@ -52,6 +52,9 @@ export async function collectDailyBriefing(
   // #18: the agenda (every calendar, with contact names; the cached one when GHL cannot be reached).
   const today = todayWindow(now.getTime(), zones.location);
   const events = await request(EXT_GHL_IPC.CAL_AGENDA, { from: today.startTime, to: today.endTime });
+  // #17: from the cache; "today" is the location's calendar day, overdue is due before now.
+  const overdue = await request(EXT_GHL_IPC.TASKS_LIST, { status: 'open', dueBefore: now.getTime(), limit: 10 });
+  const dueToday = await request(EXT_GHL_IPC.TASKS_LIST, { status: 'open', dueAfter: Math.max(today.startTime, now.getTime()), dueBefore: today.endTime, limit: 10 });
 
   const input: BriefingInput = {
     now,
@@ -64,6 +67,7 @@ export async function collectDailyBriefing(
     openOpportunities: queries.openOpportunities(locationId, 5),
     aboveMao: queries.dealsAboveMao(locationId, 10),
     events: events.success ? events.data.items : [],
+    ...(overdue.success && dueToday.success ? { tasks: { overdue: overdue.data, today: dueToday.data } } : {}),
     ...(events.success ? {} : { eventsError: events.error.message }),
     ...(location.success ? { locationName: location.data.name } : {}),
   };

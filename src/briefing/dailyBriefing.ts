@@ -1,5 +1,5 @@
 import { count, md, money } from '../format';
-import type { Contact, Opportunity, Pipeline } from '../protocol/entities';
+import type { Contact, Opportunity, Pipeline, Task } from '../protocol/entities';
 import type { AgendaEvent } from '../protocol/responses';
 import { formatSpan, formatTime, zonesNote, type DisplayZones } from '../time/dayWindows';
 
@@ -17,6 +17,8 @@ export interface BriefingInput {
   /** Set when today's events could not be read (offline, no token): the rest still shows. */
   eventsError?: string;
   locationName?: string;
+  /** #17: open tasks overdue and due later today (each a page and its total); absent: the section is left out. */
+  tasks?: { overdue: { items: Task[]; total: number }; today: { items: Task[]; total: number } };
 }
 
 /** The briefing as Markdown; the day and every time on the location's clock (`zones.location`), the reader's beside them when it differs. */
@@ -37,6 +39,8 @@ export function buildDailyBriefing(input: BriefingInput, zones: DisplayZones): s
       out.push(`| ${formatSpan(Date.parse(e.startTime), Date.parse(e.endTime), zones)} | ${md(e.title ?? '(untitled)')}${who} | ${md(e.appointmentStatus ?? '')} |`);
     }
   }
+
+  if (input.tasks) out.push(...taskSection(input.tasks, zones));
 
   const since = input.since
     ? `since ${input.since.toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: zones.location })}, ${formatTime(input.since.getTime(), zones)}`
@@ -85,4 +89,24 @@ export function buildDailyBriefing(input: BriefingInput, zones: DisplayZones): s
   }
   out.push('', '---', `_Generated from the local cache at ${formatTime(input.now.getTime(), zones)}. Run "GHL: Sync All" for the latest data._`, '');
   return out.join('\n');
+}
+
+/** #17: overdue tasks (longest overdue first) and those still due today, on the location's clock. */
+function taskSection(tasks: NonNullable<BriefingInput['tasks']>, zones: DisplayZones): string[] {
+  const out = ['', '## Tasks', ''];
+  const row = (t: Task) => {
+    const due = t.dueDate === null ? '' : `${new Date(t.dueDate).toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: zones.location })}, ${formatTime(Date.parse(t.dueDate), zones)}`;
+    return `- ${md(t.title)}${t.contactName ? ` — ${md(t.contactName)}` : ''}${due ? ` (${due})` : ''}`;
+  };
+  const list = (title: string, page: { items: Task[]; total: number }, none: string) => {
+    out.push(`**${title}: ${count.format(page.total)}**`, '');
+    if (page.total === 0) out.push(none);
+    for (const t of page.items) out.push(row(t));
+    if (page.total > page.items.length) out.push(`- …and ${count.format(page.total - page.items.length)} more`);
+    out.push('');
+  };
+  list('Overdue', tasks.overdue, 'Nothing overdue.');
+  list('Due later today', tasks.today, 'Nothing else due today.');
+  out.pop();
+  return out;
 }

@@ -47,6 +47,15 @@ const CHAT_CHANNELS = new Set<RequestChannel>([
   'ext-ghl:cal-agenda',
   'ext-ghl:appointments-create',
   'ext-ghl:appointments-update',
+  // #17: what the follow-up tools read and (after the user's click) write
+  'ext-ghl:tasks-list',
+  'ext-ghl:tasks-create',
+  'ext-ghl:tasks-complete',
+  'ext-ghl:notes-list',
+  'ext-ghl:notes-create',
+  'ext-ghl:contacts-bulk-tags',
+  'ext-ghl:workflows-list',
+  'ext-ghl:contacts-workflow',
 ]);
 
 /** Requests a channel and answers its data, or throws a ChannelError with the envelope's error. */

@@ -3,9 +3,11 @@ import { call } from './channelClient';
 import type { ToolCallRecord } from './history';
 import { errorText } from './toolSet';
 import { formatSpan, todayWindow, zonesNote } from '../time/dayWindows';
+import { formatDueDate } from '../time/datePhrase';
 import { contactLabel, daysSinceChange, findOpportunities, pipelineSummary } from './tools/crmQueries';
 import type { ToolContext, ToolRef } from './tools/types';
 import { dayClock, displayZones } from './tools/zones';
+import { taskScopePayload } from './tools/followUpTools';
 
 /** Answers that need no model: read from the cache (the calendar live), rendered as Markdown with CRM text escaped. */
 
@@ -15,6 +17,8 @@ export const SLASH_COMMANDS = [
   { name: 'stale', args: '[days]', description: 'Open deals with no change for 14 days (or the days given)' },
   { name: 'today', args: '', description: "Today's appointments" },
   { name: 'help', args: '', description: 'These commands' },
+  // #17
+  { name: 'tasks', args: '[today|overdue]', description: 'Open tasks, overdue first; or only those due today, or only the overdue ones' },
 ] as const;
 
 export type SlashCommandName = (typeof SLASH_COMMANDS)[number]['name'];
@@ -69,6 +73,8 @@ export async function runSlashCommand(command: SlashCommand, ctx: ToolContext): 
         return await today(ctx, record, toolCalls);
       case 'help':
         return { reply: helpText(), toolCalls, refs: [] };
+      case 'tasks':
+        return await tasks(command.arg, ctx, record, toolCalls);
       default:
         return { reply: helpText(`There is no /${md(command.name)} command.`), toolCalls, refs: [] };
     }
@@ -155,4 +161,27 @@ async function today(ctx: ToolContext, record: Record_, toolCalls: ToolCallRecor
     return `- ${span} **${md(e.title ?? 'Appointment')}**${extra.length ? ` · ${extra.join(' · ')}` : ''}`;
   });
   return { reply: `Today's appointments (${count.format(events.items.length)}). ${zonesNote(zones)}\n\n${lines.join('\n')}${more(events.items.length, shown.length, 'see "GHL: Show Calendar"')}`, toolCalls, refs: [] };
+}
+
+/** #17: `/tasks`, `/tasks today`, `/tasks overdue` from the cache; "today" is the location's calendar day. */
+async function tasks(arg: string, ctx: ToolContext, record: Record_, toolCalls: ToolCallRecord[]): Promise<SlashAnswer> {
+  const scope = arg.toLowerCase();
+  if (scope !== '' && scope !== 'today' && scope !== 'overdue') return { reply: 'Usage: `/tasks [today|overdue]`.', toolCalls, refs: [] };
+  const zones = await displayZones(ctx);
+  const now = ctx.now();
+  const page = await call(ctx.client, 'ext-ghl:tasks-list', { ...taskScopePayload(scope === '' ? 'open' : scope, now, zones.location), limit: ROWS });
+  const what = scope === '' ? 'open tasks' : scope === 'today' ? 'tasks due today' : 'overdue tasks';
+  record(`Listed ${what} — ${count.format(page.total)}`);
+  if (page.total === 0) return { reply: `No ${what}.${scope === '' ? ' Run "GHL: Sync All" if you expected some.' : ''}`, toolCalls, refs: [] };
+  const lines = page.items.map((t) => {
+    const due = t.dueDate === null ? null : Date.parse(t.dueDate);
+    const when = due === null ? 'no date' : `${due < now ? '**overdue** ' : ''}${formatDueDate(due, zones)}`;
+    return `- ${when} **${md(t.title)}**${t.contactName ? ` · ${md(t.contactName)}` : ''}`;
+  });
+  const refs = [...new Map(page.items.map((t) => [t.contactId, { kind: 'contact' as const, id: t.contactId, label: t.contactName ?? t.contactId }])).values()];
+  return {
+    reply: `${count.format(page.total)} ${what}. ${zonesNote(zones)}\n\n${lines.join('\n')}${more(page.total, page.items.length, 'see the Tasks view')}`,
+    toolCalls,
+    refs,
+  };
 }

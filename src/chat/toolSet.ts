@@ -4,15 +4,19 @@ import { CALENDAR_TOOLS } from './tools/calendarTools';
 import { READ_TOOLS } from './tools/readTools';
 import { ToolInputError, type ChatTool, type PlannedWrite, type ReadTool, type ToolContext, type ToolOutcome, type WriteTool } from './tools/types';
 import { WRITE_TOOLS } from './tools/writeTools';
+import { FOLLOW_UP_READ_TOOLS, FOLLOW_UP_WRITE_TOOLS } from './tools/followUpTools';
 
 export type { ChatTool, PlannedWrite, ReadTool, ToolContext, ToolOutcome, ToolRef, WritePlan, WriteTool } from './tools/types';
 
-/** Every tool, reads first: one list for our chat, the `@ghl` participant and other agents. */
+/** Every tool, reads first within each block: one list for our chat, the `@ghl` participant and other agents. */
 export const CHAT_TOOLS: readonly ChatTool[] = [
   ...READ_TOOLS,
   ...WRITE_TOOLS,
   // #18 calendar: free slots and agenda (reads), booking and changing an appointment (writes)
   ...CALENDAR_TOOLS,
+  // #17 tasks, notes, tags and workflows
+  ...FOLLOW_UP_READ_TOOLS,
+  ...FOLLOW_UP_WRITE_TOOLS,
 ];
 
 /** What a model is told about a tool. */

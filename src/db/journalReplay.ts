@@ -6,6 +6,7 @@ import { trackedWrite } from './connState';
 import { AgendaRepo } from './agendaRepo';
 import { GhlContactsRepo } from './contactsRepo';
 import { GhlOpportunitiesRepo } from './opportunitiesRepo';
+import { GhlTasksRepo } from './tasksRepo';
 import { allRows, firstRow, withStatement } from './sql';
 import type { FeatureJournalApplier, JournalEntry } from './writeJournal';
 
@@ -36,6 +37,10 @@ export function applyJournalEntry(
     const repo = new AgendaRepo(db);
     if (entry.op === 'upsert') repo.upsert(entry.locationId, entry.appointment, now);
     else repo.remove(entry.locationId, entry.id);
+  } else if (entry.kind === 'task') {
+    const repo = new GhlTasksRepo(db);
+    if (entry.op === 'upsert') repo.upsert(entry.task);
+    else repo.delete(entry.id);
   } else {
     const repo = new GhlOpportunitiesRepo(db);
     if (entry.op === 'upsert') repo.upsert(entry.opportunity);

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import type { Contact, Opportunity } from '../protocol/entities';
+import type { Contact, Opportunity, Task } from '../protocol/entities';
 import type { AgendaEvent } from '../protocol/responses';
 import { errorCode, errorMessage, fsyncDirectory } from './cacheFile';
 
@@ -20,6 +20,9 @@ export type JournalEntry =
   | { kind: 'contact'; op: 'delete'; id: string }
   | { kind: 'opportunity'; op: 'upsert'; opportunity: Opportunity }
   | { kind: 'opportunity'; op: 'delete'; id: string }
+  // #17
+  | { kind: 'task'; op: 'upsert'; task: Task }
+  | { kind: 'task'; op: 'delete'; id: string }
   // #18: a booking, a move, a status change or a removal of an appointment, into the cached agenda.
   | { kind: 'appointment'; op: 'upsert'; locationId: string; appointment: AgendaEvent }
   | { kind: 'appointment'; op: 'delete'; locationId: string; id: string }
@@ -47,10 +50,16 @@ export function parseJournalEntry(value: unknown): JournalEntry | null {
   if (kind === 'feature') {
     return op === 'upsert' && typeof value.feature === 'string' && value.feature.length > 0 ? { kind, op, feature: value.feature, data: value.data } : null;
   }
-  if (kind !== 'contact' && kind !== 'opportunity') return null;
+  if (kind !== 'contact' && kind !== 'opportunity' && kind !== 'task') return null;
   if (op === 'delete') return typeof value.id === 'string' && value.id.length > 0 ? ({ kind, op, id: value.id } as JournalEntry) : null;
   if (op !== 'upsert') return null;
   if (kind === 'contact') return hasId(value.contact) ? { kind, op, contact: value.contact as Contact } : null;
+  if (kind === 'task') {
+    const task = value.task;
+    return hasId(task) && typeof (task as { locationId?: unknown }).locationId === 'string' && typeof (task as { contactId?: unknown }).contactId === 'string'
+      ? { kind, op, task: task as Task }
+      : null;
+  }
   return hasId(value.opportunity) && typeof (value.opportunity as { locationId?: unknown }).locationId === 'string'
     ? { kind, op, opportunity: value.opportunity as Opportunity }
     : null;

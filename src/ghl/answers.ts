@@ -58,3 +58,13 @@ export const calendarEventsAnswer = z.looseObject({ events: records });
 export const freeSlotsAnswer = z.record(z.string(), z.unknown());
 /** POST and PUT /calendars/events/appointments answer the appointment itself, at the top level. */
 export const appointmentAnswer = z.looseObject({ id: z.string().min(1) });
+// #17 notes, tasks, tags and workflows
+export const notesAnswer = z.looseObject({ notes: records });
+export const noteAnswer = z.looseObject({ note: record });
+/** POST /locations/{id}/tasks/search: the spec says `tasks: array[]`; GHL sends task objects. */
+export const tasksSearchAnswer = z.looseObject({ tasks: records, total: z.number().optional() });
+export const taskAnswer = z.looseObject({ task: record });
+/** POST/DELETE /contacts/{id}/tags answer the tags of the change. */
+export const contactTagsAnswer = z.looseObject({ tags: z.array(z.string()).optional() });
+export const locationTagsAnswer = z.looseObject({ tags: records });
+export const workflowsAnswer = z.looseObject({ workflows: records });

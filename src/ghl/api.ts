@@ -42,6 +42,16 @@ export interface ConversationsSearchQuery {
   startAfterDate?: number;
 }
 
+/** POST /locations/{locationId}/tasks/search (TaskSearchParamsDto). */
+export interface TasksSearchBody {
+  limit: number;
+  skip: number;
+  completed?: boolean;
+  assignedTo?: string[];
+  contactId?: string[];
+  query?: string;
+}
+
 export class GhlApi {
   constructor(readonly client: GhlClient) {}
 
@@ -190,6 +200,76 @@ export class GhlApi {
 
   addAppointmentNote(appointmentId: string, body: { body: string; userId?: string }) {
     return this.client.call('POST', `/calendars/appointments/${enc(appointmentId)}/notes`, answers.anyAnswer, { body });
+  }
+
+  // #17 notes, tasks, tags and workflows
+
+  getNotes(contactId: string) {
+    return this.client.call('GET', `/contacts/${enc(contactId)}/notes`, answers.notesAnswer, { listField: 'notes' });
+  }
+
+  createNote(contactId: string, body: { body: string; userId?: string }) {
+    return this.client.call('POST', `/contacts/${enc(contactId)}/notes`, answers.noteAnswer, { body });
+  }
+
+  updateNote(contactId: string, noteId: string, body: { body: string }) {
+    return this.client.call('PUT', `/contacts/${enc(contactId)}/notes/${enc(noteId)}`, answers.noteAnswer, { body });
+  }
+
+  deleteNote(contactId: string, noteId: string) {
+    return this.client.call('DELETE', `/contacts/${enc(contactId)}/notes/${enc(noteId)}`, answers.anyAnswer);
+  }
+
+  /** The location's tasks, a page at a time (`skip`); a search, so it may be asked again. */
+  searchTasks(locationId: string, body: TasksSearchBody, signal?: AbortSignal, priority?: RequestPriority) {
+    return this.client.call('POST', `/locations/${enc(locationId)}/tasks/search`, answers.tasksSearchAnswer, {
+      body,
+      signal,
+      priority,
+      idempotent: true,
+      listField: 'tasks',
+    });
+  }
+
+  createTask(contactId: string, body: { title: string; body?: string; dueDate: string; completed: boolean; assignedTo?: string }) {
+    return this.client.call('POST', `/contacts/${enc(contactId)}/tasks`, answers.taskAnswer, { body });
+  }
+
+  updateTask(contactId: string, taskId: string, body: Record<string, unknown>) {
+    return this.client.call('PUT', `/contacts/${enc(contactId)}/tasks/${enc(taskId)}`, answers.taskAnswer, { body });
+  }
+
+  completeTask(contactId: string, taskId: string, completed: boolean) {
+    return this.client.call('PUT', `/contacts/${enc(contactId)}/tasks/${enc(taskId)}/completed`, answers.taskAnswer, { body: { completed } });
+  }
+
+  deleteTask(contactId: string, taskId: string) {
+    return this.client.call('DELETE', `/contacts/${enc(contactId)}/tasks/${enc(taskId)}`, answers.anyAnswer);
+  }
+
+  getLocationTags(locationId: string) {
+    return this.client.call('GET', `/locations/${enc(locationId)}/tags`, answers.locationTagsAnswer, { listField: 'tags' });
+  }
+
+  /** `priority` 'sync' for a bulk run, so the user's own clicks go first. */
+  addContactTags(contactId: string, tags: string[], options: { signal?: AbortSignal; priority?: RequestPriority } = {}) {
+    return this.client.call('POST', `/contacts/${enc(contactId)}/tags`, answers.contactTagsAnswer, { body: { tags }, ...options });
+  }
+
+  removeContactTags(contactId: string, tags: string[], options: { signal?: AbortSignal; priority?: RequestPriority } = {}) {
+    return this.client.call('DELETE', `/contacts/${enc(contactId)}/tags`, answers.contactTagsAnswer, { body: { tags }, ...options });
+  }
+
+  getWorkflows(locationId: string) {
+    return this.client.call('GET', '/workflows/', answers.workflowsAnswer, { query: { locationId }, listField: 'workflows' });
+  }
+
+  addContactToWorkflow(contactId: string, workflowId: string) {
+    return this.client.call('POST', `/contacts/${enc(contactId)}/workflow/${enc(workflowId)}`, answers.anyAnswer, { body: {} });
+  }
+
+  removeContactFromWorkflow(contactId: string, workflowId: string) {
+    return this.client.call('DELETE', `/contacts/${enc(contactId)}/workflow/${enc(workflowId)}`, answers.anyAnswer, { body: {} });
   }
 }
 

@@ -6,6 +6,7 @@ import type { GhlContactsRepo } from '../db/contactsRepo';
 import type { GhlOpportunitiesRepo } from '../db/opportunitiesRepo';
 import type { GhlPipelinesRepo } from '../db/pipelinesRepo';
 import type { GhlSyncStateRepo } from '../db/syncStateRepo';
+import type { GhlTasksRepo } from '../db/tasksRepo';
 import type { JournalEntry } from '../db/writeJournal';
 import type { PushPayloads } from '../protocol/channels';
 import type { SecretStore, SettingsStore } from '../protocol/settings';
@@ -20,6 +21,8 @@ export interface Repos {
   agenda: AgendaRepo;
   /** Issue 19: the deal analyzer's stored comps and exclusions. */
   arvAnalyses: ArvAnalysesRepo;
+  // #17
+  tasks: GhlTasksRepo;
 }
 
 export type LogFn = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;

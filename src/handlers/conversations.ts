@@ -65,6 +65,21 @@ export function conversationHandlers(ctx: HandlerContext, deps: ConversationHand
     return { conversationId: sent.conversationId ?? conversationId, messageId: sent.messageId };
   };
 
+  /**
+   * #17: GHL leaves contactName and fullName out of some conversations; the cached contact's name
+   * stands in, so no row, title or alert says "(no name)" for a contact the cache knows.
+   */
+  const named = (items: Conversation[]): Conversation[] => {
+    const repo = ctx.repos().contacts;
+    for (const conversation of items) {
+      if (conversation.contactName?.trim() || conversation.fullName?.trim()) continue;
+      const contact = repo.get(conversation.contactId);
+      const name = contact && (contact.name?.trim() || [contact.firstName, contact.lastName].filter(Boolean).join(' '));
+      if (name) conversation.contactName = name;
+    }
+    return items;
+  };
+
   return {
     async [C.CONVS_LIST]({ limit, contactId, status, lastMessageType, assignedTo, startAfterDate }) {
       const locationId = requireLocationId(ctx);
@@ -79,7 +94,7 @@ export function conversationHandlers(ctx: HandlerContext, deps: ConversationHand
         sort: 'desc',
         startAfterDate,
       });
-      const items = readConversations(response.conversations, locationId);
+      const items = named(readConversations(response.conversations, locationId));
       const total = typeof response.total === 'number' ? response.total : items.length;
       return { items, total, nextStartAfterDate: nextCursor(response.conversations as unknown[], items, limit, total) };
     },
@@ -88,7 +103,7 @@ export function conversationHandlers(ctx: HandlerContext, deps: ConversationHand
       const response = await (await ctx.api()).getConversation(id);
       // The spec wraps it ({ success, conversation }); GHL answers it bare.
       const record = (response as { conversation?: unknown }).conversation ?? response;
-      const [conversation] = readConversations([record], locationId);
+      const [conversation] = named(readConversations([record], locationId));
       return conversation!;
     },
     async [C.CONVS_MESSAGES]({ conversationId, limit, lastMessageId }) {
@@ -127,7 +142,7 @@ export function conversationHandlers(ctx: HandlerContext, deps: ConversationHand
         { locationId, limit, status: 'unread', sortBy: 'last_message_date', sort: 'desc' },
         'sync',
       );
-      const items = readConversations(response.conversations, locationId);
+      const items = named(readConversations(response.conversations, locationId));
       const changed = since === undefined ? items : items.filter((c) => (c.lastMessageDate ?? 0) > since);
       const unreadConversations = typeof response.total === 'number' ? response.total : items.length;
       return {

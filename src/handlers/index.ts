@@ -14,6 +14,10 @@ import { LocationDetailsCache } from './locationDetails';
 import { readSettings, writeSettings } from './settings';
 import type { RequestChannel } from '../protocol/requests';
 import { typedRequest } from '../protocol/typedRequest';
+import { noteHandlers } from './notes';
+import { tagHandlers } from './tags';
+import { taskHandlers } from './tasks';
+import { workflowHandlers } from './workflows';
 
 export * from './context';
 export { createDispatcher, type Dispatcher, type HandlerTable } from './dispatcher';
@@ -21,12 +25,15 @@ export { createSettingsDispatcher, maskToken, readSettings } from './settings';
 
 export interface RegisteredHandlers extends Dispatcher {
   syncs: SyncCoordinator<'contacts' | 'opportunities'>;
+  /** #17: the tasks sync, apart so that the inbox's poll does not wait on it. */
+  taskSyncs: SyncCoordinator<'tasks'>;
   arv: ArvEnrichmentJob;
 }
 
 /** Builds the handler table — one entry per request channel — on a dispatcher. */
 export function registerExtGhlHandlers(ctx: HandlerContext, arvOptions: ArvWiringOptions = {}): RegisteredHandlers {
   const syncs = new SyncCoordinator<'contacts' | 'opportunities'>();
+  const taskSyncs = new SyncCoordinator<'tasks'>();
   const location = new LocationDetailsCache(ctx);
   const arv = arvHandlers(ctx, arvOptions);
   // The chat reaches the CRM through this same table, validated like any caller.
@@ -52,7 +59,12 @@ export function registerExtGhlHandlers(ctx: HandlerContext, arvOptions: ArvWirin
     ...calendarHandlers(ctx, () => location.timeZone()),
     // Issue 19: the deal analyzer.
     ...arvAnalysisHandlers(ctx, arvOptions),
+    // #17 notes, tasks, tags and workflows
+    ...noteHandlers(ctx),
+    ...taskHandlers(ctx, taskSyncs),
+    ...tagHandlers(ctx),
+    ...workflowHandlers(ctx),
   };
   const dispatcher = createDispatcher(table, (level, message) => ctx.log(level, message));
-  return { ...dispatcher, syncs, arv: arv.job };
+  return { ...dispatcher, syncs, taskSyncs, arv: arv.job };
 }

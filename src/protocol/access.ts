@@ -67,6 +67,23 @@ export const CHANNEL_ACCESS: Readonly<Record<RequestChannel, ChannelAccess>> = {
   [C.ARV_ANALYZE]: 'read',
   [C.ARV_COMPS_SET]: 'write',
   [C.ARV_SAVE]: 'write',
+  // #17 notes, tasks, tags and workflows: every change to GHL is a write; the cancel stops a write the user started.
+  [C.NOTES_LIST]: 'read',
+  [C.NOTES_CREATE]: 'write',
+  [C.NOTES_UPDATE]: 'write',
+  [C.NOTES_DELETE]: 'write',
+  [C.TASKS_LIST]: 'read',
+  [C.TASKS_SYNC]: 'read',
+  [C.TASKS_CREATE]: 'write',
+  [C.TASKS_UPDATE]: 'write',
+  [C.TASKS_COMPLETE]: 'write',
+  [C.TASKS_DELETE]: 'write',
+  [C.TAGS_LIST]: 'read',
+  [C.CONTACTS_TAGS]: 'write',
+  [C.CONTACTS_BULK_TAGS]: 'write',
+  [C.CONTACTS_BULK_TAGS_CANCEL]: 'write',
+  [C.WORKFLOWS_LIST]: 'read',
+  [C.CONTACTS_WORKFLOW]: 'write',
 };
 
 export function isWriteChannel(channel: RequestChannel): boolean {

@@ -53,15 +53,34 @@ export const EXT_GHL_IPC = {
   ARV_ANALYZE: 'ext-ghl:arv-analyze',
   ARV_COMPS_SET: 'ext-ghl:arv-comps-set',
   ARV_SAVE: 'ext-ghl:arv-save',
+  // #17 notes, tasks, tags and workflows
+  NOTES_LIST: 'ext-ghl:notes-list',
+  NOTES_CREATE: 'ext-ghl:notes-create',
+  NOTES_UPDATE: 'ext-ghl:notes-update',
+  NOTES_DELETE: 'ext-ghl:notes-delete',
+  TASKS_LIST: 'ext-ghl:tasks-list',
+  TASKS_SYNC: 'ext-ghl:tasks-sync',
+  TASKS_CREATE: 'ext-ghl:tasks-create',
+  TASKS_UPDATE: 'ext-ghl:tasks-update',
+  TASKS_COMPLETE: 'ext-ghl:tasks-complete',
+  TASKS_DELETE: 'ext-ghl:tasks-delete',
+  TAGS_LIST: 'ext-ghl:tags-list',
+  CONTACTS_TAGS: 'ext-ghl:contacts-tags',
+  CONTACTS_BULK_TAGS: 'ext-ghl:contacts-bulk-tags',
+  CONTACTS_BULK_TAGS_CANCEL: 'ext-ghl:contacts-bulk-tags-cancel',
+  WORKFLOWS_LIST: 'ext-ghl:workflows-list',
+  CONTACTS_WORKFLOW: 'ext-ghl:contacts-workflow',
   // Pushes: host → listeners, never requested.
   SYNC_PROGRESS: 'ext-ghl:sync-progress',
   ARV_ENRICH_PROGRESS: 'ext-ghl:arv-enrich-progress',
   CHAT_STREAM: 'ext-ghl:chat-stream',
+  // #17 pushes
+  BULK_TAGS_PROGRESS: 'ext-ghl:bulk-tags-progress',
 } as const;
 
 /** The push channels; `pushSchemas` (pushes.ts) has a schema for each. Here, not there, so a webview can import the names without zod. */
-export const PUSH_CHANNELS = [EXT_GHL_IPC.SYNC_PROGRESS, EXT_GHL_IPC.ARV_ENRICH_PROGRESS, EXT_GHL_IPC.CHAT_STREAM] as const;
+export const PUSH_CHANNELS = [EXT_GHL_IPC.SYNC_PROGRESS, EXT_GHL_IPC.ARV_ENRICH_PROGRESS, EXT_GHL_IPC.CHAT_STREAM, /* #17 */ EXT_GHL_IPC.BULK_TAGS_PROGRESS] as const;
 export type PushChannel = (typeof PUSH_CHANNELS)[number];
 
 // The payload of each push: the push table (pushes.ts) holds its schema and derives its type.
-export type { ArvEnrichProgress, ChatStreamEvent, PushEvent, PushPayload, PushPayloads, SyncProgress } from './pushes';
+export type { ArvEnrichProgress, BulkTagsProgress, ChatStreamEvent, PushEvent, PushPayload, PushPayloads, SyncProgress } from './pushes';

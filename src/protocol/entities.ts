@@ -63,3 +63,19 @@ export interface Pipeline {
   stages: PipelineStage[];
   syncedAt: number;
 }
+
+/** #17: a task as cached (synced from the location's task search, written through the journal). */
+export interface Task {
+  id: string;
+  locationId: string;
+  contactId: string;
+  /** The contact's name as the cache knows it (null when the contact is not cached). */
+  contactName: string | null;
+  title: string;
+  body: string | null;
+  assignedTo: string | null;
+  /** ISO 8601; null for a task without a due date. */
+  dueDate: string | null;
+  completed: boolean;
+  syncedAt: number;
+}

@@ -60,10 +60,23 @@ const chatStream = z.strictObject({
   toolCall: z.strictObject({ tool: z.string(), ok: z.boolean(), summary: z.string() }).optional(),
 });
 
+/** #17: after each contact of a bulk tag run, and once when it ends (`finished`). */
+const bulkTagsProgress = z.strictObject({
+  runId: z.string(),
+  processed: count,
+  total: count,
+  succeeded: count,
+  failed: count,
+  finished: z.boolean(),
+  cancelled: z.boolean(),
+});
+
 const schemaTable = {
   [C.SYNC_PROGRESS]: syncProgress,
   [C.ARV_ENRICH_PROGRESS]: arvProgress,
   [C.CHAT_STREAM]: chatStream,
+  // #17
+  [C.BULK_TAGS_PROGRESS]: bulkTagsProgress,
 } as const satisfies Record<PushChannel, z.ZodType>;
 
 /** What a listener of each push channel receives. */
@@ -80,6 +93,7 @@ export type PushEvent = PushEventOf<PushChannel>;
 export type SyncProgress = PushPayload<typeof C.SYNC_PROGRESS>;
 export type ArvEnrichProgress = PushPayload<typeof C.ARV_ENRICH_PROGRESS>;
 export type ChatStreamEvent = PushPayload<typeof C.CHAT_STREAM>;
+export type BulkTagsProgress = PushPayload<typeof C.BULK_TAGS_PROGRESS>;
 
 export function isPushChannel(channel: unknown): channel is PushChannel {
   return typeof channel === 'string' && Object.hasOwn(pushSchemas, channel);

@@ -117,6 +117,33 @@ const opportunityPatch = z
 /** A pipeline's name or id (default: ghl.defaultPipeline); force replaces fresh and foreign values. */
 const arvRunInput = z.strictObject({ pipelineName: z.string().max(200).refine(wellFormed, WELL_FORMED).optional(), force: z.boolean().optional() });
 
+// #17 notes, tasks, tags and workflows ------------------------------------------------------
+
+/** An instant as ISO 8601 with an offset (or Z) or as epoch ms; handlers get epoch ms. */
+const instant = z
+  .union([z.iso.datetime({ offset: true, message: 'must be ISO 8601 with an offset, or epoch ms' }), epochMs])
+  .transform((v) => (typeof v === 'number' ? v : Date.parse(v)));
+const noteBody = z.string().trim().min(1, 'the note is empty').max(50_000).refine(wellFormed, WELL_FORMED);
+const taskTitle = z.string().trim().min(1, 'the task needs a title').max(500).refine(wellFormed, WELL_FORMED);
+const taskBody = z.string().max(10_000).refine(wellFormed, WELL_FORMED);
+const tagName = z.string().trim().min(1, 'a tag is not empty').max(100).refine(wellFormed, WELL_FORMED);
+const tagList = z.array(tagName).max(100);
+/** Contacts one bulk tag run takes; more is a VALIDATION error, not a silent cut. */
+export const MAX_BULK_TAG_CONTACTS = 1000;
+export const TASK_STATUSES = ['open', 'completed', 'all'] as const;
+const hasTagChange = (r: { add?: string[]; remove?: string[] }) => (r.add?.length ?? 0) + (r.remove?.length ?? 0) > 0;
+const TAG_CHANGE_NEEDED = { message: 'add or remove at least one tag', path: ['add'] };
+
+const taskPatch = z
+  .strictObject({
+    title: taskTitle.optional(),
+    body: taskBody.optional(),
+    dueDate: instant.optional(),
+    assignedTo: id.optional(),
+    completed: z.boolean().optional(),
+  })
+  .refine((t) => Object.keys(t).length > 0, { message: 'nothing to update' });
+
 export const requestSchemas = {
   [C.SETTINGS_GET]: empty,
   [C.SETTINGS_SET]: z.strictObject({
@@ -269,6 +296,40 @@ export const requestSchemas = {
   [C.ARV_ANALYZE]: z.strictObject({ opportunityId: id, refresh: z.boolean().optional() }),
   [C.ARV_COMPS_SET]: z.strictObject({ opportunityId: id, compId: z.string().min(1).max(300).refine(wellFormed, WELL_FORMED), excluded: z.boolean() }),
   [C.ARV_SAVE]: z.strictObject({ opportunityId: id }),
+  // #17 notes, tasks, tags and workflows
+  [C.NOTES_LIST]: z.strictObject({ contactId: id }),
+  [C.NOTES_CREATE]: z.strictObject({ contactId: id, body: noteBody }),
+  [C.NOTES_UPDATE]: z.strictObject({ contactId: id, noteId: id, body: noteBody }),
+  [C.NOTES_DELETE]: z.strictObject({ contactId: id, noteId: id }),
+  /** From the cache: overdue first (longest overdue first), then by due date, undated last. */
+  [C.TASKS_LIST]: z
+    .strictObject({
+      status: z.enum(TASK_STATUSES).default('open'),
+      dueBefore: instant.optional(),
+      dueAfter: instant.optional(),
+      assignedTo: id.optional(),
+      contactId: id.optional(),
+      query: z.string().max(200).optional(),
+      limit: limit(1000, 100),
+      offset,
+    })
+    .refine((r) => r.dueBefore === undefined || r.dueAfter === undefined || r.dueAfter < r.dueBefore, {
+      message: 'dueAfter must be before dueBefore',
+      path: ['dueBefore'],
+    }),
+  [C.TASKS_SYNC]: empty,
+  [C.TASKS_CREATE]: z.strictObject({ contactId: id, title: taskTitle, body: taskBody.optional(), dueDate: instant, assignedTo: id.optional() }),
+  [C.TASKS_UPDATE]: z.strictObject({ contactId: id, taskId: id, data: taskPatch }),
+  [C.TASKS_COMPLETE]: z.strictObject({ contactId: id, taskId: id, completed: z.boolean() }),
+  [C.TASKS_DELETE]: z.strictObject({ contactId: id, taskId: id }),
+  [C.TAGS_LIST]: empty,
+  [C.CONTACTS_TAGS]: z.strictObject({ id, add: tagList.optional(), remove: tagList.optional() }).refine(hasTagChange, TAG_CHANGE_NEEDED),
+  [C.CONTACTS_BULK_TAGS]: z
+    .strictObject({ ids: z.array(id).min(1).max(MAX_BULK_TAG_CONTACTS, `at most ${MAX_BULK_TAG_CONTACTS} contacts at once`), add: tagList.optional(), remove: tagList.optional() })
+    .refine(hasTagChange, TAG_CHANGE_NEEDED),
+  [C.CONTACTS_BULK_TAGS_CANCEL]: empty,
+  [C.WORKFLOWS_LIST]: empty,
+  [C.CONTACTS_WORKFLOW]: z.strictObject({ id, workflowId: id, action: z.enum(['add', 'remove']) }),
 } as const;
 
 export type RequestSchemas = typeof requestSchemas;

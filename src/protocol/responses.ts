@@ -1,6 +1,6 @@
 import type { EXT_GHL_IPC as C } from './channels';
 import type { ArvAnalysis, ArvRunPlan, ArvRunStatus, StoredArvEstimate } from './arv';
-import type { Contact, Opportunity, Pipeline } from './entities';
+import type { Contact, Opportunity, Pipeline, Task } from './entities';
 
 /** Data of a successful response, per request channel. Live (not cached) entities keep
  * GHL's own field names; the interfaces below name the fields the UI relies on. */
@@ -189,6 +189,44 @@ export interface StageSummaryRow {
   totalValue: number;
 }
 
+// #17 notes, tasks, tags and workflows
+
+/** A contact's note, live from GHL. `body` is CRM text. */
+export interface Note {
+  id: string;
+  contactId: string;
+  body: string;
+  userId: string | null;
+  /** ISO 8601. */
+  dateAdded: string | null;
+}
+
+export interface LocationTag {
+  id: string;
+  name: string;
+}
+
+export interface Workflow {
+  id: string;
+  name: string;
+  /** GHL's: 'published' or 'draft'. */
+  status: string;
+}
+
+export interface BulkTagResult {
+  id: string;
+  ok: boolean;
+  error?: string;
+}
+
+export interface BulkTagsOutcome {
+  runId: string;
+  results: BulkTagResult[];
+  succeeded: number;
+  failed: number;
+  cancelled: boolean;
+}
+
 export interface ResponseData {
   [C.SETTINGS_GET]: SettingsView;
   [C.SETTINGS_SET]: SettingsView;
@@ -245,6 +283,24 @@ export interface ResponseData {
   [C.ARV_ANALYZE]: ArvAnalysis & { fromCache: boolean };
   [C.ARV_COMPS_SET]: ArvAnalysis;
   [C.ARV_SAVE]: { opportunityId: string; arv: number; mao: number; confidence: string; fields: { arv: string; mao: string | null; confidence: string | null } };
+  // #17 notes, tasks, tags and workflows
+  [C.NOTES_LIST]: { items: Note[] };
+  [C.NOTES_CREATE]: Note;
+  [C.NOTES_UPDATE]: Note;
+  [C.NOTES_DELETE]: { contactId: string; noteId: string };
+  [C.TASKS_LIST]: ListResult<Task>;
+  [C.TASKS_SYNC]: { synced: number; requests: number; pruned: number };
+  [C.TASKS_CREATE]: Task;
+  [C.TASKS_UPDATE]: Task;
+  [C.TASKS_COMPLETE]: Task;
+  [C.TASKS_DELETE]: { contactId: string; taskId: string };
+  [C.TAGS_LIST]: ListResult<LocationTag>;
+  /** The contact as cached after the change. */
+  [C.CONTACTS_TAGS]: Contact;
+  [C.CONTACTS_BULK_TAGS]: BulkTagsOutcome;
+  [C.CONTACTS_BULK_TAGS_CANCEL]: { cancelled: boolean };
+  [C.WORKFLOWS_LIST]: ListResult<Workflow>;
+  [C.CONTACTS_WORKFLOW]: { id: string; workflowId: string; action: 'add' | 'remove' };
 }
 
 /** #18: free slots per calendar day of `timeZone`, each an ISO 8601 time with that zone's offset. */

@@ -31,7 +31,9 @@ export interface WebviewReady {
 export type WebviewAction =
   | { type: 'open-link'; url: string }
   /** Issue 19: a board card's Analyze button; the host runs "GHL: Analyze Deal…" for it. */
-  | { type: 'analyze-deal'; opportunityId: string };
+  | { type: 'analyze-deal'; opportunityId: string }
+  /** #17: Add Note… / New Task… for the conversation's contact (the host knows which contact: the page does not say). */
+  | { type: 'follow-up'; what: 'add-note' | 'new-task' };
 
 export type WebviewToHost = WebviewRequest | WebviewReady | WebviewAction;
 

@@ -37,6 +37,12 @@ export class GhlDocuments extends Disposable implements vscode.TextDocumentConte
     return document;
   }
 
+  /** #17: whether a document under `folder` was shown (a contact's details, to refresh after a note). */
+  isOpen(folder: string): boolean {
+    for (const path of this.contents.keys()) if (path.startsWith(`/${folder}/`)) return true;
+    return false;
+  }
+
   override dispose(): void {
     super.dispose();
     this.contents.clear();

@@ -7,7 +7,8 @@ import { errorInfo, reportError } from './errorReporter';
 import type { Logger } from './logger';
 import type { ExtensionState } from './state';
 
-export type SyncKind = 'contacts' | 'opportunities';
+/** #17: tasks are part of Sync All (always a full pass: GHL's task search has no change filter). */
+export type SyncKind = 'contacts' | 'opportunities' | 'tasks';
 
 
 /**
@@ -88,6 +89,7 @@ export class SyncRunner {
 
   private async syncOne(kind: SyncKind, full: boolean, token: vscode.CancellationToken): Promise<SyncResult> {
     const payload = full ? { full } : {};
+    if (kind === 'tasks') return { ...(await this.host.call(EXT_GHL_IPC.TASKS_SYNC, {}, token)), mode: 'full' };
     return kind === 'contacts' ? this.host.call(EXT_GHL_IPC.CONTACTS_SYNC, payload, token) : this.host.call(EXT_GHL_IPC.OPPS_SYNC, payload, token);
   }
 }

@@ -43,6 +43,7 @@ function isAction(message: unknown): message is WebviewAction {
   if (typeof message !== 'object' || message === null) return false;
   const m = message as Record<string, unknown>;
   if (m.type === 'analyze-deal') return typeof m.opportunityId === 'string' && /^[A-Za-z0-9_-]{1,200}$/.test(m.opportunityId);
+  if (m.type === 'follow-up') return m.what === 'add-note' || m.what === 'new-task';
   return m.type === 'open-link' && typeof m.url === 'string' && m.url.length <= 2048;
 }
 

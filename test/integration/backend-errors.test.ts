@@ -57,6 +57,23 @@ const BAD_PAYLOADS: Record<string, unknown> = {
   'ext-ghl:arv-analyze': { opportunityId: 'o', refresh: 'yes' },
   'ext-ghl:arv-comps-set': { opportunityId: 'o', compId: 'c', excluded: 'no' },
   'ext-ghl:arv-save': {},
+  // #17
+  'ext-ghl:notes-list': {},
+  'ext-ghl:notes-create': { contactId: 'c1', body: '   ' },
+  'ext-ghl:notes-update': { contactId: 'c1', noteId: 'n1', body: '' },
+  'ext-ghl:notes-delete': { contactId: 'c1' },
+  'ext-ghl:tasks-list': { status: 'pending' },
+  'ext-ghl:tasks-sync': { full: true },
+  'ext-ghl:tasks-create': { contactId: 'c1', title: 'Call', dueDate: 'next friday' },
+  'ext-ghl:tasks-update': { contactId: 'c1', taskId: 't1', data: {} },
+  'ext-ghl:tasks-complete': { contactId: 'c1', taskId: 't1', completed: 'yes' },
+  'ext-ghl:tasks-delete': { taskId: 't1' },
+  'ext-ghl:tags-list': { locationId: 'other' },
+  'ext-ghl:contacts-tags': { id: 'c1' },
+  'ext-ghl:contacts-bulk-tags': { ids: Array.from({ length: 1001 }, (_, i) => `c${i}`), add: ['x'] },
+  'ext-ghl:contacts-bulk-tags-cancel': { runId: 'r1' },
+  'ext-ghl:workflows-list': { status: 'published' },
+  'ext-ghl:contacts-workflow': { id: 'c1', workflowId: 'w1', action: 'enroll' },
 };
 
 describe('backend: bad input and API failures', () => {

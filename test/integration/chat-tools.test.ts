@@ -12,8 +12,8 @@ import { channelClient, parseDataBlock } from '../helpers/chatTestKit';
 
 
 describe('chat tool metadata', () => {
-  it('has 8-16 tools with unique names and reference names, all ghl_* / ghl*', () => {
-    assert.ok(CHAT_TOOLS.length >= 8 && CHAT_TOOLS.length <= 16, `${CHAT_TOOLS.length} tools`);
+  it('has 23 tools with unique names and reference names, all ghl_* / ghl*', () => {
+    assert.equal(CHAT_TOOLS.length, 23, `${CHAT_TOOLS.length} tools`);
     assert.equal(new Set(CHAT_TOOLS.map((t) => t.name)).size, CHAT_TOOLS.length);
     assert.equal(new Set(CHAT_TOOLS.map((t) => t.toolReferenceName)).size, CHAT_TOOLS.length);
     for (const tool of CHAT_TOOLS) {
@@ -49,7 +49,10 @@ describe('chat tool metadata', () => {
     }
     assert.deepEqual(
       CHAT_TOOLS.filter((t) => t.writes).map((t) => t.name).sort(),
-      ['ghl_book_appointment', 'ghl_create_contact', 'ghl_create_opportunity', 'ghl_move_opportunity', 'ghl_send_message', 'ghl_update_appointment', 'ghl_update_contact'],
+      [
+        'ghl_add_note', 'ghl_add_to_workflow', 'ghl_book_appointment', 'ghl_complete_task', 'ghl_create_contact', 'ghl_create_opportunity',
+        'ghl_create_task', 'ghl_move_opportunity', 'ghl_send_message', 'ghl_tag_contacts', 'ghl_update_appointment', 'ghl_update_contact',
+      ],
     );
   });
 

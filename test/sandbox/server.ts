@@ -21,6 +21,7 @@
  */
 import http from 'node:http';
 import { contactAddresses, createRentcastStandIn, type RentcastSandboxOptions, type RentcastStandIn } from './rentcast';
+import { followUpRoutes, seedFollowUp, type SandboxFollowUpStore } from './followUp';
 import { listenOnLoopback } from './loopback';
 import { TZDate } from '@date-fns/tz';
 import { formatISO } from 'date-fns';
@@ -44,6 +45,7 @@ import {
 } from './data';
 
 export * from './data';
+export type { SandboxFollowUpStore, SandboxNote, SandboxTask, SandboxWorkflow } from './followUp';
 
 export interface SandboxOptions {
   /** 0 (default) = random free port; always binds 127.0.0.1. */
@@ -67,6 +69,8 @@ export interface SandboxOptions {
   now?: () => number;
   /** The RentCast stand-in mounted on this port under /v1/avm/ and /v1/properties (it knows the addresses of the contacts there are at its first request); false: not mounted. */
   rentcast?: RentcastSandboxOptions | false;
+  /** #17: tasks seeded across the location (default 40; the bench asks for 20,000). */
+  tasks?: number;
 }
 
 export interface SandboxStats {
@@ -118,6 +122,8 @@ export interface Sandbox {
   /** The RentCast stand-in answering `${url}/v1/avm/value` (null when not mounted). */
   rentcast: RentcastStandIn | null;
   close(): Promise<void>;
+  /** #17: notes, tasks, location tags, workflows and their members. */
+  followUp: SandboxFollowUpStore;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -270,6 +276,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     conversations: options.conversations ?? 20,
     now: now(),
   });
+  const followUp = seedFollowUp(store, { seed, now: now(), tasks: options.tasks });
   const touchRng = new Rng((seed ^ 0x5eed) >>> 0);
   const idRng = new Rng((seed * 7919 + 17) >>> 0);
   const stats: SandboxStats = { requests: 0, rateLimited: 0, byRoute: {} };
@@ -1460,6 +1467,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   route('PUT', '/calendars/events/appointments/{eventId}', V_2021_04_15, updateAppointment);
   route('DELETE', '/calendars/events/{eventId}', V_2021_04_15, deleteEvent);
   route('POST', '/calendars/appointments/{appointmentId}/notes', V_2021_04_15, addAppointmentNote);
+  // #17 notes, tasks, tags and workflows (test/sandbox/followUp.ts)
+  for (const r of followUpRoutes({ store, followUp, now, newId, requireLocation, errors: { unprocessable, badRequest, notFound } })) {
+    route(r.method, r.template, V_2021_07_28, r.handler);
+  }
 
   const match = (method: string, path: string): { route: Route; params: Record<string, string> } | null => {
     for (const r of routes) {
@@ -1688,6 +1699,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     touchContacts,
     injectInbound,
     rentcast,
+    followUp,
     close() {
       closing = true;
       rentcast?.dispose();

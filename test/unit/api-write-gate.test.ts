@@ -51,7 +51,7 @@ describe('public API: channel classification', () => {
   });
 
   it('counts every channel that changes cached data as a write, except the syncs (they only copy GHL)', () => {
-    const syncs: RequestChannel[] = [C.CONTACTS_SYNC, C.OPPS_SYNC];
+    const syncs: RequestChannel[] = [C.CONTACTS_SYNC, C.OPPS_SYNC, /* #17 */ C.TASKS_SYNC];
     const mutating = Object.keys(CHANNEL_MUTATIONS) as RequestChannel[];
     assert.deepEqual(mutating.filter((channel) => !syncs.includes(channel) && CHANNEL_ACCESS[channel] !== 'write'), []);
     for (const channel of syncs) assert.equal(CHANNEL_ACCESS[channel], 'read', channel);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildDailyBriefing } from '../../src/briefing/dailyBriefing';
 import { md } from '../../src/format';
-import type { Contact, Opportunity } from '../../src/protocol/entities';
+import type { Contact, Opportunity, Task } from '../../src/protocol/entities';
 
 const UTC = { location: 'UTC', user: 'UTC' };
 const contact = (name: string): Contact => makeContact(name, { locationId: 'L', name, email: `${name.length}@x.io`, syncedAt: 0 });
@@ -46,5 +46,27 @@ describe('daily briefing', () => {
     const text = buildDailyBriefing({ ...base, events: [], eventsError: 'No GHL API token is set.' }, UTC);
     assert.match(text, /Could not load today's calendar: No GHL API token is set\\\./);
     assert.match(text, /Open opportunities/);
+  });
+
+  it('#17: lists overdue tasks and those due later today on the location clock', () => {
+    const task = (title: string, dueDate: string, contactName: string | null): Task => ({
+      id: title, locationId: 'L', contactId: 'c', contactName, title, body: null, assignedTo: null, dueDate, completed: false, syncedAt: 0,
+    });
+    const text = buildDailyBriefing(
+      {
+        ...base,
+        tasks: {
+          overdue: { items: [task('Send comps <b>', '2026-11-23T14:00:00Z', 'Ada')], total: 3 },
+          today: { items: [], total: 0 },
+        },
+      },
+      { location: 'America/New_York', user: 'America/New_York' },
+    );
+    assert.match(text, /## Tasks/);
+    assert.match(text, /\*\*Overdue: 3\*\*/);
+    assert.match(text, /- Send comps \\<b\\> — Ada \(Nov 23, 9:00 AM\)/);
+    assert.match(text, /…and 2 more/);
+    assert.match(text, /\*\*Due later today: 0\*\*\n\nNothing else due today\./);
+    assert.doesNotMatch(buildDailyBriefing(base, UTC), /## Tasks/, 'no task data, no section');
   });
 });

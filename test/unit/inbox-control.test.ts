@@ -78,6 +78,8 @@ describe('convs-poll asks with the background priority', () => {
       settings: { get: (key: string) => (key === 'ghl.locationId' ? 'loc' : undefined), update: async () => undefined },
       api: async () => api,
       now: () => 42,
+      // #17: a conversation without a name looks its contact up in the cache (none here).
+      repos: () => ({ contacts: { get: () => undefined } }),
     } as unknown as HandlerContext;
     const handlers = conversationHandlers(ctx, { syncRunning: () => false });
     assert.deepEqual(await handlers['ext-ghl:convs-poll']({ limit: 50 }), {

@@ -24,11 +24,11 @@ const inertContext = {
 describe('protocol table', () => {
   const requestChannels = Object.values(EXT_GHL_IPC).filter((c) => !(PUSH_CHANNELS as readonly string[]).includes(c));
 
-  it('names 50 request channels and 3 push channels, all ext-ghl:', () => {
-    assert.equal(requestChannels.length, 50);
-    assert.equal(PUSH_CHANNELS.length, 3);
+  it('names 66 request channels and 4 push channels, all ext-ghl:', () => {
+    assert.equal(requestChannels.length, 66);
+    assert.equal(PUSH_CHANNELS.length, 4);
     for (const channel of Object.values(EXT_GHL_IPC)) assert.match(channel, /^ext-ghl:[a-z-]+$/);
-    assert.deepEqual(new Set(PUSH_CHANNELS), new Set(['ext-ghl:sync-progress', 'ext-ghl:arv-enrich-progress', 'ext-ghl:chat-stream']));
+    assert.deepEqual(new Set(PUSH_CHANNELS), new Set(['ext-ghl:sync-progress', 'ext-ghl:arv-enrich-progress', 'ext-ghl:chat-stream', 'ext-ghl:bulk-tags-progress']));
   });
 
   it('has exactly one schema and one handler per request channel', () => {

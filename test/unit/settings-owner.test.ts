@@ -47,7 +47,8 @@ describe('which channels change cached data', () => {
   });
 
   it('lists every channel that writes: creates, updates, deletes, syncs and settings-set', () => {
-    const writers = REQUEST_CHANNELS.filter((c) => /-(create|update|update-status|delete|sync)$/.test(c) && !c.startsWith('ext-ghl:convs'));
+    // Conversations and (#17) notes are live from GHL, never cached.
+    const writers = REQUEST_CHANNELS.filter((c) => /-(create|update|update-status|delete|sync)$/.test(c) && !c.startsWith('ext-ghl:convs') && !c.startsWith('ext-ghl:notes'));
     assert.ok(writers.length >= 9);
     for (const channel of [...writers, EXT_GHL_IPC.SETTINGS_SET]) assert.ok(dataChangedBy(channel).length > 0, channel);
     assert.deepEqual(dataChangedBy(EXT_GHL_IPC.OPPS_SYNC), ['opportunities', 'pipelines']);

@@ -208,6 +208,19 @@ function handleControl(sandbox, hostile, req, res) {
       }
       // #18: the appointments the sandbox holds (the calendar suite checks a booking landed at the chosen time).
       if (req.method === 'GET' && url.pathname === '/events') return reply(200, [...store.events.values()]);
+      // #17: a task, a contact's notes, a workflow's members as the sandbox holds them.
+      if (req.method === 'GET' && url.pathname === '/task') {
+        const task = sandbox.followUp.tasks.get(url.searchParams.get('id') ?? '');
+        return task ? reply(200, task) : reply(404, { message: 'no such task' });
+      }
+      if (req.method === 'GET' && url.pathname === '/notes') {
+        return reply(200, { notes: sandbox.followUp.notes.get(url.searchParams.get('contactId') ?? '') ?? [] });
+      }
+      if (req.method === 'GET' && url.pathname === '/workflow') {
+        const id = url.searchParams.get('id') ?? '';
+        const workflow = sandbox.followUp.workflows.find((w) => w.id === id);
+        return workflow ? reply(200, { ...workflow, members: [...(sandbox.followUp.enrolled.get(id) ?? [])] }) : reply(404, { message: 'no such workflow' });
+      }
       reply(404, { message: `unknown control call ${req.method} ${url.pathname}` });
     } catch (err) {
       reply(500, { message: String(err?.message ?? err) });

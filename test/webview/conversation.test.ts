@@ -209,4 +209,51 @@ describe('conversation panel', () => {
       await unreachable.close();
     }
   });
+
+  it('#17: opens at the newest message of a long thread; scrolled up, it stays; a reply brings it down', async () => {
+    const many = Array.from({ length: 40 }, (_, i) => ({
+      id: `m${40 - i}`, conversationId: 'conv-1', direction: i % 2 ? 'outbound' : 'inbound', messageType: 'TYPE_SMS',
+      body: `Message ${40 - i}: ${'a line of text '.repeat(6)}`, dateAdded: at(40 - i), status: 'delivered',
+    }));
+    const app = await open({ conversation: { ...FIXTURES.conversation!, messages: many } });
+    const { page } = app;
+    const position = () => page.locator('[data-testid=thread]').evaluate((el) => ({ top: el.scrollTop, gap: el.scrollHeight - el.scrollTop - el.clientHeight, height: el.scrollHeight, client: el.clientHeight }));
+    try {
+      await page.locator('[data-testid=bubble]').nth(39).waitFor();
+      const opened = await position();
+      assert.ok(opened.height > opened.client * 2, `a thread taller than the panel (${opened.height} > ${opened.client})`);
+      await page.waitForFunction(() => {
+        const el = document.querySelector('[data-testid=thread]')!;
+        return el.scrollHeight - el.scrollTop - el.clientHeight < 2;
+      });
+      assert.ok((await bubbles(page)).at(-1)!.text.startsWith('Message 40'), 'the newest is last');
+      // Scrolled up to read: nothing moves it.
+      await page.locator('[data-testid=thread]').evaluate((el) => el.scrollTo({ top: 200 }));
+      await page.locator('[data-testid=thread]').evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+      assert.equal((await position()).top, 200, 'a reader scrolled up stays where they are');
+      assert.equal(await page.locator('[data-testid=new-messages]').count(), 0, 'no pill without news');
+      await typeReply(page, 'Still interested?');
+      await page.keyboard.press('Enter');
+      await page.locator('[data-testid=bubble]').nth(40).waitFor();
+      await page.waitForFunction(() => {
+        const el = document.querySelector('[data-testid=thread]')!;
+        return el.scrollHeight - el.scrollTop - el.clientHeight < 2;
+      });
+      assert.equal((await bubbles(page)).at(-1)!.text, 'Still interested?', 'the reply shows at the bottom, in view');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('#17: Add Note… and New Task… next to the reply box ask the host, naming no contact', async () => {
+    const app = await open();
+    try {
+      await app.page.locator('[data-testid=add-note]').click();
+      await app.page.locator('[data-testid=new-task]').click();
+      assert.deepEqual(await app.actions(), [{ type: 'follow-up', what: 'add-note' }, { type: 'follow-up', what: 'new-task' }]);
+      await assertClean(app);
+    } finally {
+      await app.close();
+    }
+  });
 });

@@ -116,7 +116,11 @@ export function contactCommands({ host, logger, contacts, documents }: CommandDe
       // Optional too: the comps table of each deal that has an ARV estimate.
       const estimates = await host.request(EXT_GHL_IPC.ARV_ESTIMATES_LIST, { opportunityIds: opportunities.items.map((o) => o.id) });
       const arv = new Map(estimates.success ? estimates.data.items.map((e) => [e.opportunityId, e]) : []);
-      await documents.show(`contact/${contact.id}`, contactLabel(contact), renderContact(contact, opportunities.items, pipelines.items, fieldNames, arv));
+      // #17: the notes, live and optional (offline: the section says why); authors by name when the users can be read.
+      const [notes, users] = await Promise.all([host.request(EXT_GHL_IPC.NOTES_LIST, { contactId: contact.id }), host.request(EXT_GHL_IPC.USERS_LIST, {})]);
+      const userNames = new Map(users.success ? users.data.items.map((u) => [u.id, u.name]) : []);
+      const notesSection = notes.success ? { notes: notes.data.items, userNames } : { error: notes.error.message };
+      await documents.show(`contact/${contact.id}`, contactLabel(contact), renderContact(contact, opportunities.items, pipelines.items, fieldNames, arv, notesSection));
     }),
     [COMMANDS.copyEmail]: async (node?: unknown) => {
       const contact = await pickContact(host, node);

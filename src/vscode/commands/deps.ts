@@ -9,6 +9,7 @@ import type { Logger } from '../logger';
 import type { PipelinesTreeProvider } from '../pipelinesTree';
 import type { ExtensionState } from '../state';
 import type { SyncRunner } from '../syncRunner';
+import type { TasksTreeProvider } from '../followUp/tasksTree';
 
 /** What the command handlers work with. */
 export interface CommandDeps {
@@ -27,6 +28,10 @@ export interface CommandDeps {
   confirmChatAction(actionId: unknown, approve: unknown): Promise<string>;
   /** #18: the Calendar view, its booking flow and reminders. */
   calendar: CalendarController;
+  // #17
+  tasks: TasksTreeProvider;
+  /** The rows selected in the Contacts view: a palette command or a keybinding acts on them. */
+  contactSelection(): unknown[];
 }
 
 /** Runs a command body; a failure is reported with its next steps, Retry running the body again. */

@@ -64,6 +64,23 @@ export const COMMANDS = {
   openAppointmentContact: 'ghl.calendar.openContact',
   // Issue 19.
   analyzeDeal: 'ghl.analyzeDeal',
+  // #17 tasks, notes, tags and workflows
+  syncTasks: 'ghl.syncTasks',
+  newTask: 'ghl.newTask',
+  openTaskContact: 'ghl.tasks.openContact',
+  completeTask: 'ghl.tasks.complete',
+  editTask: 'ghl.tasks.edit',
+  rescheduleTask: 'ghl.tasks.reschedule',
+  deleteTask: 'ghl.tasks.delete',
+  showMyTasks: 'ghl.tasks.showMine',
+  showAllTasks: 'ghl.tasks.showAll',
+  addNote: 'ghl.addNote',
+  editNote: 'ghl.editNote',
+  deleteNote: 'ghl.deleteNote',
+  editTags: 'ghl.editTags',
+  tagContacts: 'ghl.tagContacts',
+  addToWorkflow: 'ghl.addToWorkflow',
+  removeFromWorkflow: 'ghl.removeFromWorkflow',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
@@ -138,6 +155,26 @@ export interface CommandArgs {
   'ghl.calendar.openContact': [target?: AppointmentNode | string];
   /** Issue 19: an opportunity of the Pipelines view, or an opportunity id; else a quick pick. */
   'ghl.analyzeDeal': [target?: OpportunityNode | ContactNode | string];
+  // #17: a contact row, a deal card, a task row or a contact id; none from the palette (then a pick).
+  'ghl.syncTasks': [];
+  'ghl.newTask': [target?: unknown];
+  'ghl.tasks.openContact': [node?: unknown];
+  'ghl.tasks.complete': [node?: unknown];
+  'ghl.tasks.edit': [node?: unknown];
+  'ghl.tasks.reschedule': [node?: unknown];
+  'ghl.tasks.delete': [node?: unknown];
+  'ghl.tasks.showMine': [];
+  'ghl.tasks.showAll': [];
+  /** The note's text too, from the conversation panel. */
+  'ghl.addNote': [target?: unknown, text?: unknown];
+  'ghl.editNote': [target?: unknown];
+  'ghl.deleteNote': [target?: unknown];
+  'ghl.editTags': [target?: unknown];
+  /** The clicked row and the multi-selection of the Contacts view. */
+  'ghl.tagContacts': [node?: unknown, nodes?: unknown, tags?: unknown];
+  /** `workflow`: a workflow id or name from a keybinding or automation (the confirmation still shows). */
+  'ghl.addToWorkflow': [node?: unknown, nodes?: unknown, workflow?: unknown];
+  'ghl.removeFromWorkflow': [node?: unknown];
 }
 
 export type CommandHandler<K extends CommandId> = (...args: CommandArgs[K]) => unknown;

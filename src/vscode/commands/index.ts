@@ -10,6 +10,7 @@ import type { CommandId, CommandTable } from './ids';
 import { opportunityCommands } from './opportunities';
 import { setupCommands } from './setup';
 import { syncCommands } from './sync';
+import { followUpCommands } from './followUp';
 
 export type { CommandDeps } from './deps';
 
@@ -27,6 +28,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     ...calendarCommands(deps),
     // Issue 19.
     ...analyzerCommands(deps),
+    // #17
+    ...followUpCommands(deps),
   };
   return (Object.keys(table) as CommandId[]).map((id) => vscode.commands.registerCommand(id, table[id]));
 }

@@ -1,6 +1,6 @@
 import { md, money } from '../../format';
 import type { Contact, Opportunity, Pipeline } from '../../protocol/entities';
-import type { AgendaEvent } from '../../protocol/responses';
+import type { AgendaEvent, Note } from '../../protocol/responses';
 import type { StoredArvEstimate } from '../../protocol/arv';
 import { contactLabel } from '../contactsTree';
 import { renderArvSection } from './arvRenderer';
@@ -15,6 +15,7 @@ export function renderContact(
   pipelines: Pipeline[],
   fieldNames: Map<string, string>,
   arvEstimates: ReadonlyMap<string, StoredArvEstimate> = new Map(),
+  notes?: { notes: Note[]; userNames: ReadonlyMap<string, string> } | { error: string },
 ): string {
   const lines = [`# ${md(contactLabel(contact))}`, ''];
   const rows: Array<[string, string | null]> = [
@@ -39,6 +40,7 @@ export function renderContact(
     lines.push(`- ${md(o.name)} — ${money.format(o.monetaryValue)} · ${o.status}${pipeline ? ` · ${md(pipeline.name)} › ${md(stage?.name ?? '?')}` : ''}`);
   }
   lines.push(...renderArvSection(opportunities, arvEstimates));
+  if (notes) lines.push(...renderNotes(notes));
   lines.push('', `_From the local cache, synced ${new Date(contact.syncedAt).toLocaleString()}._`, '');
   return lines.join('\n');
 }
@@ -61,4 +63,18 @@ export function renderAgenda(events: AgendaEvent[], calendarNames: Map<string, s
     );
   }
   return lines.join('\n') + '\n';
+}
+
+/** #17: a contact's notes, newest first, with author and time; the commands that change them. */
+function renderNotes(section: { notes: Note[]; userNames: ReadonlyMap<string, string> } | { error: string }): string[] {
+  const lines = ['', '## Notes', ''];
+  if ('error' in section) return [...lines, `_Could not load the notes: ${md(section.error)}_`];
+  if (section.notes.length === 0) lines.push('No notes yet.');
+  for (const note of section.notes) {
+    const author = note.userId ? (section.userNames.get(note.userId) ?? note.userId) : 'someone';
+    const when = note.dateAdded ? new Date(note.dateAdded).toLocaleString() : 'undated';
+    lines.push(`**${md(author)}** · ${md(when)}`, '', ...note.body.split('\n').map((line) => `> ${md(line)}`), '');
+  }
+  lines.push('_Add, edit or delete notes with **GHL: Add Note…**, **GHL: Edit Note…**, **GHL: Delete Note…** (right-click the contact)._');
+  return lines;
 }

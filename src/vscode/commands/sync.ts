@@ -12,8 +12,8 @@ export function syncCommands({ host, logger, state, sync, refreshViews }: Comman
   return {
     [COMMANDS.syncContacts]: () => sync.run(['contacts']),
     [COMMANDS.syncOpportunities]: () => sync.run(['opportunities']),
-    [COMMANDS.syncAll]: () => (state.configured ? sync.run(['contacts', 'opportunities']) : vscode.commands.executeCommand(COMMANDS.setApiToken)),
-    [COMMANDS.fullResync]: () => sync.run(['contacts', 'opportunities'], { full: true }),
+    [COMMANDS.syncAll]: () => (state.configured ? sync.run(['contacts', 'opportunities', 'tasks']) : vscode.commands.executeCommand(COMMANDS.setApiToken)),
+    [COMMANDS.fullResync]: () => sync.run(['contacts', 'opportunities', 'tasks'], { full: true }),
     [COMMANDS.cancelSync]: () => host.cancelSync(),
     [COMMANDS.refreshViews]: () => refreshViews(),
     [COMMANDS.clearCache]: guarded('Clearing the cache', logger, async () => {

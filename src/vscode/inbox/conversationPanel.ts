@@ -146,6 +146,10 @@ export class ConversationPanel extends Disposable {
   }
 
   private onAction(action: WebviewAction): void {
+    if (action.type === 'follow-up') {
+      void this.followUp(action.what);
+      return;
+    }
     if (action.type !== 'open-link') return;
     const uri = externalLink(action.url);
     if (!uri) {
@@ -153,6 +157,16 @@ export class ConversationPanel extends Disposable {
       return;
     }
     void vscode.env.openExternal(uri);
+  }
+
+  /** #17: after a call, a note or a follow-up task for this conversation's contact (the commands ask the rest). */
+  private async followUp(what: 'add-note' | 'new-task'): Promise<void> {
+    const conversation = await this.host.request(EXT_GHL_IPC.CONVS_GET, { id: this.conversationId });
+    if (!conversation.success) {
+      void vscode.window.showErrorMessage(`Could not read the conversation: ${conversation.error.message}`);
+      return;
+    }
+    await vscode.commands.executeCommand(what === 'add-note' ? 'ghl.addNote' : 'ghl.newTask', conversation.data.contactId);
   }
 
   override dispose(): void {

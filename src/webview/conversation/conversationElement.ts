@@ -37,7 +37,14 @@ function linkName(url: string): string {
  * in through Lit text bindings: nothing from a message is ever parsed as HTML.
  */
 export class ConversationView extends LightElement {
-  static override properties = { draft: { state: true }, subject: { state: true }, revision: { state: true } };
+  static override properties = { draft: { state: true }, subject: { state: true }, revision: { state: true }, newBelow: { state: true } };
+  /** #17: a message arrived below while the user reads further up: the "new messages" pill shows. */
+  declare newBelow: boolean;
+  /**
+   * #17: the thread follows its newest message until the user scrolls up (and again once they
+   * are back at the bottom). It opens pinned, so it opens at the newest message.
+   */
+  private pinned = true;
   declare draft: string;
   declare subject: string;
   /** Bumped on every change of the model, so Lit renders it again. */
@@ -47,6 +54,8 @@ export class ConversationView extends LightElement {
   /** Opens an attachment through the host (never loaded into this page). */
   openLink: ((url: string) => void) | undefined;
   persist: ((state: SavedConversationState) => void) | undefined;
+  /** #17: Add Note… / New Task… for this conversation's contact, asked of the host. */
+  followUp: ((what: 'add-note' | 'new-task') => void) | undefined;
   private unsubscribe: (() => void) | undefined;
   private scrollBefore: { height: number; top: number; firstKey?: string; lastKey?: string; nearBottom: boolean } | undefined;
 
@@ -55,6 +64,7 @@ export class ConversationView extends LightElement {
     this.draft = '';
     this.subject = '';
     this.revision = 0;
+    this.newBelow = false;
   }
 
   restore(saved: Partial<SavedConversationState>): void {
@@ -80,15 +90,20 @@ export class ConversationView extends LightElement {
     });
   }
 
+  /**
+   * The first and last message the DOM shows (set after each render). The model has already
+   * changed when an update starts, so what was on screen is compared with these, not with it.
+   */
+  private rendered: { firstKey?: string; lastKey?: string } = {};
+
   protected override willUpdate(): void {
     const list = this.querySelector('.thread');
-    const thread = this.model?.thread ?? [];
     if (list) {
       this.scrollBefore = {
         height: list.scrollHeight,
         top: list.scrollTop,
-        firstKey: thread[0]?.key,
-        lastKey: thread[thread.length - 1]?.key,
+        firstKey: this.rendered.firstKey,
+        lastKey: this.rendered.lastKey,
         nearBottom: list.scrollHeight - list.scrollTop - list.clientHeight < STICK_TO_BOTTOM_PX,
       };
     }
@@ -99,17 +114,27 @@ export class ConversationView extends LightElement {
     const before = this.scrollBefore;
     const thread = this.model?.thread ?? [];
     if (!list) return;
-    if (!before || before.firstKey === undefined) {
-      list.scrollTop = list.scrollHeight;
-      return;
-    }
     const last = thread[thread.length - 1];
-    if (thread[0]?.key !== before.firstKey && last?.key === before.lastKey) {
+    this.rendered = { firstKey: thread[0]?.key, lastKey: last?.key };
+    if (!before || before.firstKey === undefined || this.pinned) {
+      this.toBottom(list);
+    } else if (thread[0]?.key !== before.firstKey && last?.key === before.lastKey) {
       // Older messages went in above: keep what the user was reading where it was.
       list.scrollTop = list.scrollHeight - before.height + before.top;
-    } else if (last?.key !== before.lastKey && (before.nearBottom || last?.reply)) {
-      list.scrollTop = list.scrollHeight;
+    } else if (last?.key !== before.lastKey) {
+      if (before.nearBottom || last?.reply) {
+        this.pinned = true;
+        this.toBottom(list);
+      } else if (!this.newBelow) this.newBelow = true;
     }
+  }
+
+  /** To the newest message, now and once more after layout (the bubbles' web components size late). */
+  private toBottom(list: Element): void {
+    list.scrollTop = list.scrollHeight;
+    requestAnimationFrame(() => {
+      if (this.pinned) list.scrollTop = list.scrollHeight;
+    });
   }
 
   protected override render() {
@@ -134,6 +159,9 @@ export class ConversationView extends LightElement {
         ${model.loading ? html`<div class="empty"><vscode-progress-ring aria-label="Loading the conversation"></vscode-progress-ring></div>` : nothing}
         ${!model.loading && model.thread.length === 0 ? html`<div class="empty muted" data-testid="thread-empty">No messages yet.</div>` : nothing}
         ${model.thread.map((b) => this.renderBubble(b))}
+        ${this.newBelow
+          ? html`<button class="new-messages" data-testid="new-messages" @click=${this.onNewMessages}>${codicon('arrow-down')} New messages</button>`
+          : nothing}
       </div>
       <ghl-error-banner data-testid="conversation-error" .message=${model.error} @dismiss=${this.onDismissError}></ghl-error-banner>
       ${this.renderComposer()}
@@ -219,6 +247,10 @@ export class ConversationView extends LightElement {
         ></vscode-textarea>
         <vscode-button data-testid="reply-send" icon="send" title="Send (Enter)" ?disabled=${model.loading} @click=${this.onSend}>Send</vscode-button>
       </div>
+      <div class="composer-row follow-up">
+        <vscode-button secondary data-testid="add-note" icon="note" title="Add a note to this contact" @click=${() => this.followUp?.('add-note')}>Add Note…</vscode-button>
+        <vscode-button secondary data-testid="new-task" icon="checklist" title="A follow-up task for this contact" @click=${() => this.followUp?.('new-task')}>New Task…</vscode-button>
+      </div>
     </div>`;
   }
 
@@ -242,7 +274,17 @@ export class ConversationView extends LightElement {
 
   private readonly onScroll = (event: Event) => {
     const list = event.currentTarget as HTMLElement;
-    if (list.scrollTop < LOAD_OLDER_AT_PX) void this.model?.loadOlder();
+    this.pinned = list.scrollHeight - list.scrollTop - list.clientHeight < STICK_TO_BOTTOM_PX;
+    if (this.pinned && this.newBelow) this.newBelow = false;
+    // Only a user scrolled up to the top asks for older ones: at the bottom (a short thread) the button does.
+    if (!this.pinned && list.scrollTop < LOAD_OLDER_AT_PX) void this.model?.loadOlder();
+  };
+
+  private readonly onNewMessages = () => {
+    const list = this.querySelector('.thread');
+    this.pinned = true;
+    this.newBelow = false;
+    if (list) this.toBottom(list);
   };
 
   private readonly onLoadOlder = () => void this.model?.loadOlder();

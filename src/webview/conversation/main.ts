@@ -34,6 +34,7 @@ const model = new ConversationModel(ipc, { conversationId, channelLabel, replyTy
 const view = document.createElement('ghl-conversation');
 view.model = model;
 view.openLink = (url) => ipc.act({ type: 'open-link', url });
+view.followUp = (what) => ipc.act({ type: 'follow-up', what });
 view.persist = (state) => saveState(state);
 // The page's own state first; a panel VS Code restored brings it in the initial state too.
 view.restore({

@@ -30,7 +30,7 @@ function assertEnvelope(channel: string, value: unknown): Envelope {
 }
 
 /**
- * Calls all 50 request channels once, in an order where each call has what it needs (ids from
+ * Calls all 66 request channels once, in an order where each call has what it needs (ids from
  * earlier answers). Returns channel → envelope.
  */
 async function callEveryChannel(send: Send, state: SandboxState, tag: string): Promise<Map<string, Envelope>> {
@@ -131,6 +131,26 @@ async function callEveryChannel(send: Send, state: SandboxState, tag: string): P
   const analysis = await req(C.ARV_ANALYZE, { opportunityId: analyzedId });
   await req(C.ARV_COMPS_SET, { opportunityId: analyzedId, compId: analysis?.comps?.[0]?.id ?? 'missing', excluded: Boolean(analysis?.comps?.[0]?.excluded && analysis.comps[0].excludedReason === 'excluded by you') });
   await req(C.ARV_SAVE, { opportunityId: analyzedId });
+  // #17 notes, tasks, tags and workflows: each write undone by the next call.
+  const probeContact = contacts?.items?.[2]?.id ?? 'missing';
+  await req(C.NOTES_LIST, { contactId: probeContact });
+  const note = await req(C.NOTES_CREATE, { contactId: probeContact, body: `Channel probe ${tag}` });
+  await req(C.NOTES_UPDATE, { contactId: probeContact, noteId: note?.id ?? 'missing', body: `Channel probe ${tag} (edited)` });
+  await req(C.NOTES_DELETE, { contactId: probeContact, noteId: note?.id ?? 'missing' });
+  await req(C.TASKS_SYNC, {});
+  await req(C.TASKS_LIST, { limit: 5 });
+  const task = await req(C.TASKS_CREATE, { contactId: probeContact, title: `Channel probe ${tag}`, dueDate: '2030-01-01T09:00:00Z' });
+  await req(C.TASKS_UPDATE, { contactId: probeContact, taskId: task?.id ?? 'missing', data: { title: `Channel probe ${tag} (edited)` } });
+  await req(C.TASKS_COMPLETE, { contactId: probeContact, taskId: task?.id ?? 'missing', completed: true });
+  await req(C.TASKS_DELETE, { contactId: probeContact, taskId: task?.id ?? 'missing' });
+  await req(C.TAGS_LIST, {});
+  await req(C.CONTACTS_TAGS, { id: probeContact, add: [`probe-${tag}`] });
+  await req(C.CONTACTS_BULK_TAGS, { ids: [probeContact], remove: [`probe-${tag}`] });
+  await req(C.CONTACTS_BULK_TAGS_CANCEL, {}); // nothing runs: answers cancelled false
+  const workflows = await req(C.WORKFLOWS_LIST, {});
+  const published = workflows?.items?.find((w: { status: string }) => w.status === 'published')?.id ?? 'missing';
+  await req(C.CONTACTS_WORKFLOW, { id: probeContact, workflowId: published, action: 'add' });
+  await req(C.CONTACTS_WORKFLOW, { id: probeContact, workflowId: published, action: 'remove' });
   return results;
 }
 
@@ -148,11 +168,11 @@ describe('GHL: every protocol channel', () => {
     state = await control.state();
   });
 
-  it('has 50 request channels', () => {
-    assert.equal(REQUEST_CHANNELS.length, 50, REQUEST_CHANNELS.join(', '));
+  it('has 66 request channels', () => {
+    assert.equal(REQUEST_CHANNELS.length, 66, REQUEST_CHANNELS.join(', '));
   });
 
-  it('answers all 50 through the test handle activate() returns in Test mode, each with a successful envelope', async () => {
+  it('answers all 66 through the test handle activate() returns in Test mode, each with a successful envelope', async () => {
     const extApi = await testHandle();
     const results = await callEveryChannel((c, p) => extApi.request(c, p), state, `api${Date.now().toString(36)}`);
     console.log(`      API: ${summary(results)}`);
@@ -175,7 +195,7 @@ describe('GHL: every protocol channel', () => {
     assert.equal(push.success, false, 'a push channel is not requestable');
   });
 
-  it('answers all 50 from the board webview through VS Code webview messaging', async function () {
+  it('answers all 66 from the board webview through VS Code webview messaging', async function () {
     if (!bridge.available) this.skip();
     const sales = state.pipelines.find((p) => p.name === 'Sales Pipeline')!;
     await vscode.commands.executeCommand('ghl.openBoard', sales.id);

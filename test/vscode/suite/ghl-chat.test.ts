@@ -25,6 +25,19 @@ const GHL_TOOLS = [
   'ghl_move_opportunity',
   'ghl_create_opportunity',
   'ghl_send_message',
+  // #17
+  'ghl_list_tasks',
+  'ghl_get_notes',
+  'ghl_add_note',
+  'ghl_create_task',
+  'ghl_complete_task',
+  'ghl_tag_contacts',
+  'ghl_add_to_workflow',
+  // #18
+  'ghl_free_slots',
+  'ghl_agenda',
+  'ghl_book_appointment',
+  'ghl_update_appointment',
 ];
 
 const percentile = (values: number[], p: number) => {
@@ -95,7 +108,7 @@ describe('GHL: chat', () => {
     await waitForModel(true);
   });
 
-  it('lists the 12 GHL tools in vscode.lm.tools and answers vscode.lm.invokeTool from the cache', async () => {
+  it('lists the 23 GHL tools in vscode.lm.tools and answers vscode.lm.invokeTool from the cache', async () => {
     const listed = vscode.lm.tools.filter((t) => t.name.startsWith('ghl_'));
     assert.deepEqual(listed.map((t) => t.name).sort(), [...GHL_TOOLS].sort());
     const search = listed.find((t) => t.name === 'ghl_search_contacts')!;

@@ -91,6 +91,10 @@ export const control = {
     controlCall<{ message: SandboxMessageState; conversation: SandboxConversationState }>('POST', '/inbound', input),
   /** #18: the appointments the sandbox holds. */
   events: () => controlCall<Array<{ id: string; title: string; calendarId: string; contactId: string | null; startTime: string; endTime: string; appointmentStatus: string }>>('GET', '/events'),
+  // #17
+  task: (id: string) => controlCall<{ id: string; title: string; completed: boolean; contactId: string; dueDate: string }>('GET', `/task?id=${encodeURIComponent(id)}`),
+  notes: (contactId: string) => controlCall<{ notes: Array<{ id: string; body: string }> }>('GET', `/notes?contactId=${encodeURIComponent(contactId)}`),
+  workflow: (id: string) => controlCall<{ id: string; name: string; members: string[] }>('GET', `/workflow?id=${encodeURIComponent(id)}`),
 };
 
 // --- the extension ---------------------------------------------------------------------------------

@@ -35,6 +35,8 @@ const testFiles: Record<string, () => Promise<unknown>> = {
   'ghl-calendar.test': () => import('./ghl-calendar.test'),
   // Issue 19.
   'ghl-analyzer.test': () => import('./ghl-analyzer.test'),
+  // #17
+  'ghl-followup.test': () => import('./ghl-followup.test'),
 };
 
 /** Line the runners parse for the counts: `__RESULT__ {"passed":N,"failed":N,"skipped":N}`. */
