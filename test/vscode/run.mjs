@@ -216,7 +216,7 @@ async function main() {
     env: { ...env, HOME: env.HOME },
   });
   cleanups.push(() => browser.close().catch(() => {}));
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1200 } });
   page = await context.newPage();
   // Bridge calls without a `timeout` fail after 10 s (as suite/bridge.ts documents) rather than
   // Playwright's 30 s, which is longer than mocha's per-test timeout: a test would time out

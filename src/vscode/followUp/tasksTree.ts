@@ -110,7 +110,9 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
       const group = GROUPS.find((g) => g.kind === node.kind)!;
       const collapsed = node.kind === 'done' || node.tasks.length === 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded;
       const item = new vscode.TreeItem(group.label, collapsed);
-      item.id = `tasks-group:${node.kind}`;
+      // An empty group has an id of its own: VS Code keeps a row's expansion by id, and a group first
+      // drawn empty (before the first sync) would otherwise stay collapsed once its tasks arrive.
+      item.id = `tasks-group:${node.kind}${node.tasks.length === 0 ? ':empty' : ''}`;
       item.description = count.format(node.tasks.length);
       item.iconPath = new vscode.ThemeIcon(group.icon, node.kind === 'overdue' && node.tasks.length > 0 ? new vscode.ThemeColor('list.warningForeground') : undefined);
       item.contextValue = `taskGroup:${node.kind}`;
