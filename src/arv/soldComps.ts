@@ -4,26 +4,15 @@
  * footage to have a price per square foot. RentCast promises no order, so the comps are sorted
  * here: nearest first, then by id, so the same records always give the same list.
  */
+import type { CompSale } from '../protocol/arv';
 import type { PropertyRecord, RecordedSale } from './types';
 
 const DAY_MS = 86_400_000;
 const EARTH_RADIUS_MILES = 3958.8;
 
-export interface SoldComp {
-  id: string;
-  address: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  saleDate: string;
-  salePrice: number;
-  squareFootage: number;
-  bedrooms: number | null;
-  bathrooms: number | null;
-  yearBuilt: number | null;
-  distance: number | null;
+export interface SoldComp extends CompSale {
   /** Whole days between the sale and `asOf`. */
   ageDays: number;
-  pricePerSqft: number;
 }
 
 export interface Point {

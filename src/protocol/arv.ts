@@ -138,8 +138,8 @@ export interface AnalysisSubject {
   yearBuilt: number | null;
 }
 
-/** One sold comp as the analyzer shows it: its sale, the adjustments toward the subject, its weight. */
-export interface AnalysisComp {
+/** A closed sale near the subject, as read from property records: what every comp starts from. */
+export interface CompSale {
   id: string;
   address: string | null;
   latitude: number | null;
@@ -153,6 +153,10 @@ export interface AnalysisComp {
   /** Miles from the subject (null without coordinates). */
   distance: number | null;
   pricePerSqft: number;
+}
+
+/** One sold comp as the analyzer shows it: its sale, the adjustments toward the subject, its weight. */
+export interface AnalysisComp extends CompSale {
   adjustments: CompAdjustments;
   adjustedPrice: number;
   /** Share of the weighted median, 0–1 (0 for an excluded comp). */
