@@ -56,7 +56,7 @@ export function calendarHandlers(ctx: HandlerContext, locationTimeZone: () => Pr
    * them at once; any other refusal is GHL's own error.
    */
   async function explainRefusal(err: unknown, api: GhlApi, calendarId: string | undefined, start: number, zone: string): Promise<never> {
-    const status = err instanceof ExtGhlError && typeof (err.details as { status?: unknown } | undefined)?.status === 'number' ? (err.details as { status: number }).status : 0;
+    const status = httpStatusOf(err);
     if (!(err instanceof ExtGhlError) || err.code !== 'API' || status < 400 || status >= 500 || !calendarId) throw err;
     const from = Math.max(ctx.now(), startOfDayIn(start, zone));
     let fresh: FreeSlots;
@@ -162,8 +162,8 @@ export function calendarHandlers(ctx: HandlerContext, locationTimeZone: () => Pr
       try {
         items = await fetchAgenda(await ctx.api(), locationId, start, end, filter, zone);
       } catch (err) {
-        // Offline or GHL down: the last agenda read, marked with when, rather than nothing.
-        if (err instanceof ExtGhlError && (err.code === 'NETWORK' || err.code === 'RATE_LIMITED')) return fromCache(err.message);
+        // Offline or GHL down (still 5xx after the retries): the last agenda read, marked with when, rather than nothing.
+        if (ghlUnavailable(err)) return fromCache(err.message);
         throw err;
       }
       const fetchedAt = ctx.now();
@@ -195,4 +195,16 @@ export function calendarHandlers(ctx: HandlerContext, locationTimeZone: () => Pr
       .sort((a, b) => Date.parse(a.startTime) - Date.parse(b.startTime) || a.id.localeCompare(b.id))
       .map((e) => present(e, zone, names.get(e.calendarId)));
   }
+}
+
+/** The HTTP status GHL answered with, when the error carries one (else 0). */
+function httpStatusOf(err: unknown): number {
+  if (!(err instanceof ExtGhlError) || typeof err.details !== 'object' || err.details === null || !('status' in err.details)) return 0;
+  return typeof err.details.status === 'number' ? err.details.status : 0;
+}
+
+/** GHL could not be reached or could not serve (offline, rate-limited, or a 5xx that outlasted the retries): not the request's fault. */
+function ghlUnavailable(err: unknown): err is ExtGhlError {
+  if (!(err instanceof ExtGhlError)) return false;
+  return err.code === 'NETWORK' || err.code === 'RATE_LIMITED' || (err.code === 'API' && httpStatusOf(err) >= 500);
 }

@@ -170,6 +170,35 @@ describe('calendar channels (#18): free slots, booking, agenda', () => {
     assert.ok(!cached.items.some((e: { id: string }) => e.id === event.id));
   });
 
+  it('GHL down after one good fetch: the agenda answers from the cache, with that fetch\'s time and why it is stale', async () => {
+    const EVENTS = 'GET /calendars/events';
+    const range = { from: '2026-03-09', to: '2026-03-10', calendarIds: [showings] };
+    seedAppointments(h.sandbox, [['Early', '2026-03-09T13:00:00Z'], ['Walkthrough', '2026-03-09T18:00:00Z']]);
+    // Retries wait on an injected sleep: GHL's failing every attempt takes no wall-clock time.
+    await h.restart({ sleep: async () => undefined });
+    const first = now;
+    try {
+      const live = await h.data('ext-ghl:cal-agenda', range);
+      assert.equal(live.fromCache, false);
+      assert.equal(live.fetchedAt, first);
+      now = first + 3_600_000;
+      h.sandbox.resetStats();
+      // Every attempt (the first and its 5 retries) answers 503.
+      h.sandbox.injectFault({ method: 'GET', path: '/calendars/events', status: 503, times: 6 });
+      const stale = await h.data('ext-ghl:cal-agenda', range);
+      assert.equal(h.sandbox.stats.byRoute[EVENTS], 6, 'every fault used: none left for the next test');
+      assert.equal(stale.fromCache, true);
+      assert.equal(stale.fetchedAt, first);
+      assert.match(stale.staleReason, /503/);
+      assert.deepEqual(stale.items, live.items);
+      assert.deepEqual(stale.items.map((e: { title: string }) => e.title), ['Early', 'Walkthrough']);
+      assert.equal(stale.from, live.from);
+    } finally {
+      now = first;
+      await h.restart();
+    }
+  });
+
   it('a location zone other than the machine\'s: a time without offset is Kolkata\'s, and so are the days', async () => {
     const zone = 'Asia/Kolkata';
     assert.notEqual(machineTimeZone(), zone);

@@ -6,6 +6,7 @@ import type { Note } from '../../protocol/responses';
 import { formatDueDate, parseDuePhrase } from '../../time/datePhrase';
 import { machineTimeZone } from '../../time/dayWindows';
 import type { BackendHost } from '../backendHost';
+import { AppointmentNode } from '../calendar/calendarTree';
 import { ContactNode, contactLabel } from '../contactsTree';
 import { TaskNode } from '../followUp/tasksTree';
 import { OpportunityNode } from '../pipelinesTree';
@@ -33,12 +34,13 @@ type FollowUpCommands =
   | 'ghl.addToWorkflow'
   | 'ghl.removeFromWorkflow';
 
-/** The contact a command is about: a contact row, a deal card, a task row, a contact id, or one the user picks. */
+/** The contact a command is about: a contact row, a deal card, a task row, a Calendar appointment row, a contact id, or one the user picks. */
 export async function contactOf(host: BackendHost, target: unknown, placeHolder: string): Promise<Contact | undefined> {
   if (target instanceof ContactNode) return target.contact;
   const id =
     target instanceof TaskNode ? target.task.contactId
     : target instanceof OpportunityNode ? target.opportunity.contactId
+    : target instanceof AppointmentNode ? target.event.contactId
     : typeof target === 'string' && target.trim() ? target.trim()
     : null;
   if (id) return host.call(EXT_GHL_IPC.CONTACTS_GET, { id });

@@ -1,11 +1,12 @@
 // #18 in the real UI: the Calendar view (Today / Tomorrow / This week / Next week, each row with
 // its time, contact and calendar), Book Appointment… in three keystrokes (calendar, slot, title:
 // Enter, Enter, Enter) with the sandbox then holding the appointment at the chosen time, and a
-// reminder firing for an appointment within the reminder lead.
+// reminder firing for an appointment within the reminder lead; Add Note… from an appointment row's
+// context menu notes its contact.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { bridge, parts } from './bridge';
-import { call, canRun, readExtensionLog, clearNotifications, control, ensureConfiguredAndSynced, pane, poll, readRows, showSidebar, waitForNotification } from './ghl';
+import { call, canRun, readExtensionLog, readRows, clearNotifications, control, ensureConfiguredAndSynced, pane, poll, showSidebar, waitForNotification } from './ghl';
 
 const SLOT_ROW = `${parts.quickInput} .monaco-list-row:has-text(" · ")`;
 
@@ -65,6 +66,33 @@ describe('GHL: calendar (#18)', () => {
     await bridge.moveMouse(900, 500);
     await bridge.screenshot('calendar-view', { selector: parts.sidebar });
     for (const name of folded) await bridge.click(`${pane(name)} .pane-header`);
+  });
+
+  it('Add Note… in an appointment row\'s context menu adds the note to that appointment\'s contact', async function () {
+    this.timeout(30_000);
+    await vscode.commands.executeCommand('ghl.calendar.focus');
+    const agenda = await call('ext-ghl:cal-agenda', { from: Date.now() - 86_400_000, to: Date.now() + 7 * 86_400_000, source: 'cache' });
+    type Event = { contactId?: string; contactName?: string; title?: string };
+    const withContact = agenda.items.filter((e: Event) => e.contactId && e.contactName);
+    // A rendered appointment row whose contact and title belong to exactly one contact, so the note's owner is known.
+    const rows = await poll('an appointment row with a contact', () => readRows('Calendar'), (rs) =>
+      rs.some((r) => r.level === 2 && withContact.some((e: Event) => r.label.includes(`  ${e.contactName} — `))));
+    const row = rows.find((r) => r.level === 2 && new Set(withContact.filter((e: Event) => r.label.includes(`  ${e.contactName} — `)).map((e: Event) => e.contactId)).size === 1)!;
+    assert.ok(row, JSON.stringify(rows));
+    const contactId: string = withContact.find((e: Event) => row.label.includes(`  ${e.contactName} — `)).contactId;
+    const body = `Calendar note ${row.index}-${(await control.notes(contactId)).notes.length}: seller wants the walkthrough moved earlier`;
+    await bridge.moveMouse(900, 500);
+    await bridge.click(`${pane('Calendar')} .monaco-list-row[data-index="${row.index}"]`, { button: 'right' });
+    // The menu ignores a click that lands right after it opened (the right button's release): hover the item, then Enter.
+    const item = '.context-view .action-item:has(.action-label:has-text("Add Note…"))';
+    await bridge.hover(item);
+    await poll('Add Note… focused in the context menu', () => bridge.count(`${item}.focused`), (n) => n === 1);
+    await bridge.press('Enter');
+    await step(/^Add Note — /);
+    await bridge.type(body);
+    await bridge.press('Enter');
+    const notes = await poll('the note on the appointment\'s contact in the sandbox', () => control.notes(contactId), (n) => n.notes.some((x) => x.body === body));
+    assert.ok(notes.notes.some((x) => x.body === body));
   });
 
   it('Book Appointment… books in three keystrokes: the sandbox holds the appointment at the chosen slot', async function () {
