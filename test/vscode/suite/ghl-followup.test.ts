@@ -119,7 +119,13 @@ describe('GHL: tasks, notes, tags and workflows', () => {
     await poll(
       'Tag… on both selected contacts',
       async () => {
-        await vscode.commands.executeCommand('ghl.tagContacts', undefined, undefined, ['suite-bulk']);
+        let settled = false;
+        const tagging = Promise.resolve(vscode.commands.executeCommand('ghl.tagContacts', undefined, undefined, ['suite-bulk'])).finally(() => (settled = true));
+        // Before the host has heard of the selection the command asks which contact instead: close
+        // that pick (the command then returns) and try again.
+        await poll('Tag… done or asking', async () => settled || (await bridge.count(`${parts.quickInput} .monaco-list-row`)) > 0, (done) => done);
+        if (!settled) await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+        await tagging;
         return (await call('ext-ghl:contacts-list', { limit: 500 })).items.filter((c: { tags: string[] }) => c.tags.includes('suite-bulk')).length;
       },
       (n) => n === 2,
