@@ -3,22 +3,11 @@
 // without any network, sorting, a comp excluded through arv-comps-set with the ARV following,
 // Save to GHL, the MAO calculator.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, it } from 'node:test';
 import { requestSchemas } from '../../src/protocol/requests';
-import { buildBundles, launchBrowser, openApp, screenshot, type Built, type OpenedPage } from './harness';
+import { inChromium, screenshot, type OpenedPage } from './harness';
 
-let built: Built;
-let browser: Browser;
-
-before(async () => {
-  [built, browser] = await Promise.all([buildBundles(), launchBrowser()]);
-});
-
-after(async () => {
-  await browser?.close();
-  built?.dispose();
-});
+const shared = inChromium();
 
 const HOSTILE = '<img src=x onerror="window.__xss=1">12 Elm St';
 
@@ -72,7 +61,7 @@ function fixtures() {
 }
 
 async function open(): Promise<OpenedPage> {
-  const app = await openApp(browser, built, { app: 'analyzer', fixtures: fixtures(), initialState: { opportunityId: 'opp-1' }, viewport: { width: 1000, height: 900 } });
+  const app = await shared.open({ app: 'analyzer', fixtures: fixtures(), initialState: { opportunityId: 'opp-1' }, viewport: { width: 1000, height: 900 } });
   await app.page.locator('[data-testid=comp-row]').first().waitFor();
   return app;
 }

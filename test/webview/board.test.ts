@@ -1,8 +1,8 @@
 // The Opportunities board, built and run in headless Chromium behind the host's CSP with a
 // fake host (see harness.ts).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { isRequestChannel, requestSchemas } from '../../src/protocol/requests';
 import {
   BULK,
@@ -17,19 +17,9 @@ import {
   totalsByStage,
   usd,
 } from './fixtures/data';
-import { buildBundles, launchBrowser, openApp, screenshot, type Built, type HostFixtures, type OpenedPage } from './harness';
+import { inChromium, screenshot, type HostFixtures, type OpenedPage } from './harness';
 
-let built: Built;
-let browser: Browser;
-
-before(async () => {
-  [built, browser] = await Promise.all([buildBundles(), launchBrowser()]);
-});
-
-after(async () => {
-  await browser?.close();
-  built?.dispose();
-});
+const shared = inChromium();
 
 const salesOpps = salesOpportunities();
 const fixtures: HostFixtures = { pipelines: [SALES, BULK], opportunities: salesOpps };
@@ -109,7 +99,7 @@ async function pickOption(page: Page, testId: string, label: string): Promise<vo
 
 describe('board', () => {
   it('renders one column per stage (by position) with counts and totals; hostile names stay text', async () => {
-    const app = await openApp(browser, built, { app: 'board', fixtures });
+    const app = await shared.open({ app: 'board', fixtures });
     try {
       await waitForCards(app.page, salesOpps.length);
       const cols = await columns(app.page);
@@ -163,7 +153,7 @@ describe('board', () => {
   });
 
   it("a card's Analyze button asks the host to open the deal analyzer (issue 19)", async () => {
-    const app = await openApp(browser, built, { app: 'board', fixtures });
+    const app = await shared.open({ app: 'board', fixtures });
     try {
       const card = app.page.locator('[data-testid=board-card]').first();
       await card.waitFor();
@@ -177,7 +167,7 @@ describe('board', () => {
   });
 
   it('drag and drop moves a card optimistically, and rolls it back with an error when the host fails', async () => {
-    const app = await openApp(browser, built, { app: 'board', fixtures });
+    const app = await shared.open({ app: 'board', fixtures });
     const { page } = app;
     try {
       await waitForCards(page, salesOpps.length);
@@ -225,7 +215,7 @@ describe('board', () => {
   });
 
   it('keyboard: Alt+Arrow moves a card between stages; arrows move focus', async () => {
-    const app = await openApp(browser, built, { app: 'board', fixtures });
+    const app = await shared.open({ app: 'board', fixtures });
     const { page } = app;
     try {
       await waitForCards(page, salesOpps.length);
@@ -258,7 +248,7 @@ describe('board', () => {
   });
 
   it('status menu posts opps-update-status and rolls back on failure; the filter changes totals', async () => {
-    const app = await openApp(browser, built, { app: 'board', fixtures });
+    const app = await shared.open({ app: 'board', fixtures });
     const { page } = app;
     try {
       await waitForCards(page, salesOpps.length);
@@ -306,7 +296,7 @@ describe('board', () => {
   });
 
   it('pages through a large pipeline, caps rendered cards, and switches pipelines', async () => {
-    const app = await openApp(browser, built, { app: 'board', fixtures: withBulk, initialState: { pipelineId: BULK.id } });
+    const app = await shared.open({ app: 'board', fixtures: withBulk, initialState: { pipelineId: BULK.id } });
     const { page } = app;
     try {
       const lists = await waitForPosted(app, 'ext-ghl:opps-list', 3);
@@ -350,7 +340,7 @@ describe('board', () => {
 
   it('shows sync progress and reloads when a sync finishes', async () => {
     // On Playwright's clock (flowing as usual until the test pauses it for the debounce).
-    const app = await openApp(browser, built, { app: 'board', fixtures, clock: true });
+    const app = await shared.open({ app: 'board', fixtures, clock: true });
     const { page } = app;
     type Host = { __host: { push(p: string, d: unknown): void; opps: Array<Record<string, unknown>> } };
     try {
@@ -402,7 +392,7 @@ describe('board', () => {
   });
 
   it('saves the pipeline and the filter in the webview state, and a new page (a restored panel) starts from them', async () => {
-    const app = await openApp(browser, built, { app: 'board', fixtures: withBulk });
+    const app = await shared.open({ app: 'board', fixtures: withBulk });
     const { page } = app;
     const saved = () => page.evaluate(() => JSON.parse(sessionStorage.getItem('vscode-state') ?? 'null'));
     const picker = () => page.locator('[data-testid=board-pipeline-select]').evaluate((el) => (el as HTMLSelectElement).value);
@@ -435,7 +425,7 @@ describe('board', () => {
     }
 
     // A panel VS Code restores may come with the state in its initial state only.
-    const restored = await openApp(browser, built, { app: 'board', fixtures, initialState: { pipelineId: SALES.id, filter: 'lost' } });
+    const restored = await shared.open({ app: 'board', fixtures, initialState: { pipelineId: SALES.id, filter: 'lost' } });
     try {
       const lost = salesOpps.filter((o) => o.status === 'lost');
       await waitForCards(restored.page, lost.length);
@@ -450,7 +440,7 @@ describe('board', () => {
   });
 
   it('picks the default pipeline from settings (by name) and shows empty / not-configured states', async () => {
-    const byName = await openApp(browser, built, {
+    const byName = await shared.open({
       app: 'board',
       fixtures: { ...fixtures, pipelines: [BULK, SALES], settings: { defaultPipeline: 'sales' } },
     });
@@ -462,7 +452,7 @@ describe('board', () => {
       await byName.close();
     }
 
-    const empty = await openApp(browser, built, { app: 'board', fixtures: { pipelines: [] } });
+    const empty = await shared.open({ app: 'board', fixtures: { pipelines: [] } });
     try {
       const msg = empty.page.locator('[data-testid=board-message]');
       await msg.waitFor({ state: 'visible' });
@@ -473,7 +463,7 @@ describe('board', () => {
       await empty.close();
     }
 
-    const notConfigured = await openApp(browser, built, {
+    const notConfigured = await shared.open({
       app: 'board',
       fixtures: {
         ...fixtures,

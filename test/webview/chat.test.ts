@@ -1,21 +1,11 @@
 // The Chat panel, built and run in headless Chromium behind the host's CSP with a fake host.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { requestSchemas } from '../../src/protocol/requests';
-import { buildBundles, launchBrowser, openApp, screenshot, type Built, type OpenedPage } from './harness';
+import { inChromium, screenshot, type OpenedPage } from './harness';
 
-let built: Built;
-let browser: Browser;
-
-before(async () => {
-  [built, browser] = await Promise.all([buildBundles(), launchBrowser()]);
-});
-
-after(async () => {
-  await browser?.close();
-  built?.dispose();
-});
+const shared = inChromium();
 
 const HOSTILE_REPLY = '<img src=x onerror="window.__xss=1"> **not markdown** <script>window.__xss=2</script>';
 
@@ -51,7 +41,7 @@ async function assertClean(app: OpenedPage): Promise<void> {
 
 describe('chat', () => {
   it('Enter sends, Shift+Enter adds a line; both bubbles render as text; the view keeps them across reloads', async () => {
-    const app = await openApp(browser, built, { app: 'chat', fixtures: { chatReply: HOSTILE_REPLY, chatModel: { vendor: 'test', family: 'scripted', id: 'm1' } } });
+    const app = await shared.open({ app: 'chat', fixtures: { chatReply: HOSTILE_REPLY, chatModel: { vendor: 'test', family: 'scripted', id: 'm1' } } });
     const { page } = app;
     try {
       await page.locator('[data-testid=chat-empty]').waitFor();
@@ -99,7 +89,7 @@ describe('chat', () => {
   });
 
   it('tool lines, record buttons and a confirmation card; Approve and Cancel post chat-confirm; the no-model notice', async () => {
-    const app = await openApp(browser, built, {
+    const app = await shared.open({
       app: 'chat',
       fixtures: {
         chatReply: 'Amanda Chen has **one** open deal.',
@@ -144,7 +134,7 @@ describe('chat', () => {
   });
 
   it('Clear posts chat-clear and empties the list; errors show inline', async () => {
-    const app = await openApp(browser, built, { app: 'chat' });
+    const app = await shared.open({ app: 'chat' });
     const { page } = app;
     try {
       await type(page, 'hello');

@@ -2,22 +2,12 @@
 // host: CRM text as text, HTML email bodies with nothing loaded, Enter / Shift+Enter, a refused
 // reply and its Retry, attachment links handed to the host.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { requestSchemas } from '../../src/protocol/requests';
-import { buildBundles, launchBrowser, openApp, screenshot, type Built, type HostFixtures, type OpenedPage } from './harness';
+import { inChromium, screenshot, type HostFixtures, type OpenedPage } from './harness';
 
-let built: Built;
-let browser: Browser;
-
-before(async () => {
-  [built, browser] = await Promise.all([buildBundles(), launchBrowser()]);
-});
-
-after(async () => {
-  await browser?.close();
-  built?.dispose();
-});
+const shared = inChromium();
 
 const HOSTILE_SMS = '<img src=x onerror="window.__xss=1"> <script>window.__xss=2</script> <b>bold</b>';
 const TRACKER = 'https://tracker.example.com/open.png';
@@ -65,7 +55,7 @@ function bubbles(page: Page): Promise<BubbleView[]> {
 }
 
 async function open(fixtures: HostFixtures = FIXTURES): Promise<OpenedPage> {
-  const app = await openApp(browser, built, { app: 'conversation', fixtures, initialState: { conversationId: 'conv-1' }, viewport: { width: 900, height: 640 } });
+  const app = await shared.open({ app: 'conversation', fixtures, initialState: { conversationId: 'conv-1' }, viewport: { width: 900, height: 640 } });
   await app.page.locator('[data-testid=bubble]').first().waitFor();
   return app;
 }

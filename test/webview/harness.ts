@@ -14,6 +14,7 @@ import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Opportunity, Pipeline } from '../../src/protocol/entities';
 import type { ErrorInfo } from '../../src/protocol/envelope';
@@ -92,6 +93,28 @@ function hostHtml(app: App, nonce: string, initialState: unknown = {}): string {
     hasStylesheet: app !== 'ipc-harness',
     host: { stylesheetUrls: [`${ORIGIN}/dist/theme-dark.css`], bodyClass: 'vscode-dark' },
   });
+}
+
+/**
+ * The bundles and the browser one test file shares: built and launched before its tests, closed
+ * after them; `open` opens an app page with them (inside a test, once `before` has run).
+ */
+export function inChromium(): { open(options: OpenOptions): Promise<OpenedPage> } {
+  let built: Built | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    [built, browser] = await Promise.all([buildBundles(), launchBrowser()]);
+  });
+  after(async () => {
+    await browser?.close();
+    built?.dispose();
+  });
+  return {
+    open(options) {
+      if (!built || !browser) throw new Error('inChromium(): open() runs inside a test, after its before()');
+      return openApp(browser, built, options);
+    },
+  };
 }
 
 export interface HostFixtures {
