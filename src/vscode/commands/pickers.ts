@@ -21,13 +21,23 @@ export async function pickContact(host: BackendHost, node: unknown): Promise<Con
   return pickContactFromCache(host, 'Pick a contact');
 }
 
-/** A QuickPick that searches the cache as the user types (fast even at 50k contacts). */
+/**
+ * A QuickPick that searches the cache as the user types (fast even at 50k contacts).
+ *
+ * VS Code names a pick's items by their index in the last array set, and filters the shown rows
+ * itself while our search is still on its way: an Enter on a row VS Code filtered, reaching us after
+ * a new answer replaced the array, would name another contact or none. So the array only grows while
+ * the pick is open, each contact keeping its index; the latest answer's contacts are always shown
+ * (the cache also matches on fields the row does not show, a phone typed with spaces), earlier ones
+ * only when VS Code matches them.
+ */
 export async function pickContactFromCache(host: BackendHost, placeHolder: string): Promise<Contact | undefined> {
   type Item = vscode.QuickPickItem & { contact: Contact };
   const quickPick = vscode.window.createQuickPick<Item>();
   quickPick.placeholder = placeHolder;
   quickPick.matchOnDescription = true;
   quickPick.matchOnDetail = true;
+  const seen = new Map<string, Item>();
   let generation = 0;
   const search = async (query: string) => {
     const mine = ++generation;
@@ -36,16 +46,15 @@ export async function pickContactFromCache(host: BackendHost, placeHolder: strin
     if (mine !== generation) return;
     quickPick.busy = false;
     if (!response.success) {
-      quickPick.items = [];
       quickPick.placeholder = response.error.message;
       return;
     }
-    quickPick.items = response.data.items.map((c) => ({
-      label: contactLabel(c),
-      description: c.email ?? c.phone ?? '',
-      detail: c.companyName ?? undefined,
-      contact: c,
-    }));
+    const latest = new Set(query.trim() ? response.data.items.map((c) => c.id) : []);
+    for (const [id, item] of seen) seen.set(id, { ...item, alwaysShow: false });
+    for (const c of response.data.items) {
+      seen.set(c.id, { label: contactLabel(c), description: c.email ?? c.phone ?? '', detail: c.companyName ?? undefined, alwaysShow: latest.has(c.id), contact: c });
+    }
+    quickPick.items = [...seen.values()];
   };
   const picked = new Promise<Contact | undefined>((resolve) => {
     quickPick.onDidChangeValue((value) => void search(value));
