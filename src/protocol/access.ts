@@ -62,9 +62,10 @@ export const CHANNEL_ACCESS: Readonly<Record<RequestChannel, ChannelAccess>> = {
   [C.APPOINTMENTS_UPDATE]: 'write',
   [C.APPOINTMENTS_DELETE]: 'write',
   [C.CAL_AGENDA]: 'read',
-  // Issue 19. Analyze reads the stored analysis (its first run or a refresh spends RentCast lookups,
-  // as the plan does not); a comp's exclusion is the user's choice; save writes into GHL's fields.
-  [C.ARV_ANALYZE]: 'read',
+  // Issue 19. Analyze's first run of a deal, or a refresh, spends lookups the user pays RentCast for
+  // (as a chat turn spends their model), so it is theirs to start; a comp's exclusion is the user's
+  // choice; save writes into GHL's fields.
+  [C.ARV_ANALYZE]: 'write',
   [C.ARV_COMPS_SET]: 'write',
   [C.ARV_SAVE]: 'write',
   // #17 notes, tasks, tags and workflows: every change to GHL is a write; the cancel stops a write the user started.

@@ -44,8 +44,8 @@ describe('public API: channel classification', () => {
     for (const push of PUSH_CHANNELS) assert.equal(Object.hasOwn(CHANNEL_ACCESS, push), false, push);
   });
 
-  it('counts sending, deleting, the settings, the chat and ARV write-back as writes', () => {
-    for (const channel of [C.CONVS_SEND, C.CONTACTS_DELETE, C.SETTINGS_SET, C.CHAT_CONFIRM, C.CHAT_SEND, C.ARV_ENRICH_START, C.ARV_FIELD_CREATE, C.CONVS_MARK_READ, C.CONVS_STAR, C.OPPS_UPDATE_STATUS]) {
+  it('counts sending, deleting, the settings, the chat, ARV write-back and paid ARV lookups as writes', () => {
+    for (const channel of [C.CONVS_SEND, C.CONTACTS_DELETE, C.SETTINGS_SET, C.CHAT_CONFIRM, C.CHAT_SEND, C.ARV_ENRICH_START, C.ARV_FIELD_CREATE, C.ARV_ANALYZE, C.CONVS_MARK_READ, C.CONVS_STAR, C.OPPS_UPDATE_STATUS]) {
       assert.equal(CHANNEL_ACCESS[channel], 'write', channel);
     }
   });
