@@ -5,6 +5,7 @@ import type { GhlExtensionExports } from './vscode/api/ghlApi';
 import { BackendHost } from './vscode/backendHost';
 import { showCacheRecoveredNotice } from './vscode/cacheRecoveredNotice';
 import { HostSettings } from './vscode/hostSettings';
+import { registerAnalyzerPanelSerializer } from './vscode/analyzerPanel';
 import { BoardPanel, registerBoardPanelSerializer } from './vscode/boardPanel';
 import { CalendarController } from './vscode/calendar/calendarController';
 import { ChatHost } from './vscode/chatHost';
@@ -117,6 +118,7 @@ export function activate(context: vscode.ExtensionContext): GhlExtensionExports 
     participant,
     registerChatTools(chatClient),
     registerBoardPanelSerializer(context, backendHost, logger),
+    registerAnalyzerPanelSerializer(context, backendHost, logger),
     vscode.tasks.registerTaskProvider(TASK_TYPE, new GhlTaskProvider(briefing, backendHost)),
     new BriefingScheduler(context, () => briefing.show(), () => state.configured),
     documents,

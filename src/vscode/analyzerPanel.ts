@@ -1,8 +1,18 @@
 import * as vscode from 'vscode';
+import { EXT_GHL_IPC } from '../protocol/channels';
 import type { BackendHost } from './backendHost';
 import { Disposable } from './lifecycle';
 import type { Logger } from './logger';
 import { WebviewBridge, renderWebviewHtml, webviewOptions } from './webviewBridge';
+
+const ID_PATTERN = /^[A-Za-z0-9_-]{1,200}$/;
+
+/** The deal of a page's saved state (written by src/webview/analyzer/main.ts), when it names one. */
+export function restoredAnalyzerDeal(state: unknown): string | undefined {
+  if (typeof state !== 'object' || state === null) return undefined;
+  const { opportunityId } = state as Record<string, unknown>;
+  return typeof opportunityId === 'string' && ID_PATTERN.test(opportunityId) ? opportunityId : undefined;
+}
 
 function panelTitle(name: string | undefined): string {
   const title = (name ?? '').replace(/\s+/g, ' ').trim();
@@ -25,6 +35,26 @@ export class AnalyzerPanel extends Disposable {
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(AnalyzerPanel.viewType, panelTitle(dealName), vscode.ViewColumn.Active, webviewOptions(extensionUri));
+    return new AnalyzerPanel(panel, extensionUri, host, logger, opportunityId, dealName);
+  }
+
+  /** A panel VS Code restored after a reload: the deal its page saved, or nothing when the state names none. */
+  static async revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, host: BackendHost, logger: Logger, state: unknown): Promise<AnalyzerPanel | undefined> {
+    const opportunityId = restoredAnalyzerDeal(state);
+    if (!opportunityId || AnalyzerPanel.open.has(opportunityId)) {
+      panel.dispose();
+      return opportunityId ? AnalyzerPanel.open.get(opportunityId) : undefined;
+    }
+    const deal = await host.request(EXT_GHL_IPC.OPPS_GET, { id: opportunityId });
+    // Opened meanwhile another way (the command, a board card): that panel stays.
+    const opened = AnalyzerPanel.open.get(opportunityId);
+    if (opened) {
+      panel.dispose();
+      return opened;
+    }
+    const dealName = deal.success ? deal.data.name : undefined;
+    panel.title = panelTitle(dealName);
+    panel.webview.options = webviewOptions(extensionUri);
     return new AnalyzerPanel(panel, extensionUri, host, logger, opportunityId, dealName);
   }
 
@@ -59,4 +89,31 @@ export class AnalyzerPanel extends Disposable {
   static disposeAll(): void {
     for (const panel of [...AnalyzerPanel.open.values()]) panel.dispose();
   }
+}
+
+/** Test-only command (registered in ExtensionMode.Test): runs the registered serializer's revive; answers whether it kept the new panel. */
+export const REVIVE_ANALYZER_TEST_COMMAND = 'ghl.test.reviveAnalyzer';
+
+/**
+ * Brings open analyzers back after "Developer: Reload Window" (`onWebviewPanel:ghl-analyzer`
+ * activates the extension for it). Under the extension tests a command hands the same
+ * serializer a new panel and a saved state instead.
+ */
+export function registerAnalyzerPanelSerializer(context: vscode.ExtensionContext, host: BackendHost, logger: Logger): vscode.Disposable {
+  const serializer: vscode.WebviewPanelSerializer = {
+    async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+      await AnalyzerPanel.revive(panel, context.extensionUri, host, logger, state);
+    },
+  };
+  const registrations = [vscode.window.registerWebviewPanelSerializer(AnalyzerPanel.viewType, serializer), { dispose: () => AnalyzerPanel.disposeAll() }];
+  if (context.extensionMode === vscode.ExtensionMode.Test) {
+    registrations.push(
+      vscode.commands.registerCommand(REVIVE_ANALYZER_TEST_COMMAND, async (state: unknown) => {
+        const panel = vscode.window.createWebviewPanel(AnalyzerPanel.viewType, 'Analyze', vscode.ViewColumn.Active, webviewOptions(context.extensionUri));
+        const revived = await AnalyzerPanel.revive(panel, context.extensionUri, host, logger, state);
+        return revived?.panel === panel;
+      }),
+    );
+  }
+  return vscode.Disposable.from(...registrations);
 }

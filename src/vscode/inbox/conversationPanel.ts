@@ -181,7 +181,7 @@ export class ConversationPanel extends Disposable {
   }
 }
 
-/** Test-only command (registered in ExtensionMode.Test): runs the registered serializer's revive. */
+/** Test-only command (registered in ExtensionMode.Test): runs the registered serializer's revive; answers whether it kept the new panel. */
 export const REVIVE_CONVERSATION_TEST_COMMAND = 'ghl.test.reviveConversation';
 
 /**
@@ -204,7 +204,8 @@ export function registerConversationPanelSerializer(
     registrations.push(
       vscode.commands.registerCommand(REVIVE_CONVERSATION_TEST_COMMAND, async (state: unknown) => {
         const panel = vscode.window.createWebviewPanel(ConversationPanel.viewType, 'Conversation', vscode.ViewColumn.Active, webviewOptions(context.extensionUri));
-        await serializer.deserializeWebviewPanel(panel, state);
+        const revived = await ConversationPanel.revive(panel, context.extensionUri, host, logger, state);
+        return revived?.panel === panel;
       }),
     );
   }

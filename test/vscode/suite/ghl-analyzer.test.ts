@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { bridge, parts } from './bridge';
-import { call, canRun, control, ensureConfiguredAndSynced, ensureRentcastConfigured, poll, testHandle } from './ghl';
+import { call, canRun, control, ensureConfiguredAndSynced, ensureRentcastConfigured, poll, tabLabels, testHandle } from './ghl';
 
 describe('GHL: deal analyzer', () => {
   let deal: { id: string; name: string };
@@ -66,5 +66,21 @@ describe('GHL: deal analyzer', () => {
     assert.ok(JSON.stringify(inSandbox.customFields).includes(`"${after.estimate.arv}"`), 'the sandbox field holds the ARV');
     // Back as it was, for any suite after this one.
     await call('ext-ghl:arv-comps-set', { opportunityId: deal.id, compId: heaviest.id, excluded: false });
+  });
+
+  it('comes back after a reload with the deal its page saved; a state naming no deal opens nothing', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await poll('no analyzer open', () => tabLabels().includes(title), (open) => !open);
+    // What VS Code does after "Developer: Reload Window": the serializer gets a panel and the page's saved state.
+    const kept = await vscode.commands.executeCommand<boolean>('ghl.test.reviveAnalyzer', { opportunityId: deal.id });
+    assert.equal(kept, true, 'the revived panel is kept');
+    await bridge.waitFor('[data-testid="comp-row"]', { webview: title });
+    const stored = await call('ext-ghl:arv-analyze', { opportunityId: deal.id });
+    assert.equal(await bridge.text('[data-testid="analyzer-arv"]', { webview: title }), `$${stored.estimate.arv.toLocaleString('en-US')}`);
+    // The same deal again reveals the open one; a state that is not a deal id opens nothing.
+    assert.equal(await vscode.commands.executeCommand<boolean>('ghl.test.reviveAnalyzer', { opportunityId: deal.id }), false);
+    assert.equal(await vscode.commands.executeCommand<boolean>('ghl.test.reviveAnalyzer', { opportunityId: '../../etc' }), false);
+    assert.equal(await vscode.commands.executeCommand<boolean>('ghl.test.reviveAnalyzer', 'not a state'), false);
+    await poll('one analyzer tab', () => tabLabels().filter((l) => l.startsWith('Analyze')), (labels) => labels.length === 1 && labels[0] === title);
   });
 });

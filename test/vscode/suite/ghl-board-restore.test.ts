@@ -17,7 +17,7 @@ import * as vscode from 'vscode';
 import type { Pipeline } from '../../../src/protocol/entities';
 import { REVIVE_BOARD_TEST_COMMAND } from '../../../src/vscode/boardPanel';
 import { bridge, parts } from './bridge';
-import { call, canRun, poll, sleep, webviewRequest, ensureConfiguredAndSynced } from './ghl';
+import { call, canRun, poll, sleep, tabLabels, webviewRequest, ensureConfiguredAndSynced } from './ghl';
 
 const BOARD = 'Opportunities';
 
@@ -42,11 +42,6 @@ function readBoard(): Promise<BoardView> {
     })`,
     { webview: BOARD },
   );
-}
-
-/** Titles of the open editor tabs. */
-function tabLabels(): string[] {
-  return vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
 }
 
 describe('GHL: the board across page reloads', () => {

@@ -225,6 +225,11 @@ export async function poll<T>(
   }
 }
 
+/** Titles of the open editor tabs. */
+export function tabLabels(): string[] {
+  return vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
+}
+
 // --- workbench DOM -----------------------------------------------------------------------------------
 
 /**
