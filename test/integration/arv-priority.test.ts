@@ -19,6 +19,8 @@ describe('ARV write-back priority', () => {
       h.secrets.values.set('ghl.rentcast-api-key', RENTCAST_SANDBOX_KEY);
       h.settings.values.set('ghl.arv.sqftField', SANDBOX_ARV_FIELD_KEYS.sqft);
       h.settings.values.set('ghl.arv.repairsField', SANDBOX_ARV_FIELD_KEYS.repairs);
+      // Every deal of the pipeline in one run (deals in Texas, without sold prices, take more lookups).
+      h.settings.values.set('ghl.arv.maxLookupsPerRun', 1000);
       await h.data('ext-ghl:contacts-sync');
       await h.data('ext-ghl:opps-sync');
       calls.length = 0;

@@ -24,7 +24,7 @@
 import http from 'node:http';
 import { mulberry32 } from './data';
 import { listenOnLoopback } from './loopback';
-import { daysSinceLastSale, generateMarket, milesBetween, normaliseMarketAddress, parseRangeFilter, propertyRecordJson, type Market, type MarketHome } from './rentcastMarket';
+import { daysSinceLastSale, generateMarket, MARKET_AREAS, milesBetween, normaliseMarketAddress, parseRangeFilter, propertyRecordJson, type Market, type MarketHome } from './rentcastMarket';
 
 export const RENTCAST_SANDBOX_KEY = 'rc_sandbox_key_0001';
 
@@ -336,11 +336,24 @@ export function createRentcastStandIn(options: RentcastSandboxOptions = {}): Ren
 
   let market: Market | null = null;
   const getMarket = () => (market ??= generateMarket(seed, now()));
-  let disclosing: MarketHome[] | null = null;
-  /** A known address outside the market is placed at one of its disclosure-county homes (by its hash). */
+  let phoenix: MarketHome[] | null = null;
+  const byCity = new Map<string, MarketHome[]>();
+  /**
+   * A known address outside the market stands at one of the market's homes (by its hash): a
+   * contact's address in its own city's area, well inside it so comps surround it (a Texas one gets
+   * undisclosed sales, as in Texas); the fixed test addresses, and a city the market lacks, in Phoenix.
+   */
   const anchorOf = (address: string): MarketHome => {
-    disclosing ??= getMarket().homes.filter((h) => h.disclosesPrices);
-    return disclosing[hash(normaliseAddress(address)) % disclosing.length]!;
+    const at = hash(normaliseAddress(address));
+    const city = address.split(',')[1]?.trim().toLowerCase() ?? '';
+    const area = known.get(normaliseAddress(address)) === 'normal' ? MARKET_AREAS.find((a) => a.city.toLowerCase() === city) : undefined;
+    if (area && area !== MARKET_AREAS[0]) {
+      let homes = byCity.get(area.city);
+      if (!homes) byCity.set(area.city, (homes = getMarket().homes.filter((h) => h.city === area.city && milesBetween(area, h) <= area.radiusMiles - 0.6)));
+      if (homes.length > 0) return homes[at % homes.length]!;
+    }
+    phoenix ??= getMarket().homes.filter((h) => h.disclosesPrices && h.city === MARKET_AREAS[0]!.city);
+    return phoenix[at % phoenix.length]!;
   };
 
   const properties = (res: http.ServerResponse, q: URLSearchParams): void => {

@@ -2,9 +2,11 @@
  * A generated housing market for the RentCast stand-in's `/v1/properties` and `/v1/avm/value`:
  * a few thousand homes in a disclosure county (Phoenix, AZ) and a few hundred in a
  * non-disclosure one (Austin, TX: sales dated, prices missing), whose values follow a known model
- * so the bench can score an ARV against the truth:
+ * so the bench can score an ARV against the truth; then a smaller area for each other city the
+ * GHL sandbox gives its contacts (Texas ones without prices, as there), so a deal in Nashville
+ * gets Nashville comps in the demo:
  *
- *   value today = location × (300 × sqft^0.92 + 8,000 × beds + 6,000 × baths + 600 × (year − 1950))
+ *   value today = price level × location × (300 × sqft^0.92 + 8,000 × beds + 6,000 × baths + 600 × (year − 1950))
  *
  * with `location` varying smoothly across the map (± ~20 % over a few miles) and prices rising
  * 4 % a year (a sale d days ago was worth value × (1 − 0.04 × d / 365)). Sales in the last year:
@@ -67,11 +69,48 @@ interface Area {
   radiusMiles: number;
   homes: number;
   disclosesPrices: boolean;
+  /** The city's prices against Phoenix's (1 when left out). */
+  priceLevel?: number;
+  /** Street names of the area (the desert ones when left out). */
+  streets?: readonly string[];
 }
+
+const TREES = ['Magnolia', 'Dogwood', 'Hickory', 'Willow', 'Chestnut', 'Birch', 'Laurel', 'Holly', 'Aspen', 'Sycamore', 'Poplar', 'Linden'];
 
 export const MARKET_AREAS: readonly Area[] = [
   { city: 'Phoenix', state: 'AZ', county: 'Maricopa', zipBase: 85004, latitude: 33.45, longitude: -112.07, radiusMiles: 3, homes: 3000, disclosesPrices: true },
   { city: 'Austin', state: 'TX', county: 'Travis', zipBase: 78701, latitude: 30.27, longitude: -97.74, radiusMiles: 2, homes: 500, disclosesPrices: false },
+  // The other cities of the GHL sandbox's contacts: appended, so the two areas above (the bench's) stay as they are.
+  ...(
+    [
+      ['Dallas', 'TX', 'Dallas', 75201, 32.78, -96.8, false, 0.95],
+      ['Houston', 'TX', 'Harris', 77002, 29.76, -95.37, false, 0.85],
+      ['Denver', 'CO', 'Denver', 80202, 39.74, -104.99, true, 1.4],
+      ['Atlanta', 'GA', 'Fulton', 30303, 33.75, -84.39, true, 1],
+      ['Orlando', 'FL', 'Orange', 32801, 28.54, -81.38, true, 1],
+      ['Tampa', 'FL', 'Hillsborough', 33602, 27.95, -82.46, true, 1.05],
+      ['Miami', 'FL', 'Miami-Dade', 33130, 25.76, -80.19, true, 1.45],
+      ['Charlotte', 'NC', 'Mecklenburg', 28202, 35.23, -80.84, true, 1],
+      ['Nashville', 'TN', 'Davidson', 37201, 36.16, -86.78, true, 1.1],
+      ['Las Vegas', 'NV', 'Clark', 89101, 36.17, -115.14, true, 1],
+      ['San Diego', 'CA', 'San Diego', 92101, 32.72, -117.16, true, 2.1],
+      ['Sacramento', 'CA', 'Sacramento', 95814, 38.58, -121.49, true, 1.3],
+      ['Seattle', 'WA', 'King', 98101, 47.61, -122.33, true, 1.9],
+      ['Columbus', 'OH', 'Franklin', 43215, 39.96, -83, true, 0.8],
+    ] as const
+  ).map(([city, state, county, zipBase, latitude, longitude, disclosesPrices, priceLevel]) => ({
+    city,
+    state,
+    county,
+    zipBase,
+    latitude,
+    longitude,
+    radiusMiles: 2,
+    homes: 250,
+    disclosesPrices,
+    priceLevel,
+    streets: city === 'Las Vegas' ? undefined : TREES,
+  })),
 ];
 
 const STREETS = ['Saguaro', 'Mesquite', 'Palo Verde', 'Ocotillo', 'Cholla', 'Agave', 'Yucca', 'Juniper', 'Sage', 'Cactus Wren', 'Roadrunner', 'Quail'];
@@ -112,9 +151,10 @@ export function generateMarket(seed: number, now: number): Market {
       const bedrooms = Math.min(6, Math.max(1, Math.round(squareFootage / 600 + between(-0.6, 0.6))));
       const bathrooms = Math.min(4, Math.max(1, Math.round((bedrooms * 0.7 + between(-0.5, 0.5)) * 2) / 2));
       const yearBuilt = Math.round(between(1950, 2022));
-      const trueValue = Math.round(modelValue(locationFactor(x, y, areaIndex), squareFootage, bedrooms, bathrooms, yearBuilt));
+      const trueValue = Math.round((area.priceLevel ?? 1) * modelValue(locationFactor(x, y, areaIndex), squareFootage, bedrooms, bathrooms, yearBuilt));
       const number = 100 + ((n * 7919) % 9800);
-      const addressLine1 = `${number} ${STREETS[n % STREETS.length]} ${SUFFIXES[Math.floor(n / STREETS.length) % SUFFIXES.length]}`;
+      const streets = area.streets ?? STREETS;
+      const addressLine1 = `${number} ${streets[n % streets.length]} ${SUFFIXES[Math.floor(n / streets.length) % SUFFIXES.length]}`;
       const zipCode = String(area.zipBase + Math.floor(rnd() * 6));
       const price = (v: number) => (area.disclosesPrices ? Math.round(v / 100) * 100 : null);
 
