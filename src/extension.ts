@@ -38,7 +38,7 @@ export function activate(context: vscode.ExtensionContext): GhlExtensionExports 
   context.subscriptions.push(backendHost.onDidRecoverCache(() => void showCacheRecoveredNotice()));
   const state = new ExtensionState(context, backendHost, settings);
 
-  const contacts = new ContactsTreeProvider(backendHost, (total) => void state.setCacheCounts(total, pipelinesCount));
+  const contacts = new ContactsTreeProvider(backendHost, (total) => void state.setCacheCounts(total, pipelinesCount), context.workspaceState);
   let pipelinesCount = 0;
   const pipelines = new PipelinesTreeProvider(backendHost, (count) => {
     pipelinesCount = count;

@@ -156,6 +156,8 @@ export const requestSchemas = {
   [C.CONNECTION_TEST]: empty,
   [C.CONTACTS_LIST]: z.strictObject({
     query: z.string().max(200).optional(),
+    // #17: only contacts carrying this tag (GHL keeps tags trimmed, lower case; compared so).
+    tag: z.string().trim().min(1, 'The tag filter is empty.').max(100).optional(),
     limit: limit(500, 50),
     offset,
   }),

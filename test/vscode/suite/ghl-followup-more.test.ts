@@ -1,0 +1,85 @@
+// #17 (the rest): the Contacts view filtered by a tag, in real VS Code against the sandbox.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { bridge, parts } from './bridge';
+import { call, canRun, ensureConfiguredAndSynced, pane, poll, readRows, showSidebar } from './ghl';
+
+const CONTACTS = 'Contacts';
+
+interface ContactRow {
+  id: string;
+  name: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  phone: string | null;
+  tags: string[];
+}
+
+/** The row label the Contacts view gives a contact (contactsTree.ts's contactLabel). */
+const label = (c: ContactRow) => c.name?.trim() || [c.firstName, c.lastName].filter(Boolean).join(' ') || c.email || c.phone || '(no name)';
+
+describe('GHL: tag filter, board cards and reminders (#17)', () => {
+  before(async function () {
+    if (!canRun()) this.skip();
+    await ensureConfiguredAndSynced();
+    await showSidebar();
+    await vscode.commands.executeCommand('ghl.clearContactsTagFilter');
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('ghl.clearContactsTagFilter');
+  });
+
+  it('Filter by Tag… picks a location tag; the Contacts view shows only those contacts and says so; Clear Tag Filter shows all again', async function () {
+    this.timeout(60_000);
+    const all = await call<{ total: number }>('ext-ghl:contacts-list', { limit: 1 });
+    const tags = await call<{ items: Array<{ name: string }>; fromCache: boolean }>('ext-ghl:tags-list', {});
+    assert.equal(tags.fromCache, false);
+    // A tag some contacts have and most do not.
+    let tag = '';
+    let expected: { items: ContactRow[]; total: number } = { items: [], total: 0 };
+    for (const t of tags.items) {
+      const page = await call<{ items: ContactRow[]; total: number }>('ext-ghl:contacts-list', { tag: t.name, limit: 5 });
+      if (page.total > 0 && page.total < all.total) {
+        tag = t.name;
+        expected = page;
+        break;
+      }
+    }
+    assert.ok(tag, 'the sandbox has a tag on some contacts');
+    assert.ok(expected.items.every((c) => c.tags.includes(tag)));
+
+    const input = `${parts.quickInput} input`;
+    const filtering = vscode.commands.executeCommand('ghl.filterContactsByTag');
+    await poll('the tag pick lists the tag', () => bridge.text(parts.quickInput), (t) => t.includes(tag));
+    await bridge.type(tag, { selector: input });
+    await poll('the typed tag on top', () => bridge.text(`${parts.quickInput} .monaco-list-row.focused`), (t) => t.includes(tag));
+    await bridge.press('Enter', { selector: input });
+    await filtering;
+
+    const header = () => bridge.text(`${pane(CONTACTS)} .pane-header`);
+    await poll('the view describes the filter', header, (t) => t.includes(`tag: ${tag}`) && t.includes(expected.total.toLocaleString('en-US')));
+    const firstLabels = expected.items.slice(0, 3).map(label);
+    const rows = await poll('only the tagged contacts in the view', () => readRows(CONTACTS), (rs) => firstLabels.every((l, i) => rs[i]?.label === l));
+    // Every row shown is a tagged contact (and "Load more…" at most).
+    const tagged = await call<{ items: ContactRow[] }>('ext-ghl:contacts-list', { tag, limit: 500 });
+    const names = new Set(tagged.items.map(label));
+    assert.ok(rows.every((r) => names.has(r.label) || r.label.startsWith('Load more')), `untagged rows: ${rows.filter((r) => !names.has(r.label)).map((r) => r.label).join(', ')}`);
+    await bridge.screenshot('contacts-tag-filter', { selector: parts.sidebar });
+
+    // The title bar's Clear Tag Filter (shown only while a tag filters the view).
+    const clear = `${pane(CONTACTS)} .pane-header .action-label[aria-label="Clear Tag Filter"]`;
+    await bridge.hover(`${pane(CONTACTS)} .pane-header`);
+    await bridge.click(clear);
+    await poll('the filter gone from the description', header, (t) => !t.includes('tag:') && t.includes(all.total.toLocaleString('en-US')));
+    await poll('the Clear Tag Filter action gone', () => bridge.count(clear), (n) => n === 0);
+  });
+
+  it('a tag the location does not use shows an empty view with a way back', async function () {
+    this.timeout(30_000);
+    await vscode.commands.executeCommand('ghl.filterContactsByTag', 'no-contact-has-this-tag');
+    await poll('the empty message', () => bridge.text(pane(CONTACTS)), (t) => t.includes('No cached contact is tagged "no-contact-has-this-tag"'));
+    await vscode.commands.executeCommand('ghl.clearContactsTagFilter');
+    await poll('contacts again', () => readRows(CONTACTS), (rs) => rs.length > 3);
+  });
+});
