@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Contact } from '../../src/protocol/entities';
+import type { Contact, Opportunity } from '../../src/protocol/entities';
 import type { ListResult } from '../../src/protocol/responses';
 import { startHarness, type Harness } from '../helpers/backendHarness';
 
@@ -10,8 +10,9 @@ describe('contacts-list filtered by tag', () => {
   const sandboxContacts = () => [...h.sandbox.store.contacts.values()];
 
   before(async () => {
-    h = await startHarness({ sandbox: { contacts: 300, opportunities: 0, conversations: 0, seed: 17 } });
+    h = await startHarness({ sandbox: { contacts: 300, opportunities: 200, conversations: 0, seed: 17 } });
     await h.data('ext-ghl:contacts-sync', {});
+    await h.data('ext-ghl:opps-sync', {});
   });
   after(async () => h.close());
 
@@ -70,6 +71,24 @@ describe('contacts-list filtered by tag', () => {
     assert.equal(h.sandbox.stats.requests, 0, 'no request to GHL');
     const after: ListResult<Contact> = await h.data('ext-ghl:contacts-list', { limit: 1 });
     assert.equal(after.total, before.total);
+  });
+
+  it('opps-list with contactTag answers the deals whose cached contact carries the tag (the board\'s filter)', async () => {
+    const deals: ListResult<Opportunity> = await h.data('ext-ghl:opps-list', { limit: 500 });
+    assert.ok(deals.total > 0);
+    const tagOf = new Map(sandboxContacts().map((c) => [c.id, c.tags]));
+    const tag = sandboxContacts().flatMap((c) => c.tags).find((t) => deals.items.some((d) => tagOf.get(d.contactId ?? '')?.includes(t)))!;
+    const expected = deals.items.filter((d) => tagOf.get(d.contactId ?? '')?.includes(tag)).map((d) => d.id);
+    assert.ok(expected.length > 0 && expected.length < deals.total, `${tag}: ${expected.length} of ${deals.total}`);
+    const filtered: ListResult<Opportunity> = await h.data('ext-ghl:opps-list', { contactTag: tag.toUpperCase(), limit: 500 });
+    assert.deepEqual(filtered.items.map((d) => d.id), expected, 'the same order as unfiltered');
+    assert.equal(filtered.total, expected.length);
+    h.sandbox.resetStats();
+    for (const contactTag of ['', ' ', 7, 'x'.repeat(101)]) {
+      const answer = await h.backend.request('ext-ghl:opps-list', { contactTag, limit: 5 });
+      assert.ok(!answer.success && answer.error.code === 'VALIDATION', JSON.stringify(contactTag));
+    }
+    assert.equal(h.sandbox.stats.requests, 0);
   });
 
   it('tags-list answers the cached contacts\' tags when GHL keeps failing, and says so', async () => {

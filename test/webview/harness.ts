@@ -134,6 +134,9 @@ export interface HostFixtures {
   conversation?: { conversation: Record<string, unknown>; contact: Record<string, unknown>; messages: Array<Record<string, unknown>> };
   /** Issue 19, the analyzer: what arv-analyze answers; arv-comps-set flips the comp and answers `arvWithout` as the ARV. */
   analyzer?: { analysis: Record<string, any>; arvWithout: number };
+  /** #17: the location's tags (tags-list) and each contact's tags (opps-list's contactTag filters on them). */
+  tags?: string[];
+  contactTags?: Record<string, string[]>;
 }
 
 export interface Posted {
@@ -210,7 +213,9 @@ function fakeHost(fixtures: HostFixtures): void {
       case 'ext-ghl:opps-list': {
         const matching = opps.filter(
           (o) =>
-            (!payload.pipelineId || o.pipelineId === payload.pipelineId) && (!payload.status || o.status === payload.status),
+            (!payload.pipelineId || o.pipelineId === payload.pipelineId) &&
+            (!payload.status || o.status === payload.status) &&
+            (!payload.contactTag || (fixtures.contactTags?.[o.contactId ?? ''] ?? []).includes(String(payload.contactTag))),
         );
         const offset = Number(payload.offset ?? 0);
         const limit = Number(payload.limit ?? 50);
@@ -228,6 +233,8 @@ function fakeHost(fixtures: HostFixtures): void {
         opp.status = payload.status as typeof opp.status;
         return void ok(id, opp);
       }
+      case 'ext-ghl:tags-list':
+        return void ok(id, { items: (fixtures.tags ?? []).map((name) => ({ id: `tag-${name}`, name })), total: (fixtures.tags ?? []).length, fromCache: false });
       case 'ext-ghl:chat-history':
         return void ok(id, {
           entries: JSON.parse(sessionStorage.getItem('fake-chat-history') ?? '[]'),

@@ -16,6 +16,9 @@ interface FocusSnapshot {
   onSelect: boolean;
 }
 
+/** The tag select's "every contact" option: a leading space, so no tag (GHL trims them) can be it. */
+const ALL_TAGS = ' all';
+
 function detailOf<T>(event: Event): T | undefined {
   return event instanceof CustomEvent ? (event.detail as T) : undefined;
 }
@@ -78,6 +81,7 @@ export class OpportunitiesBoard extends LightElement {
     const model = this.model!;
     this.keepPickerValue('#pipeline-select', () => model.pipelineId);
     this.keepPickerValue('#status-filter', () => model.filter);
+    this.keepPickerValue('#tag-filter', () => model.tag || ALL_TAGS);
     const requested = model.takeFocusRequest();
     const snapshot = this.focusSnapshot;
     if (requested || snapshot) void this.updateComplete.then(() => this.restoreFocus(requested, snapshot));
@@ -135,6 +139,7 @@ export class OpportunitiesBoard extends LightElement {
             )}</vscode-single-select
           ></label
         >
+        ${this.renderTagFilter()}
         <span class="toolbar-spacer"></span>
         <vscode-progress-ring class="loading-ring" aria-label="Loading opportunities" ?hidden=${!model.loading}></vscode-progress-ring>
         <span class="summary" data-testid="board-summary">${pipeline || model.loadingProgress ? summaryText(model) : ''}</span>
@@ -176,6 +181,21 @@ export class OpportunitiesBoard extends LightElement {
     </div>`;
   }
 
+  /** #17: the contact-tag filter; absent while the location has no tags and none is chosen. */
+  private renderTagFilter() {
+    const model = this.model!;
+    const choices = model.tagChoices;
+    if (choices.length === 0) return nothing;
+    return html`<label class="field" for="tag-filter"
+      ><span class="field-label">Contact tag</span
+      ><vscode-single-select id="tag-filter" data-testid="board-tag-filter" label="Contact tag filter" @change=${this.onTagChange}
+        ><vscode-option value=${ALL_TAGS} ?selected=${!model.tag}>All contacts</vscode-option>${choices.map(
+          (tag) => html`<vscode-option value=${tag} ?selected=${tag === model.tag}>${tag}</vscode-option>`,
+        )}</vscode-single-select
+      ></label
+    >`;
+  }
+
   private renderSync() {
     const progress = this.model!.sync;
     const known = !!progress && Number.isFinite(progress.total) && progress.total > 0;
@@ -199,6 +219,10 @@ export class OpportunitiesBoard extends LightElement {
   };
 
   private readonly onFilterChange = (event: Event) => this.model?.setFilter(valueOf(event));
+  private readonly onTagChange = (event: Event) => {
+    const value = valueOf(event);
+    void this.model?.setTag(value === ALL_TAGS ? '' : value);
+  };
   private readonly onReload = () => void this.model?.reload();
   private readonly onDismissError = () => this.model?.dismissError();
 

@@ -1,10 +1,32 @@
-// #17 (the rest): the Contacts view filtered by a tag, in real VS Code against the sandbox.
+// #17 (the rest): the Contacts view and the board filtered by a tag, board-card follow-ups and task reminders, in real VS Code against the sandbox.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { bridge, parts } from './bridge';
+import type { Opportunity, Pipeline } from '../../../src/protocol/entities';
+import { REVIVE_BOARD_TEST_COMMAND } from '../../../src/vscode/boardPanel';
 import { call, canRun, ensureConfiguredAndSynced, pane, poll, readRows, showSidebar } from './ghl';
 
 const CONTACTS = 'Contacts';
+const BOARD = 'Opportunities';
+
+interface BoardView {
+  tag: string;
+  cards: string[];
+  counts: number[];
+}
+
+function readBoard(): Promise<BoardView> {
+  return bridge.evaluate<BoardView>(
+    `() => ({
+      tag: document.querySelector('[data-testid="board-tag-filter"]')?.value ?? '',
+      cards: [...document.querySelectorAll('[data-testid="board-card"]')].map((e) => e.dataset.oppId),
+      counts: [...document.querySelectorAll('[data-testid="board-column-count"]')].map((e) => Number(e.textContent.replace(/,/g, ''))),
+    })`,
+    { webview: BOARD },
+  );
+}
+
+const tabLabels = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
 
 interface ContactRow {
   id: string;
@@ -81,5 +103,48 @@ describe('GHL: tag filter, board cards and reminders (#17)', () => {
     await poll('the empty message', () => bridge.text(pane(CONTACTS)), (t) => t.includes('No cached contact is tagged "no-contact-has-this-tag"'));
     await vscode.commands.executeCommand('ghl.clearContactsTagFilter');
     await poll('contacts again', () => readRows(CONTACTS), (rs) => rs.length > 3);
+  });
+
+  it('the board filters by the contact\'s tag and comes back with it (the host\'s restore of the saved state)', async function () {
+    this.timeout(60_000);
+    const pipelines = await call<{ items: Pipeline[] }>('ext-ghl:pipelines-list', {});
+    // A pipeline and a tag some of its deals' contacts carry, not all.
+    let target: { pipeline: Pipeline; tag: string; deals: Opportunity[]; all: number } | undefined;
+    const tags = await call<{ items: Array<{ name: string }> }>('ext-ghl:tags-list', {});
+    for (const pipeline of pipelines.items) {
+      const all = await call<{ total: number }>('ext-ghl:opps-list', { pipelineId: pipeline.id, limit: 1 });
+      for (const t of tags.items) {
+        const deals = await call<{ items: Opportunity[]; total: number }>('ext-ghl:opps-list', { pipelineId: pipeline.id, contactTag: t.name, limit: 500 });
+        if (deals.total > 0 && deals.total < all.total && deals.total <= 150) {
+          target = { pipeline, tag: t.name, deals: deals.items, all: all.total };
+          break;
+        }
+      }
+      if (target) break;
+    }
+    assert.ok(target, 'the sandbox has a tag on the contacts of some deals');
+    await vscode.commands.executeCommand('ghl.openBoard', target.pipeline.id);
+    await poll('the board with every deal', readBoard, (b) => b.counts.reduce((x, y) => x + y, 0) === target.all && b.tag !== '');
+    // Pick the tag as the select does (a change event).
+    await bridge.evaluate(`(el) => { el.value = ${JSON.stringify(target.tag)}; el.dispatchEvent(new Event('change', { bubbles: true })); }`, {
+      selector: '[data-testid="board-tag-filter"]',
+      webview: BOARD,
+    });
+    const expected = target.deals.map((d) => d.id).sort();
+    await poll('only the deals of tagged contacts', readBoard, (b) => b.tag === target.tag && b.cards.slice().sort().join() === expected.join());
+
+    // Closed and brought back by VS Code with the state the page saved (as on a window reload).
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await poll('the board tab to close', tabLabels, (labels) => !labels.includes(BOARD));
+    await vscode.commands.executeCommand(REVIVE_BOARD_TEST_COMMAND, { pipelineId: target.pipeline.id, filter: 'all', tag: target.tag });
+    const restored = await poll('the restored board, still filtered', readBoard, (b) => b.tag === target.tag && b.cards.slice().sort().join() === expected.join(), 15_000);
+    assert.equal(restored.counts.reduce((x, y) => x + y, 0), expected.length);
+    // Leave the board as the other suites expect it: every contact.
+    await bridge.evaluate(`(el) => { el.value = ' all'; el.dispatchEvent(new Event('change', { bubbles: true })); }`, {
+      selector: '[data-testid="board-tag-filter"]',
+      webview: BOARD,
+    });
+    await poll('every deal again', readBoard, (b) => b.counts.reduce((x, y) => x + y, 0) === target.all);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });
