@@ -78,6 +78,8 @@ export class BoardPanel extends Disposable {
     this.bridge = this._register(
       new WebviewBridge(panel.webview, host, logger, 'board', (action) => {
         if (action.type === 'analyze-deal') void vscode.commands.executeCommand('ghl.analyzeDeal', action.opportunityId);
+        // #17: a card's Add Note… / New Task…: the same commands (and flows) as a deal row of the Pipelines view.
+        if (action.type === 'deal-follow-up') void vscode.commands.executeCommand(action.what === 'add-note' ? 'ghl.addNote' : 'ghl.newTask', action.contactId);
       }),
     );
     // Hidden without retainContextWhenHidden, the page is thrown away; the next one says ready.

@@ -5,7 +5,7 @@ import { codicon } from '../shared/codicon';
 import '../shared/errorBanner';
 import { LightElement } from '../shared/lightElement';
 import { summaryText, type BoardModel } from './boardModel';
-import type { CardStatusChange } from './cardElement';
+import type { CardFollowUp, CardStatusChange } from './cardElement';
 import type { CardDrop } from './columnElement';
 import './columnElement';
 import { STATUS_FILTERS, STATUS_LABEL } from './status';
@@ -166,6 +166,7 @@ export class OpportunitiesBoard extends LightElement {
         @card-drop=${this.onCardDrop}
         @card-status-change=${this.onCardStatusChange}
         @card-analyze=${this.onCardAnalyze}
+        @card-follow-up=${this.onCardFollowUp}
       >
         ${repeat(
           columns,
@@ -175,7 +176,7 @@ export class OpportunitiesBoard extends LightElement {
         ${pipeline && columns.length === 0 ? html`<p class="column-empty">This pipeline has no stages.</p>` : nothing}
       </main>
       <footer class="hint" ?hidden=${!!notice}>
-        Drag a card to another stage, or focus it and press Alt+← / Alt+→. Arrow keys move between cards.
+        Drag a card to another stage, or focus it and press Alt+← / Alt+→. Arrow keys move between cards; N adds a note, T a task.
       </footer>
       <div class="visually-hidden" aria-live="polite" data-testid="board-live">${model.announcement}</div>
     </div>`;
@@ -239,6 +240,14 @@ export class OpportunitiesBoard extends LightElement {
     if (target) this.analyze?.(target.id);
   };
 
+  /** #17: asks the host for Add Note… / New Task… for a contact (set by main.ts). */
+  followUp: ((request: CardFollowUp) => void) | undefined;
+
+  private readonly onCardFollowUp = (event: Event) => {
+    const request = detailOf<CardFollowUp>(event);
+    if (request) this.followUp?.(request);
+  };
+
   private readonly onCardStatusChange = (event: Event) => {
     const change = detailOf<CardStatusChange>(event);
     if (change) void this.model?.setStatus(change.id, change.status);
@@ -258,6 +267,16 @@ export class OpportunitiesBoard extends LightElement {
       return;
     }
     if (event.altKey || event.ctrlKey || event.metaKey) return;
+    // #17: N / T on a card: Add Note… / New Task… for its contact.
+    const letter = event.key.toLowerCase();
+    if (letter === 'n' || letter === 't') {
+      const contactId = this.model?.opportunity(id)?.contactId;
+      if (contactId && !event.shiftKey) {
+        event.preventDefault();
+        this.followUp?.({ what: letter === 'n' ? 'add-note' : 'new-task', contactId });
+      }
+      return;
+    }
     const columns = [...this.querySelectorAll<HTMLElement>('.column')];
     const colIndex = columns.indexOf(column);
     const cards = [...column.querySelectorAll<HTMLElement>('.card')];

@@ -35,5 +35,6 @@ const model = new BoardModel(getIpc(), {
 const board = document.createElement('ghl-board');
 board.model = model;
 board.analyze = (opportunityId) => getIpc().act({ type: 'analyze-deal', opportunityId });
+board.followUp = ({ what, contactId }) => getIpc().act({ type: 'deal-follow-up', what, contactId });
 (document.getElementById(WEBVIEW_ROOT_ID) ?? document.body).replaceChildren(board);
 void model.start();

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { bridge, parts } from './bridge';
 import type { Opportunity, Pipeline } from '../../../src/protocol/entities';
 import { REVIVE_BOARD_TEST_COMMAND } from '../../../src/vscode/boardPanel';
-import { call, canRun, ensureConfiguredAndSynced, pane, poll, readRows, showSidebar } from './ghl';
+import { call, canRun, control, ensureConfiguredAndSynced, pane, poll, readRows, showSidebar } from './ghl';
 
 const CONTACTS = 'Contacts';
 const BOARD = 'Opportunities';
@@ -145,6 +145,58 @@ describe('GHL: tag filter, board cards and reminders (#17)', () => {
       webview: BOARD,
     });
     await poll('every deal again', readBoard, (b) => b.counts.reduce((x, y) => x + y, 0) === target.all);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('Add Note… on a board card (its context menu) writes the note to the card\'s contact in GHL', async function () {
+    this.timeout(60_000);
+    const pipelines = await call<{ items: Pipeline[] }>('ext-ghl:pipelines-list', {});
+    await vscode.commands.executeCommand('ghl.openBoard', pipelines.items[0]!.id);
+    const board = await poll('the board with cards', readBoard, (b) => b.cards.length > 0);
+    // The first card whose deal has a contact.
+    let deal: Opportunity | undefined;
+    for (const id of board.cards) {
+      const opp = await call<Opportunity>('ext-ghl:opps-get', { id });
+      if (opp.contactId) {
+        deal = opp;
+        break;
+      }
+    }
+    assert.ok(deal?.contactId, 'a card with a contact');
+    const card = `[data-opp-id="${deal.id}"]`;
+    await bridge.click(card, { webview: BOARD, button: 'right', position: { x: 12, y: 8 } });
+    const item = (label: string) => `.context-view .action-item:has(.action-label:has-text("${label}"))`;
+    await bridge.waitFor(item('New Task…'));
+    await bridge.waitFor(item('Add Note…'));
+    await bridge.screenshot('board-card-menu', { selector: parts.editor });
+    await bridge.click(item('Add Note…'));
+    const input = `${parts.quickInput} input`;
+    await poll('the note box names the contact', () => bridge.text(parts.quickInput), (t) => t.includes('Add Note'));
+    const text = `Board card note ${deal.id}: seller wants a call Thursday.`;
+    await bridge.type(text, { selector: input });
+    await bridge.press('Enter', { selector: input });
+    await poll('the note in the sandbox, on the card\'s contact', () => control.notes(deal.contactId!), (n) => n.notes.some((x) => x.body === text), 15_000);
+  });
+
+  it('New Task… from a board card\'s button runs the New Task flow for the card\'s contact', async function () {
+    this.timeout(60_000);
+    const pipelines = await call<{ items: Pipeline[] }>('ext-ghl:pipelines-list', {});
+    await vscode.commands.executeCommand('ghl.openBoard', pipelines.items[0]!.id);
+    const board = await poll('the board with cards', readBoard, (b) => b.cards.length > 0);
+    let deal: Opportunity | undefined;
+    for (const id of board.cards) {
+      const opp = await call<Opportunity>('ext-ghl:opps-get', { id });
+      if (opp.contactId) {
+        deal = opp;
+        break;
+      }
+    }
+    assert.ok(deal?.contactId);
+    const contact = await call<ContactRow>('ext-ghl:contacts-get', { id: deal.contactId });
+    await bridge.click(`[data-opp-id="${deal.id}"] [data-testid="card-new-task"]`, { webview: BOARD });
+    // The one New Task flow: its first step names the card's contact.
+    await poll('New Task for the card\'s contact', () => bridge.text(parts.quickInput), (t) => t.includes(`New task for ${label(contact)} (1/3)`));
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });
