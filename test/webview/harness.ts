@@ -18,6 +18,7 @@ import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Opportunity, Pipeline } from '../../src/protocol/entities';
 import type { ErrorInfo } from '../../src/protocol/envelope';
+import type { HostPushName, HostPushPayloads } from '../../src/protocol/webviewMessages';
 import { newNonce, webviewPageHtml } from '../../src/webviewPage/html';
 
 const require = createRequire(import.meta.url);
@@ -179,6 +180,15 @@ function fakeHost(fixtures: HostFixtures): void {
     },
     raw(data: unknown) {
       window.dispatchEvent(new MessageEvent('message', { data }));
+    },
+    /**
+     * #17: a message arrives in the conversation, as in the extension: GHL has it (the next
+     * convs-messages answers it, newest first), then the host tells the panel
+     * (host:conversation-changed, what the inbox poll sends).
+     */
+    incoming(message: Record<string, unknown>) {
+      fixtures.conversation?.messages.unshift(message);
+      host.push('host:conversation-changed', { conversationId: message.conversationId });
     },
   };
   w.__host = host;
@@ -353,6 +363,10 @@ export interface OpenedPage {
   actions(): Promise<unknown[]>;
   /** How often the page posted `ready`, and any request it sent before. */
   handshake(): Promise<{ readyCount: number; errors: string[] }>;
+  /** The host pushes an event to the page (typed by its name, as WebviewBridge sends it). */
+  push<K extends HostPushName>(name: K, payload: HostPushPayloads[K]): Promise<void>;
+  /** #17: a new message arrives in the conversation (the conversation app): GHL has it and the host says so. */
+  incomingMessage(message: Record<string, unknown>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -403,6 +417,8 @@ export async function openApp(browser: Browser, built: Built, options: OpenOptio
         readyCount: number;
         errors: string[];
       }>,
+    push: (name, payload) => page.evaluate(([name, payload]) => (window as unknown as { __host: { push(n: string, p: unknown): void } }).__host.push(name, payload), [name, payload] as const),
+    incomingMessage: (message) => page.evaluate((message) => (window as unknown as { __host: { incoming(m: unknown): void } }).__host.incoming(message), message),
     close: () => context.close(),
   };
 }
