@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { bridge, parts } from './bridge';
 import type { Opportunity, Pipeline } from '../../../src/protocol/entities';
 import { REVIVE_BOARD_TEST_COMMAND } from '../../../src/vscode/boardPanel';
-import { call, canRun, control, ensureConfiguredAndSynced, pane, poll, readRows, showSidebar } from './ghl';
+import { call, canRun, clearNotifications, control, ensureConfiguredAndSynced, notificationTexts, pane, poll, readRows, showSidebar, testHandle, waitForNotification } from './ghl';
 
 const CONTACTS = 'Contacts';
 const BOARD = 'Opportunities';
@@ -198,5 +198,59 @@ describe('GHL: tag filter, board cards and reminders (#17)', () => {
     await poll('New Task for the card\'s contact', () => bridge.text(parts.quickInput), (t) => t.includes(`New task for ${label(contact)} (1/3)`));
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('a task falling due raises one reminder (Open Contact / Complete / Snooze 1 h), none for a completed task; Complete completes it in GHL', async function () {
+    this.timeout(60_000);
+    const reminders = (await testHandle()).taskReminders;
+    assert.ok(reminders, 'the Test-mode handle drives the task reminders');
+    await vscode.workspace.getConfiguration().update('ghl.tasks.remindersEnabled', true, vscode.ConfigurationTarget.Global);
+    await clearNotifications();
+    const HOUR = 3_600_000;
+    // The reminders' own clock (set at activation), moved by the test: no sleep, no wall clock.
+    const start = reminders.now();
+    const contact = (await call<{ items: ContactRow[] }>('ext-ghl:contacts-list', { limit: 8 })).items[7]!;
+    const dueAt = start + 2 * HOUR;
+    const openTitle = `Reminder probe: call back ${start}`;
+    const doneTitle = `Reminder probe: already done ${start}`;
+    const open = await call<{ id: string }>('ext-ghl:tasks-create', { contactId: contact.id, title: openTitle, dueDate: dueAt });
+    const done = await call<{ id: string }>('ext-ghl:tasks-create', { contactId: contact.id, title: doneTitle, dueDate: dueAt });
+    await call('ext-ghl:tasks-complete', { contactId: contact.id, taskId: done.id, completed: true });
+    const probes = (texts: string[]) => texts.filter((t) => t.includes('Reminder probe'));
+
+    // An hour before: not due, no reminder.
+    reminders.setNow(start + HOUR);
+    await reminders.check();
+    assert.deepEqual(probes(await notificationTexts()), [], 'nothing before it is due');
+
+    // A minute after it fell due: one reminder, for the open task only.
+    reminders.setNow(dueAt + 60_000);
+    const raised = await reminders.check();
+    assert.ok(raised >= 1, `a reminder raised (${raised})`);
+    const text = await waitForNotification('the reminder of the open task', `Task due: "${openTitle}"`);
+    assert.ok(text.includes(label(contact)), `the reminder names the contact: ${text}`);
+    // Later looks (the timer's) raise no second one.
+    for (const later of [dueAt + 2 * 60_000, dueAt + 30 * 60_000]) {
+      reminders.setNow(later);
+      await reminders.check();
+    }
+    assert.deepEqual(probes(await notificationTexts()), [`Task due: "${openTitle}" — ${label(contact)}`], 'one reminder, none for the completed task');
+
+    // Its buttons, as the notification center shows them; Complete completes the task in GHL.
+    await vscode.commands.executeCommand('notifications.showList');
+    const item = `.notifications-center .notification-list-item:has(.notification-list-item-message:has-text("${openTitle}"))`;
+    try {
+      await bridge.waitFor(item);
+      await bridge.click(item);
+      const buttons = await poll('the reminder\'s buttons', () => bridge.evaluate<string[]>(`(el) => [...el.querySelectorAll('.monaco-button')].map((b) => b.textContent.trim())`, { selector: item }), (b) => b.length === 3);
+      assert.deepEqual(buttons, ['Open Contact', 'Complete', 'Snooze 1 h']);
+      await bridge.screenshot('tasks-reminder', { selector: '.notifications-center' });
+      await bridge.click(`${item} .monaco-button:has-text("Complete")`);
+    } finally {
+      await vscode.commands.executeCommand('notifications.hideList');
+    }
+    await poll('the task completed in the sandbox', () => control.task(open.id), (t) => t.completed === true, 10_000);
+    await clearNotifications();
+    await vscode.workspace.getConfiguration().update('ghl.tasks.remindersEnabled', undefined, vscode.ConfigurationTarget.Global);
   });
 });
