@@ -50,7 +50,7 @@ export class ContactsTreeProvider extends Disposable implements vscode.TreeDataP
   ) {
     super();
     const saved = memento?.get<unknown>(CONTACTS_TAG_FILTER_KEY);
-    this.tag = typeof saved === 'string' ? saved.trim() : '';
+    this.tag = typeof saved === 'string' ? saved.trim().toLowerCase() : '';
     void vscode.commands.executeCommand('setContext', 'ghl.contactsTagFiltered', this.tag !== '');
   }
 
@@ -68,7 +68,8 @@ export class ContactsTreeProvider extends Disposable implements vscode.TreeDataP
 
   /** #17: shows only contacts carrying `tag` ('' shows all); kept in the workspace state. */
   async setTagFilter(tag: string): Promise<void> {
-    this.tag = tag.trim();
+    // As GHL keeps tags (and as contacts-list compares them).
+    this.tag = tag.trim().toLowerCase();
     this.wanted = CONTACTS_PAGE_SIZE;
     await this.memento?.update(CONTACTS_TAG_FILTER_KEY, this.tag || undefined);
     await vscode.commands.executeCommand('setContext', 'ghl.contactsTagFiltered', this.tag !== '');

@@ -3,7 +3,9 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { bridge, parts } from './bridge';
 import type { Opportunity, Pipeline } from '../../../src/protocol/entities';
+import type { BackendHost } from '../../../src/vscode/backendHost';
 import { REVIVE_BOARD_TEST_COMMAND } from '../../../src/vscode/boardPanel';
+import { ContactNode, ContactsTreeProvider, CONTACTS_TAG_FILTER_KEY } from '../../../src/vscode/contactsTree';
 import { call, canRun, clearNotifications, control, ensureConfiguredAndSynced, notificationTexts, pane, poll, readRows, showSidebar, testHandle, waitForNotification } from './ghl';
 
 const CONTACTS = 'Contacts';
@@ -95,6 +97,47 @@ describe('GHL: tag filter, board cards and reminders (#17)', () => {
     await bridge.click(clear);
     await poll('the filter gone from the description', header, (t) => !t.includes('tag:') && t.includes(all.total.toLocaleString('en-US')));
     await poll('the Clear Tag Filter action gone', () => bridge.count(clear), (n) => n === 0);
+  });
+
+  it('the tag filter survives a reload: a Contacts view started over the same workspace state shows the same contacts', async function () {
+    this.timeout(30_000);
+    // The extension's workspace state, as a reloaded window finds it (a plain Memento over a map).
+    const stored = new Map<string, unknown>();
+    const memento: vscode.Memento = {
+      keys: () => [...stored.keys()],
+      get: <T>(key: string, fallback?: T) => (stored.has(key) ? (stored.get(key) as T) : fallback),
+      update: async (key: string, value: unknown) => void (value === undefined ? stored.delete(key) : stored.set(key, value)),
+    };
+    // The provider only sends requests: the Test-mode handle's, the same backend the view uses.
+    const handle = await testHandle();
+    const host = { request: (channel: string, payload: unknown) => handle.request(channel, payload) } as unknown as BackendHost;
+    const tags = await call<{ items: Array<{ name: string }> }>('ext-ghl:tags-list', {});
+    const tag = tags.items[0]!.name;
+    const expected = await call<{ items: ContactRow[]; total: number }>('ext-ghl:contacts-list', { tag, limit: 200 });
+    assert.ok(expected.total > 0);
+    const before = new ContactsTreeProvider(host, () => undefined, memento);
+    try {
+      await before.setTagFilter(`  ${tag.toUpperCase()} `);
+      assert.equal(memento.get(CONTACTS_TAG_FILTER_KEY), tag, 'kept as GHL keeps tags');
+      const reloaded = new ContactsTreeProvider(host, () => undefined, memento);
+      try {
+        assert.equal(reloaded.tagFilter, tag);
+        const nodes = await reloaded.getChildren();
+        const ids = nodes.filter((n): n is ContactNode => n instanceof ContactNode).map((n) => n.contact.id);
+        assert.deepEqual(ids, expected.items.map((c) => c.id));
+      } finally {
+        reloaded.dispose();
+      }
+      await before.setTagFilter('');
+      assert.equal(memento.get(CONTACTS_TAG_FILTER_KEY), undefined, 'cleared, nothing kept');
+      const cleared = new ContactsTreeProvider(host, () => undefined, memento);
+      assert.equal(cleared.tagFilter, '');
+      cleared.dispose();
+    } finally {
+      before.dispose();
+      // The providers set the view's context key: the real view has no tag filter.
+      await vscode.commands.executeCommand('ghl.clearContactsTagFilter');
+    }
   });
 
   it('a tag the location does not use shows an empty view with a way back', async function () {
