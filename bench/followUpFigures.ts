@@ -1,7 +1,8 @@
 /**
  * #17's figures: tasks-list from the cache at 20,000 tasks, the tasks sync of 20,000 against
  * GHL's pace (400 ms answers, 100 requests per 10 s) beside its rate-limit floor, and a bulk tag
- * of 500 contacts with a user's write in the middle of it. Printed, never asserted.
+ * of 500 contacts with a user's write in the middle of it, and contacts-list filtered by a tag at
+ * 50,000 contacts (the Contacts view's tag filter). Printed, never asserted.
  *
  *   npm run bench -- --only figures   (with the other figures)
  *   node --import tsx bench/followUpFigures.ts [--smoke]   these alone
@@ -28,6 +29,53 @@ export async function followUpFigures({ smoke }: { smoke: boolean }): Promise<vo
   await tasksListFigure(smoke);
   await tasksSyncFigure(smoke);
   await bulkTagFigure(smoke);
+  await tagFilterFigure(smoke);
+}
+
+/** contacts-list filtered by a tag at 50,000 contacts (first pages of the Contacts view, a later page, a tag with a text query). */
+async function tagFilterFigure(smoke: boolean): Promise<void> {
+  const contacts = smoke ? 5000 : 50_000;
+  const h = await startHarness({ sandbox: { contacts, opportunities: 0, conversations: 0 } });
+  try {
+    await h.data('ext-ghl:contacts-sync');
+    await h.backend.flush();
+    const counts = new Map<string, number>();
+    for (const c of h.sandbox.store.contacts.values()) for (const t of c.tags) counts.set(t, (counts.get(t) ?? 0) + 1);
+    const byCount = [...counts].sort((a, b) => b[1] - a[1]);
+    const common = byCount[0]![0];
+    const rare = byCount.at(-1)![0];
+    const payloads: unknown[] = [
+      { tag: common, limit: 200 },
+      { tag: rare, limit: 200 },
+      { tag: common, limit: 200, offset: 2000 },
+      { tag: common, query: 'an', limit: 200 },
+      { tag: 'no-such-tag', limit: 200 },
+    ];
+    // The same pages without the tag: what reading 200 contacts costs anyway, beside the filter's share.
+    const baseline: unknown[] = [{ limit: 200 }, { limit: 200, offset: 2000 }, { query: 'an', limit: 200 }];
+    // The first call builds the index (as the Contacts view's first page does after a start).
+    await h.data('ext-ghl:contacts-list', { tag: common, limit: 1 });
+    const measure = async (list: unknown[]) => {
+      const times: number[] = [];
+      for (let round = 0; round < (smoke ? 10 : 60); round++) {
+        for (const payload of list) {
+          const started = performance.now();
+          const answer = await h.backend.request('ext-ghl:contacts-list', payload);
+          const took = performance.now() - started;
+          if (!answer.success) throw new Error(JSON.stringify(answer.error));
+          if (round >= 2) times.push(took);
+        }
+      }
+      return times;
+    };
+    const times = await measure(payloads);
+    const unfiltered = await measure(baseline);
+    line(
+      `contacts-list filtered by tag at ${contacts.toLocaleString('en-US')} contacts ("${common}" on ${counts.get(common)!.toLocaleString('en-US')}, "${rare}" on ${counts.get(rare)!.toLocaleString('en-US')}; ${times.length} calls over 5 filters, pages of 200): p50 ${ms(percentile(times, 50), 2)}, p95 ${ms(percentile(times, 95), 2)}; the same pages without a tag: p50 ${ms(percentile(unfiltered, 50), 2)}, p95 ${ms(percentile(unfiltered, 95), 2)}`,
+    );
+  } finally {
+    await h.close();
+  }
 }
 
 /** tasks-list answered from the cache at 20,000 tasks: the Tasks view's default, a user's, a search, a contact's. */
@@ -121,7 +169,9 @@ async function bulkTagFigure(smoke: boolean): Promise<void> {
 }
 
 if (process.argv[1]?.endsWith('followUpFigures.ts')) {
-  followUpFigures({ smoke: process.argv.includes('--smoke') }).catch((err: unknown) => {
+  const smoke = process.argv.includes('--smoke');
+  // --tag-filter: that figure alone.
+  (process.argv.includes('--tag-filter') ? tagFilterFigure(smoke) : followUpFigures({ smoke })).catch((err: unknown) => {
     console.error(err);
     process.exitCode = 1;
   });

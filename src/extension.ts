@@ -26,6 +26,7 @@ import { openWalkthroughOnFirstRun } from './vscode/walkthrough';
 import { OverdueTasksStatus } from './vscode/followUp/overdueStatus';
 import { TasksTreeProvider } from './vscode/followUp/tasksTree';
 import { TaskReminders } from './vscode/followUp/taskReminders';
+import { ManualReminderClock } from './vscode/followUp/manualReminderClock';
 
 let host: BackendHost | undefined;
 
@@ -39,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): GhlExtensionExports 
   context.subscriptions.push(backendHost.onDidRecoverCache(() => void showCacheRecoveredNotice()));
   const state = new ExtensionState(context, backendHost, settings);
 
-  const contacts = new ContactsTreeProvider(backendHost, (total) => void state.setCacheCounts(total, pipelinesCount));
+  const contacts = new ContactsTreeProvider(backendHost, (total) => void state.setCacheCounts(total, pipelinesCount), context.workspaceState);
   let pipelinesCount = 0;
   const pipelines = new PipelinesTreeProvider(backendHost, (count) => {
     pipelinesCount = count;
@@ -56,7 +57,9 @@ export function activate(context: vscode.ExtensionContext): GhlExtensionExports 
   tasks.attach(tasksView);
   const overdueStatus = new OverdueTasksStatus();
   const overdueListener = tasks.onDidChangeOverdue((overdue) => overdueStatus.set(overdue));
-  const reminders = new TaskReminders(backendHost, logger, () => tasks.refresh());
+  // Under test, the reminders run on a clock the suite sets (see the Test-mode handle), never a timer.
+  const reminderClock = context.extensionMode === vscode.ExtensionMode.Test ? new ManualReminderClock(Date.now()) : undefined;
+  const reminders = new TaskReminders(backendHost, logger, () => tasks.refresh(), reminderClock);
 
   // The inbox's view, panels and poll; nothing of it runs before the view shows or the window has focus.
   const inbox = new InboxController(context, backendHost, logger, settings, state);
@@ -134,7 +137,9 @@ export function activate(context: vscode.ExtensionContext): GhlExtensionExports 
 
   const activationMs = performance.now() - started;
   logger.info(`Activated in ${activationMs.toFixed(1)} ms.`);
-  return extensionExports(context, backendHost, logger, activationMs);
+  return extensionExports(context, backendHost, logger, activationMs, {
+    ...(reminderClock ? { taskReminders: { now: () => reminderClock.now(), setNow: (time: number) => reminderClock.set(time), check: () => reminders.check() } } : {}),
+  });
 }
 
 /**

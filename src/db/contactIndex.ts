@@ -22,6 +22,8 @@ interface Entry {
   key: string;
   /** name, first/last name, email, phone and company, lower-cased, \u0001-separated, no \u0000. */
   hay: string;
+  /** Interned tag ids (tags folded to lower case, as GHL keeps them), for the tag filter. */
+  tags: number[];
   live: boolean;
 }
 
@@ -34,6 +36,7 @@ export interface IndexedFields {
   email: string | null;
   phone: string | null;
   companyName: string | null;
+  tags?: readonly string[];
 }
 
 /** ASCII-only case folding, as SQLite's NOCASE collation does. */
@@ -51,6 +54,11 @@ export function haystack(f: Omit<IndexedFields, 'id' | 'locationId'>): string {
     out += (out ? '\u0001' : '') + v;
   }
   return out.toLowerCase().replace(/\u0000/g, '');
+}
+
+/** How a tag filter is compared: GHL keeps tags lower-case and trimmed; '' means no filter. */
+export function normaliseTag(tag: string | undefined | null): string {
+  return typeof tag === 'string' ? tag.trim().toLowerCase() : '';
 }
 
 /** How a user query is normalised before matching; '' means no filter. */
@@ -90,6 +98,8 @@ export class ContactSearchIndex {
   private unsorted = false;
   private dead = 0;
   private readonly locIds = new Map<string, number>();
+  /** Tag text (normalised) → small integer; an entry's tags are these ids, so a filter compares numbers. */
+  private readonly tagIds = new Map<string, number>();
   /** All `hay` strings of `order`, each followed by \u0000; null when stale. */
   private blob: string | null = null;
   /** blob offset where order[k]'s text starts; starts[order.length] = blob.length. */
@@ -110,7 +120,8 @@ export class ContactSearchIndex {
     const index = new ContactSearchIndex();
     const row = firstRow(
       db,
-      `SELECT json_group_array(json_array(id, location_id, name, first_name, last_name, email, phone, company_name))
+      `SELECT json_group_array(json_array(id, location_id, name, first_name, last_name, email, phone, company_name,
+         json(CASE WHEN json_valid(tags) THEN tags ELSE '[]' END)))
        FROM ghl_contacts`,
     );
     for (const r of parseJsonArray(row?.[0])) {
@@ -126,6 +137,7 @@ export class ContactSearchIndex {
         email: text(r[5]),
         phone: text(r[6]),
         companyName: text(r[7]),
+        tags: Array.isArray(r[8]) ? r[8].filter((t): t is string => typeof t === 'string') : [],
       });
     }
     return index;
@@ -140,6 +152,7 @@ export class ContactSearchIndex {
     const key = named ? foldNoCase(f.name as string) : '';
     const hay = haystack(f);
     const loc = this.locId(f.locationId);
+    const tags = this.tagIdsOf(f.tags ?? []);
     const existing = this.byId.get(f.id);
     if (existing) {
       // A re-synced contact whose searchable text and name did not change (the common
@@ -150,10 +163,12 @@ export class ContactSearchIndex {
       existing.key = key;
       existing.loc = loc;
       existing.hay = hay;
+      // Tags are not in the search text: a tag edit changes neither the blob nor the order.
+      existing.tags = tags;
       return;
     }
     this.blob = null;
-    const entry: Entry = { id: f.id, loc, named, key, hay, live: true };
+    const entry: Entry = { id: f.id, loc, named, key, hay, tags, live: true };
     this.byId.set(f.id, entry);
     this.order.push(entry);
     this.unsorted = true;
@@ -177,15 +192,17 @@ export class ContactSearchIndex {
   }
 
   /** Ids of one page, in list order, and how many match overall. */
-  search(options: { locationId?: string; query?: string; offset: number; limit: number }): {
+  search(options: { locationId?: string; query?: string; tag?: string; offset: number; limit: number }): {
     ids: string[];
     total: number;
   } {
     this.settle();
     const order = this.order;
     const needle = normaliseQuery(options.query);
-    // An unknown location matches nothing; -1 is never an interned id.
+    // An unknown location or tag matches nothing; -1 is never an interned id.
     const loc = options.locationId === undefined ? undefined : (this.locIds.get(options.locationId) ?? -1);
+    const tagText = normaliseTag(options.tag);
+    const tag = tagText ? (this.tagIds.get(tagText) ?? -1) : undefined;
     const start = options.offset;
     const end = start + options.limit;
     const ids: string[] = [];
@@ -194,6 +211,7 @@ export class ContactSearchIndex {
       for (let k = 0; k < order.length; k++) {
         const e = order[k]!;
         if (loc !== undefined && e.loc !== loc) continue;
+        if (tag !== undefined && !e.tags.includes(tag)) continue;
         if (total >= start && total < end) ids.push(e.id);
         total++;
       }
@@ -201,7 +219,7 @@ export class ContactSearchIndex {
     }
     for (const k of this.matches(needle)) {
       const e = order[k]!;
-      if (loc === undefined || e.loc === loc) {
+      if ((loc === undefined || e.loc === loc) && (tag === undefined || e.tags.includes(tag))) {
         if (total >= start && total < end) ids.push(e.id);
         total++;
       }
@@ -267,6 +285,33 @@ export class ContactSearchIndex {
     const base = block * BLOCK_WORDS;
     for (const [word, mask] of wanted) if ((this.blockBits[base + word]! & mask) >>> 0 !== mask >>> 0) return false;
     return true;
+  }
+
+  /** The tags the cached contacts of a location carry (normalised, sorted): the tag picker's list when GHL cannot be asked. */
+  tagsSeen(locationId?: string): string[] {
+    const loc = locationId === undefined ? undefined : (this.locIds.get(locationId) ?? -1);
+    const seen = new Set<number>();
+    for (const e of this.byId.values()) {
+      if (loc !== undefined && e.loc !== loc) continue;
+      for (const t of e.tags) seen.add(t);
+    }
+    const names = [...this.tagIds].filter(([, id]) => seen.has(id)).map(([name]) => name);
+    return names.sort((a, b) => a.localeCompare(b));
+  }
+
+  private tagIdsOf(tags: readonly string[]): number[] {
+    const out: number[] = [];
+    for (const raw of tags) {
+      const name = normaliseTag(raw);
+      if (!name) continue;
+      let id = this.tagIds.get(name);
+      if (id === undefined) {
+        id = this.tagIds.size;
+        this.tagIds.set(name, id);
+      }
+      if (!out.includes(id)) out.push(id);
+    }
+    return out;
   }
 
   private locId(locationId: string): number {

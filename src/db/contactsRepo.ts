@@ -1,7 +1,7 @@
 import type { Database, SqlValue } from 'sql.js';
 import type { Contact } from '../protocol/entities';
 import { jsonArray, parseCustomFields, parseTags } from './rows';
-import { ContactSearchIndex } from './contactIndex';
+import { ContactSearchIndex, normaliseTag } from './contactIndex';
 import { getDerivedCache, setDerivedCache, trackedWrite } from './connState';
 import {
   allRows,
@@ -22,6 +22,8 @@ export interface ContactListOptions {
   locationId?: string;
   /** Case-insensitive substring of name, first/last name, email, phone or company name. */
   query?: string;
+  /** Only contacts carrying this tag (compared as GHL keeps tags: trimmed, lower case). */
+  tag?: string;
   limit: number;
   offset: number;
 }
@@ -154,16 +156,42 @@ export class GhlContactsRepo {
     // rolled back: answer from SQL instead (slower, always right).
     if (!tryBegin(this.db)) return this.listFromSql(options, limit, offset);
     try {
-      let index = getDerivedCache<ContactSearchIndex>(this.db, INDEX_KEY);
-      if (!index) {
-        index = ContactSearchIndex.build(this.db);
-        setDerivedCache(this.db, INDEX_KEY, index);
-      }
-      const page = index.search({ locationId: options.locationId, query: options.query, offset, limit });
+      const page = this.index().search({ locationId: options.locationId, query: options.query, tag: options.tag, offset, limit });
       return { items: this.fetchByIds(page.ids), total: page.total };
     } finally {
       this.db.exec('COMMIT');
     }
+  }
+
+  /** The tags the location's cached contacts carry, sorted (the tag filter's choices when GHL cannot be asked). */
+  tagsSeen(locationId?: string): string[] {
+    if (!tryBegin(this.db)) return this.tagsSeenFromSql(locationId);
+    try {
+      return this.index().tagsSeen(locationId);
+    } finally {
+      this.db.exec('COMMIT');
+    }
+  }
+
+  /** The same answer as `tagsSeen`, from SQL only (inside a caller's transaction). */
+  tagsSeenFromSql(locationId?: string): string[] {
+    const rows = allRows(
+      this.db,
+      `SELECT DISTINCT lower(trim(t.value)) FROM ghl_contacts c, json_each(CASE WHEN json_valid(c.tags) THEN c.tags ELSE '[]' END) t
+       WHERE t.type = 'text' AND trim(t.value) <> '' ${locationId === undefined ? '' : 'AND c.location_id = $loc'}`,
+      locationId === undefined ? {} : { $loc: locationId },
+    );
+    return rows.map((r) => str(r[0]) ?? '').filter(Boolean).sort((a, b) => a.localeCompare(b));
+  }
+
+  /** The search index, built from the table on first use (call inside tryBegin). */
+  private index(): ContactSearchIndex {
+    let index = getDerivedCache<ContactSearchIndex>(this.db, INDEX_KEY);
+    if (!index) {
+      index = ContactSearchIndex.build(this.db);
+      setDerivedCache(this.db, INDEX_KEY, index);
+    }
+    return index;
   }
 
   /**
@@ -196,6 +224,14 @@ export class GhlContactsRepo {
           "OR email LIKE $q ESCAPE '\\' OR phone LIKE $q ESCAPE '\\' OR company_name LIKE $q ESCAPE '\\')",
       );
       params.$q = containsPattern(query);
+    }
+    const tag = normaliseTag(options.tag);
+    if (tag) {
+      // Bound, never spliced: a tag is CRM text.
+      where.push(
+        "EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(tags) THEN tags ELSE '[]' END) t WHERE t.type = 'text' AND lower(trim(t.value)) = $tag)",
+      );
+      params.$tag = tag;
     }
     const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     const total = num(firstRow(this.db, `SELECT COUNT(*) FROM ghl_contacts ${whereSql}`, params)?.[0]);

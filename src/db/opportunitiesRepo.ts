@@ -15,6 +15,8 @@ export interface OpportunityListOptions {
   maxValue?: number;
   /** Only those last updated at or before this time (epoch ms); undated ones never match. */
   updatedBefore?: number;
+  /** Only those whose cached contact carries this tag (trimmed, lower case, as GHL keeps tags). */
+  contactTag?: string;
   /** Default 'updated' (newest first). */
   sort?: OpportunityListSort;
   limit: number;
@@ -166,6 +168,15 @@ export class GhlOpportunitiesRepo {
       // updated_at is GHL's ISO text; ISO strings in UTC order like the times they stand for.
       where.push('updated_at IS NOT NULL AND updated_at <= $updatedBefore');
       params.$updatedBefore = new Date(options.updatedBefore).toISOString();
+    }
+    const contactTag = options.contactTag?.trim().toLowerCase();
+    if (contactTag) {
+      // One primary-key lookup of the deal's contact per row; the tag is bound, never spliced.
+      where.push(
+        `EXISTS (SELECT 1 FROM ghl_contacts c, json_each(CASE WHEN json_valid(c.tags) THEN c.tags ELSE '[]' END) t
+         WHERE c.id = ghl_opportunities.contact_id AND t.type = 'text' AND lower(trim(t.value)) = $contactTag)`,
+      );
+      params.$contactTag = contactTag;
     }
     const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     const counted = firstRow(this.db, `SELECT COUNT(*), TOTAL(monetary_value) FROM ghl_opportunities ${whereSql}`, params);

@@ -10,6 +10,7 @@ import { addCalendarDays, startOfDayIn } from '../time/dayWindows';
 import { zonedIso } from '../time/zonedTimes';
 import type { HandlerContext } from './context';
 import type { HandlerTable } from './dispatcher';
+import { ghlUnavailable, httpStatusOf } from './ghlUnavailable';
 import { requireLocationId } from './settings';
 
 /**
@@ -195,16 +196,4 @@ export function calendarHandlers(ctx: HandlerContext, locationTimeZone: () => Pr
       .sort((a, b) => Date.parse(a.startTime) - Date.parse(b.startTime) || a.id.localeCompare(b.id))
       .map((e) => present(e, zone, names.get(e.calendarId)));
   }
-}
-
-/** The HTTP status GHL answered with, when the error carries one (else 0). */
-function httpStatusOf(err: unknown): number {
-  if (!(err instanceof ExtGhlError) || typeof err.details !== 'object' || err.details === null || !('status' in err.details)) return 0;
-  return typeof err.details.status === 'number' ? err.details.status : 0;
-}
-
-/** GHL could not be reached or could not serve (offline, rate-limited, or a 5xx that outlasted the retries): not the request's fault. */
-function ghlUnavailable(err: unknown): err is ExtGhlError {
-  if (!(err instanceof ExtGhlError)) return false;
-  return err.code === 'NETWORK' || err.code === 'RATE_LIMITED' || (err.code === 'API' && httpStatusOf(err) >= 500);
 }

@@ -85,8 +85,8 @@ export function crmHandlers(ctx: HandlerContext, syncs: SyncCoordinator<'contact
   };
 
   return {
-    async [C.CONTACTS_LIST]({ query, limit, offset }) {
-      return ctx.repos().contacts.list({ locationId: currentLocationId(ctx), query, limit, offset });
+    async [C.CONTACTS_LIST]({ query, tag, limit, offset }) {
+      return ctx.repos().contacts.list({ locationId: currentLocationId(ctx), query, tag, limit, offset });
     },
     async [C.CONTACTS_GET]({ id }) {
       const contact = ctx.repos().contacts.get(id);

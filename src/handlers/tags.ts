@@ -8,6 +8,7 @@ import { ExtGhlError } from '../protocol/envelope';
 import type { BulkTagResult } from '../protocol/responses';
 import type { HandlerContext } from './context';
 import type { HandlerTable } from './dispatcher';
+import { ghlUnavailable } from './ghlUnavailable';
 import { requireLocationId } from './settings';
 
 type TagChannels = typeof C.TAGS_LIST | typeof C.CONTACTS_TAGS | typeof C.CONTACTS_BULK_TAGS | typeof C.CONTACTS_BULK_TAGS_CANCEL;
@@ -72,8 +73,15 @@ export function tagHandlers(ctx: HandlerContext): Pick<HandlerTable, TagChannels
   return {
     async [C.TAGS_LIST]() {
       const locationId = requireLocationId(ctx);
-      const items = readLocationTags((await (await ctx.api()).getLocationTags(locationId)).tags);
-      return { items, total: items.length };
+      try {
+        const items = readLocationTags((await (await ctx.api()).getLocationTags(locationId)).tags);
+        return { items, total: items.length, fromCache: false };
+      } catch (err) {
+        if (!ghlUnavailable(err)) throw err;
+        // Offline (or GHL down): the tags the cached contacts carry still make a usable picker.
+        const items = ctx.repos().contacts.tagsSeen(locationId).map((name) => ({ id: name, name }));
+        return { items, total: items.length, fromCache: true, staleReason: err.message };
+      }
     },
     async [C.CONTACTS_TAGS]({ id, add = [], remove = [] }) {
       const locationId = requireLocationId(ctx);

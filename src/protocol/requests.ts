@@ -156,6 +156,8 @@ export const requestSchemas = {
   [C.CONNECTION_TEST]: empty,
   [C.CONTACTS_LIST]: z.strictObject({
     query: z.string().max(200).optional(),
+    // #17: only contacts carrying this tag (GHL keeps tags trimmed, lower case; compared so).
+    tag: z.string().trim().min(1, 'The tag filter is empty.').max(100).optional(),
     limit: limit(500, 50),
     offset,
   }),
@@ -174,6 +176,8 @@ export const requestSchemas = {
     maxValue: z.number().min(0).optional(),
     /** Epoch ms: only those last updated at or before it (deals that have not moved since). */
     updatedBefore: epochMs.optional(),
+    // #17: only deals whose (cached) contact carries this tag — the board's tag filter.
+    contactTag: z.string().trim().min(1, 'The tag filter is empty.').max(100).optional(),
     sort: z.enum(['updated', 'value', 'stale', 'created']).default('updated'),
     limit: limit(500, 50),
     offset,

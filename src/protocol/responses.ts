@@ -294,7 +294,8 @@ export interface ResponseData {
   [C.TASKS_UPDATE]: Task;
   [C.TASKS_COMPLETE]: Task;
   [C.TASKS_DELETE]: { contactId: string; taskId: string };
-  [C.TAGS_LIST]: ListResult<LocationTag>;
+  /** `fromCache`: GHL could not be asked (`staleReason` says why); the items are the tags the cached contacts carry. */
+  [C.TAGS_LIST]: ListResult<LocationTag> & { fromCache: boolean; staleReason?: string };
   /** The contact as cached after the change. */
   [C.CONTACTS_TAGS]: Contact;
   [C.CONTACTS_BULK_TAGS]: BulkTagsOutcome;

@@ -33,7 +33,9 @@ export type WebviewAction =
   /** Issue 19: a board card's Analyze button; the host runs "GHL: Analyze Deal…" for it. */
   | { type: 'analyze-deal'; opportunityId: string }
   /** #17: Add Note… / New Task… for the conversation's contact (the host knows which contact: the page does not say). */
-  | { type: 'follow-up'; what: 'add-note' | 'new-task' };
+  | { type: 'follow-up'; what: 'add-note' | 'new-task' }
+  /** #17: Add Note… / New Task… from a board card, for the card's contact (the commands show who before saving). */
+  | { type: 'deal-follow-up'; what: 'add-note' | 'new-task'; contactId: string };
 
 export type WebviewToHost = WebviewRequest | WebviewReady | WebviewAction;
 

@@ -9,6 +9,8 @@ import { WebviewBridge, renderWebviewHtml, webviewOptions } from './webviewBridg
 export interface RestoredBoardState {
   pipelineId?: string;
   filter?: string;
+  /** #17: the contact-tag filter. */
+  tag?: string;
 }
 
 const FILTERS: readonly string[] = ['all', ...OPPORTUNITY_STATUSES];
@@ -16,10 +18,11 @@ const FILTERS: readonly string[] = ['all', ...OPPORTUNITY_STATUSES];
 /** Reads a restored panel's saved state, which comes from the webview: never trusted as is. */
 export function restoredBoardState(state: unknown): RestoredBoardState {
   if (typeof state !== 'object' || state === null) return {};
-  const { pipelineId, filter } = state as Record<string, unknown>;
+  const { pipelineId, filter, tag } = state as Record<string, unknown>;
   const restored: RestoredBoardState = {};
   if (typeof pipelineId === 'string' && pipelineId.length > 0 && pipelineId.length <= 200) restored.pipelineId = pipelineId;
   if (typeof filter === 'string' && FILTERS.includes(filter)) restored.filter = filter;
+  if (typeof tag === 'string' && tag.trim() && tag.trim().length <= 100) restored.tag = tag.trim().toLowerCase();
   return restored;
 }
 
@@ -75,6 +78,8 @@ export class BoardPanel extends Disposable {
     this.bridge = this._register(
       new WebviewBridge(panel.webview, host, logger, 'board', (action) => {
         if (action.type === 'analyze-deal') void vscode.commands.executeCommand('ghl.analyzeDeal', action.opportunityId);
+        // #17: a card's Add Note… / New Task…: the same commands (and flows) as a deal row of the Pipelines view.
+        if (action.type === 'deal-follow-up') void vscode.commands.executeCommand(action.what === 'add-note' ? 'ghl.addNote' : 'ghl.newTask', action.contactId);
       }),
     );
     // Hidden without retainContextWhenHidden, the page is thrown away; the next one says ready.

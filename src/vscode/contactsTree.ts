@@ -5,6 +5,9 @@ import { EXT_GHL_IPC } from '../protocol/channels';
 import type { BackendHost } from './backendHost';
 import { Disposable } from './lifecycle';
 
+/** #17: where the Contacts view's tag filter is kept, so it survives a reload of the window. */
+export const CONTACTS_TAG_FILTER_KEY = 'ghl.contacts.tagFilter';
+
 /** Contacts fetched per "Load more…"; the cache answers a page in a few ms even at 50k. */
 export const CONTACTS_PAGE_SIZE = 200;
 
@@ -35,14 +38,20 @@ export class ContactsTreeProvider extends Disposable implements vscode.TreeDataP
   /** Bumped by every refresh: answers to an older generation are dropped, never appended. */
   private generation = 0;
   private query = '';
+  /** #17: only contacts carrying this tag ('' = all). */
+  private tag: string;
   private loading: Promise<void> | undefined;
   private view: vscode.TreeView<Node> | undefined;
 
   constructor(
     private readonly host: BackendHost,
     private readonly onCount: (total: number) => void,
+    private readonly memento?: vscode.Memento,
   ) {
     super();
+    const saved = memento?.get<unknown>(CONTACTS_TAG_FILTER_KEY);
+    this.tag = typeof saved === 'string' ? saved.trim().toLowerCase() : '';
+    void vscode.commands.executeCommand('setContext', 'ghl.contactsTagFiltered', this.tag !== '');
   }
 
   attach(view: vscode.TreeView<Node>): void {
@@ -51,6 +60,20 @@ export class ContactsTreeProvider extends Disposable implements vscode.TreeDataP
 
   get filter(): string {
     return this.query;
+  }
+
+  get tagFilter(): string {
+    return this.tag;
+  }
+
+  /** #17: shows only contacts carrying `tag` ('' shows all); kept in the workspace state. */
+  async setTagFilter(tag: string): Promise<void> {
+    // As GHL keeps tags (and as contacts-list compares them).
+    this.tag = tag.trim().toLowerCase();
+    this.wanted = CONTACTS_PAGE_SIZE;
+    await this.memento?.update(CONTACTS_TAG_FILTER_KEY, this.tag || undefined);
+    await vscode.commands.executeCommand('setContext', 'ghl.contactsTagFiltered', this.tag !== '');
+    this.refresh();
   }
 
   get totalCount(): number {
@@ -113,6 +136,20 @@ export class ContactsTreeProvider extends Disposable implements vscode.TreeDataP
     return nodes;
   }
 
+  /** The view's description: the active filters and how many contacts pass them. */
+  private description(total: number): string | undefined {
+    const filters = [this.tag ? `tag: ${this.tag}` : '', this.query ? `"${this.query}"` : ''].filter(Boolean);
+    if (filters.length === 0) return total ? count.format(total) : undefined;
+    return `${filters.join(' · ')} · ${count.format(total)}`;
+  }
+
+  private emptyMessage(): string | undefined {
+    if (this.tag && this.query) return `No contacts tagged "${this.tag}" match "${this.query}".`;
+    if (this.tag) return `No cached contact is tagged "${this.tag}". Clear the tag filter to see all contacts.`;
+    if (this.query) return `No contacts match "${this.query}".`;
+    return undefined;
+  }
+
   /** Fetches pages until `wanted` rows are loaded or the cache has no more. */
   private async ensureLoaded(): Promise<void> {
     const generation = this.generation;
@@ -122,6 +159,7 @@ export class ContactsTreeProvider extends Disposable implements vscode.TreeDataP
         limit: Math.min(500, this.wanted - offset),
         offset,
         ...(this.query ? { query: this.query } : {}),
+        ...(this.tag ? { tag: this.tag } : {}),
       });
       if (generation !== this.generation) return;
       if (!response.success) {
@@ -133,10 +171,10 @@ export class ContactsTreeProvider extends Disposable implements vscode.TreeDataP
       this.total = data.total;
       this.complete = data.items.length === 0 || this.loaded.length >= data.total;
       if (this.view) {
-        this.view.message = this.query && data.total === 0 ? `No contacts match "${this.query}".` : undefined;
-        this.view.description = this.query ? `"${this.query}" · ${count.format(data.total)}` : data.total ? count.format(data.total) : undefined;
+        this.view.message = data.total === 0 ? this.emptyMessage() : undefined;
+        this.view.description = this.description(data.total);
       }
-      if (!this.query) this.onCount(data.total);
+      if (!this.query && !this.tag) this.onCount(data.total);
     }
   }
 

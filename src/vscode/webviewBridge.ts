@@ -44,6 +44,7 @@ function isAction(message: unknown): message is WebviewAction {
   const m = message as Record<string, unknown>;
   if (m.type === 'analyze-deal') return typeof m.opportunityId === 'string' && /^[A-Za-z0-9_-]{1,200}$/.test(m.opportunityId);
   if (m.type === 'follow-up') return m.what === 'add-note' || m.what === 'new-task';
+  if (m.type === 'deal-follow-up') return (m.what === 'add-note' || m.what === 'new-task') && typeof m.contactId === 'string' && /^[A-Za-z0-9_-]{1,200}$/.test(m.contactId);
   return m.type === 'open-link' && typeof m.url === 'string' && m.url.length <= 2048;
 }
 

@@ -18,6 +18,7 @@ import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Opportunity, Pipeline } from '../../src/protocol/entities';
 import type { ErrorInfo } from '../../src/protocol/envelope';
+import type { HostPushName, HostPushPayloads } from '../../src/protocol/webviewMessages';
 import { newNonce, webviewPageHtml } from '../../src/webviewPage/html';
 
 const require = createRequire(import.meta.url);
@@ -134,6 +135,9 @@ export interface HostFixtures {
   conversation?: { conversation: Record<string, unknown>; contact: Record<string, unknown>; messages: Array<Record<string, unknown>> };
   /** Issue 19, the analyzer: what arv-analyze answers; arv-comps-set flips the comp and answers `arvWithout` as the ARV. */
   analyzer?: { analysis: Record<string, any>; arvWithout: number };
+  /** #17: the location's tags (tags-list) and each contact's tags (opps-list's contactTag filters on them). */
+  tags?: string[];
+  contactTags?: Record<string, string[]>;
 }
 
 export interface Posted {
@@ -177,6 +181,15 @@ function fakeHost(fixtures: HostFixtures): void {
     raw(data: unknown) {
       window.dispatchEvent(new MessageEvent('message', { data }));
     },
+    /**
+     * #17: a message arrives in the conversation, as in the extension: GHL has it (the next
+     * convs-messages answers it, newest first), then the host tells the panel
+     * (host:conversation-changed, what the inbox poll sends).
+     */
+    incoming(message: Record<string, unknown>) {
+      fixtures.conversation?.messages.unshift(message);
+      host.push('host:conversation-changed', { conversationId: message.conversationId });
+    },
   };
   w.__host = host;
   const reply = (id: string, response: unknown) => {
@@ -210,7 +223,9 @@ function fakeHost(fixtures: HostFixtures): void {
       case 'ext-ghl:opps-list': {
         const matching = opps.filter(
           (o) =>
-            (!payload.pipelineId || o.pipelineId === payload.pipelineId) && (!payload.status || o.status === payload.status),
+            (!payload.pipelineId || o.pipelineId === payload.pipelineId) &&
+            (!payload.status || o.status === payload.status) &&
+            (!payload.contactTag || (fixtures.contactTags?.[o.contactId ?? ''] ?? []).includes(String(payload.contactTag))),
         );
         const offset = Number(payload.offset ?? 0);
         const limit = Number(payload.limit ?? 50);
@@ -228,6 +243,8 @@ function fakeHost(fixtures: HostFixtures): void {
         opp.status = payload.status as typeof opp.status;
         return void ok(id, opp);
       }
+      case 'ext-ghl:tags-list':
+        return void ok(id, { items: (fixtures.tags ?? []).map((name) => ({ id: `tag-${name}`, name })), total: (fixtures.tags ?? []).length, fromCache: false });
       case 'ext-ghl:chat-history':
         return void ok(id, {
           entries: JSON.parse(sessionStorage.getItem('fake-chat-history') ?? '[]'),
@@ -346,6 +363,10 @@ export interface OpenedPage {
   actions(): Promise<unknown[]>;
   /** How often the page posted `ready`, and any request it sent before. */
   handshake(): Promise<{ readyCount: number; errors: string[] }>;
+  /** The host pushes an event to the page (typed by its name, as WebviewBridge sends it). */
+  push<K extends HostPushName>(name: K, payload: HostPushPayloads[K]): Promise<void>;
+  /** #17: a new message arrives in the conversation (the conversation app): GHL has it and the host says so. */
+  incomingMessage(message: Record<string, unknown>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -396,6 +417,8 @@ export async function openApp(browser: Browser, built: Built, options: OpenOptio
         readyCount: number;
         errors: string[];
       }>,
+    push: (name, payload) => page.evaluate(([name, payload]) => (window as unknown as { __host: { push(n: string, p: unknown): void } }).__host.push(name, payload), [name, payload] as const),
+    incomingMessage: (message) => page.evaluate((message) => (window as unknown as { __host: { incoming(m: unknown): void } }).__host.incoming(message), message),
     close: () => context.close(),
   };
 }

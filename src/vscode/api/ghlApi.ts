@@ -57,4 +57,15 @@ export interface GhlTestingHandle {
   onPush(listener: PushListener): Disposable;
   /** How long activate() took, in ms (measured in the real extension host). */
   readonly activationMs: number;
+  /** #17: the task reminders on a clock the suite sets (no timer runs in Test mode). */
+  readonly taskReminders?: TaskRemindersTestHook;
+}
+
+/** #17: drive the task reminders without waiting: set their clock, then look for tasks falling due. */
+export interface TaskRemindersTestHook {
+  /** The reminders' clock (epoch ms); it starts at activation. */
+  now(): number;
+  setNow(time: number): void;
+  /** One look, as the timer does on a focused window; resolves with how many reminders it raised. */
+  check(): Promise<number>;
 }

@@ -42,9 +42,19 @@ export async function contactOf(host: BackendHost, target: unknown, placeHolder:
     : target instanceof OpportunityNode ? target.opportunity.contactId
     : target instanceof AppointmentNode ? target.event.contactId
     : typeof target === 'string' && target.trim() ? target.trim()
-    : null;
+    : webviewCardContactId(target);
   if (id) return host.call(EXT_GHL_IPC.CONTACTS_GET, { id });
   return pickContactFromCache(host, placeHolder);
+}
+
+/**
+ * The contact of a board card's context menu (VS Code hands the card's data-vscode-context:
+ * `{ webviewSection: 'dealCard', contactId, … }`); null for anything else.
+ */
+function webviewCardContactId(target: unknown): string | null {
+  if (typeof target !== 'object' || target === null) return null;
+  const { webviewSection, contactId } = target as Record<string, unknown>;
+  return webviewSection === 'dealCard' && typeof contactId === 'string' && contactId.trim() ? contactId.trim() : null;
 }
 
 /** The contacts of a (multi-)selection in the Contacts view: the clicked row and the others selected with it. */

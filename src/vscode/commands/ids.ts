@@ -81,6 +81,9 @@ export const COMMANDS = {
   tagContacts: 'ghl.tagContacts',
   addToWorkflow: 'ghl.addToWorkflow',
   removeFromWorkflow: 'ghl.removeFromWorkflow',
+  // #17 (tasks2): the Contacts view's tag filter
+  filterContactsByTag: 'ghl.filterContactsByTag',
+  clearContactsTagFilter: 'ghl.clearContactsTagFilter',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
@@ -175,6 +178,10 @@ export interface CommandArgs {
   /** `workflow`: a workflow id or name from a keybinding or automation (the confirmation still shows). */
   'ghl.addToWorkflow': [node?: unknown, nodes?: unknown, workflow?: unknown];
   'ghl.removeFromWorkflow': [node?: unknown];
+  // #17 (tasks2)
+  /** A tag from a keybinding or automation; else a quick pick of the location's tags. */
+  'ghl.filterContactsByTag': [tag?: unknown];
+  'ghl.clearContactsTagFilter': [];
 }
 
 export type CommandHandler<K extends CommandId> = (...args: CommandArgs[K]) => unknown;

@@ -11,6 +11,7 @@ import { opportunityCommands } from './opportunities';
 import { setupCommands } from './setup';
 import { syncCommands } from './sync';
 import { followUpCommands } from './followUp';
+import { contactTagFilterCommands } from './contactTagFilter';
 
 export type { CommandDeps } from './deps';
 
@@ -30,6 +31,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     ...analyzerCommands(deps),
     // #17
     ...followUpCommands(deps),
+    // #17 (tasks2)
+    ...contactTagFilterCommands(deps),
   };
   return (Object.keys(table) as CommandId[]).map((id) => vscode.commands.registerCommand(id, table[id]));
 }

@@ -5,7 +5,7 @@ import { codicon } from '../shared/codicon';
 import '../shared/errorBanner';
 import { LightElement } from '../shared/lightElement';
 import { summaryText, type BoardModel } from './boardModel';
-import type { CardStatusChange } from './cardElement';
+import type { CardFollowUp, CardStatusChange } from './cardElement';
 import type { CardDrop } from './columnElement';
 import './columnElement';
 import { STATUS_FILTERS, STATUS_LABEL } from './status';
@@ -15,6 +15,9 @@ interface FocusSnapshot {
   /** Focus was on the card's status menu rather than the card. */
   onSelect: boolean;
 }
+
+/** The tag select's "every contact" option: a leading space, so no tag (GHL trims them) can be it. */
+const ALL_TAGS = ' all';
 
 function detailOf<T>(event: Event): T | undefined {
   return event instanceof CustomEvent ? (event.detail as T) : undefined;
@@ -78,6 +81,7 @@ export class OpportunitiesBoard extends LightElement {
     const model = this.model!;
     this.keepPickerValue('#pipeline-select', () => model.pipelineId);
     this.keepPickerValue('#status-filter', () => model.filter);
+    this.keepPickerValue('#tag-filter', () => model.tag || ALL_TAGS);
     const requested = model.takeFocusRequest();
     const snapshot = this.focusSnapshot;
     if (requested || snapshot) void this.updateComplete.then(() => this.restoreFocus(requested, snapshot));
@@ -135,6 +139,7 @@ export class OpportunitiesBoard extends LightElement {
             )}</vscode-single-select
           ></label
         >
+        ${this.renderTagFilter()}
         <span class="toolbar-spacer"></span>
         <vscode-progress-ring class="loading-ring" aria-label="Loading opportunities" ?hidden=${!model.loading}></vscode-progress-ring>
         <span class="summary" data-testid="board-summary">${pipeline || model.loadingProgress ? summaryText(model) : ''}</span>
@@ -161,6 +166,7 @@ export class OpportunitiesBoard extends LightElement {
         @card-drop=${this.onCardDrop}
         @card-status-change=${this.onCardStatusChange}
         @card-analyze=${this.onCardAnalyze}
+        @card-follow-up=${this.onCardFollowUp}
       >
         ${repeat(
           columns,
@@ -170,10 +176,25 @@ export class OpportunitiesBoard extends LightElement {
         ${pipeline && columns.length === 0 ? html`<p class="column-empty">This pipeline has no stages.</p>` : nothing}
       </main>
       <footer class="hint" ?hidden=${!!notice}>
-        Drag a card to another stage, or focus it and press Alt+← / Alt+→. Arrow keys move between cards.
+        Drag a card to another stage, or focus it and press Alt+← / Alt+→. Arrow keys move between cards; N adds a note, T a task.
       </footer>
       <div class="visually-hidden" aria-live="polite" data-testid="board-live">${model.announcement}</div>
     </div>`;
+  }
+
+  /** #17: the contact-tag filter; absent while the location has no tags and none is chosen. */
+  private renderTagFilter() {
+    const model = this.model!;
+    const choices = model.tagChoices;
+    if (choices.length === 0) return nothing;
+    return html`<label class="field" for="tag-filter"
+      ><span class="field-label">Contact tag</span
+      ><vscode-single-select id="tag-filter" data-testid="board-tag-filter" label="Contact tag filter" @change=${this.onTagChange}
+        ><vscode-option value=${ALL_TAGS} ?selected=${!model.tag}>All contacts</vscode-option>${choices.map(
+          (tag) => html`<vscode-option value=${tag} ?selected=${tag === model.tag}>${tag}</vscode-option>`,
+        )}</vscode-single-select
+      ></label
+    >`;
   }
 
   private renderSync() {
@@ -199,6 +220,10 @@ export class OpportunitiesBoard extends LightElement {
   };
 
   private readonly onFilterChange = (event: Event) => this.model?.setFilter(valueOf(event));
+  private readonly onTagChange = (event: Event) => {
+    const value = valueOf(event);
+    void this.model?.setTag(value === ALL_TAGS ? '' : value);
+  };
   private readonly onReload = () => void this.model?.reload();
   private readonly onDismissError = () => this.model?.dismissError();
 
@@ -213,6 +238,14 @@ export class OpportunitiesBoard extends LightElement {
   private readonly onCardAnalyze = (event: Event) => {
     const target = detailOf<{ id: string }>(event);
     if (target) this.analyze?.(target.id);
+  };
+
+  /** #17: asks the host for Add Note… / New Task… for a contact (set by main.ts). */
+  followUp: ((request: CardFollowUp) => void) | undefined;
+
+  private readonly onCardFollowUp = (event: Event) => {
+    const request = detailOf<CardFollowUp>(event);
+    if (request) this.followUp?.(request);
   };
 
   private readonly onCardStatusChange = (event: Event) => {
@@ -234,6 +267,16 @@ export class OpportunitiesBoard extends LightElement {
       return;
     }
     if (event.altKey || event.ctrlKey || event.metaKey) return;
+    // #17: N / T on a card: Add Note… / New Task… for its contact.
+    const letter = event.key.toLowerCase();
+    if (letter === 'n' || letter === 't') {
+      const contactId = this.model?.opportunity(id)?.contactId;
+      if (contactId && !event.shiftKey) {
+        event.preventDefault();
+        this.followUp?.({ what: letter === 'n' ? 'add-note' : 'new-task', contactId });
+      }
+      return;
+    }
     const columns = [...this.querySelectorAll<HTMLElement>('.column')];
     const colIndex = columns.indexOf(column);
     const cards = [...column.querySelectorAll<HTMLElement>('.card')];

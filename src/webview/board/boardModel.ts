@@ -36,6 +36,13 @@ const RELOAD_DEBOUNCE_MS = 300;
 export interface SavedBoardState {
   pipelineId?: string;
   filter?: StatusFilter;
+  /** #17: only deals whose contact carries this tag (absent: all). */
+  tag?: string;
+}
+
+/** A tag as GHL keeps it (trimmed, lower case); '' for anything that is not a usable tag. */
+export function boardTag(value: unknown): string {
+  return typeof value === 'string' && value.trim().length <= 100 ? value.trim().toLowerCase() : '';
 }
 
 /** A full-width notice shown instead of the columns (not configured, no pipelines, …). */
@@ -66,6 +73,8 @@ export interface BoardModelOptions {
   initialPipelineId?: string;
   /** The filter of a restored board, when its page state is missing. */
   initialFilter?: string;
+  /** #17: the tag filter of a restored board, when its page state is missing. */
+  initialTag?: string;
   /** The webview state of an earlier page (a reload, a restored panel). */
   saved?: Partial<SavedBoardState>;
   persist?(state: SavedBoardState): void;
@@ -89,6 +98,10 @@ export class BoardModel extends ObservableModel {
   pipelines: readonly Pipeline[] = [];
   pipelineId: string | null = null;
   filter: StatusFilter;
+  /** #17: only deals whose contact carries this tag ('' = all). */
+  tag: string;
+  /** The tag filter's choices: the location's tags (the cached contacts' when GHL cannot be asked). */
+  tags: readonly string[] = [];
   /** A request is on its way. */
   loading = false;
   /** Set while a pipeline's pages are arriving. */
@@ -119,6 +132,7 @@ export class BoardModel extends ObservableModel {
     super();
     const { saved, initialFilter } = options;
     this.filter = isStatusFilter(saved?.filter) ? saved.filter : isStatusFilter(initialFilter) ? initialFilter : 'all';
+    this.tag = saved && 'tag' in saved ? boardTag(saved.tag) : boardTag(options.initialTag);
     this.scheduleReload = debounce(() => {
       const pipelines = this.pendingPipelineReload;
       this.pendingPipelineReload = false;
@@ -136,17 +150,32 @@ export class BoardModel extends ObservableModel {
       this.ipc.onPush('host:data-changed', ({ kinds }) => {
         if (!Array.isArray(kinds)) return;
         if (kinds.includes('pipelines')) this.requestReload(true);
-        else if (kinds.includes('opportunities')) this.requestReload(false);
+        // A contact's tags changed: with a tag filter on, which deals show may have too.
+        else if (kinds.includes('opportunities') || (this.tag && kinds.includes('contacts'))) this.requestReload(false);
       }),
       this.ipc.onPush('host:show-pipeline', ({ pipelineId }) => {
         if (typeof pipelineId === 'string' && pipelineId) void this.selectPipeline(pipelineId);
       }),
       this.ipc.onPush('host:configuration', () => this.requestReload(true)),
     );
+    void this.loadTags();
     if (await this.loadPipelines()) {
       this.persist();
       await this.loadOpportunities();
     }
+  }
+
+  /** The tag filter's choices; a failure leaves just the active tag (the filter still works on the cache). */
+  private async loadTags(): Promise<void> {
+    const res = await this.ipc.request(C.TAGS_LIST, {});
+    if (!res.success) return;
+    this.tags = [...new Set(res.data.items.map((t) => boardTag(t.name)).filter(Boolean))].sort((a, b) => a.localeCompare(b));
+    this.changed();
+  }
+
+  /** The choices with the active tag among them (a saved tag GHL no longer lists still shows as chosen). */
+  get tagChoices(): string[] {
+    return this.tag && !this.tags.includes(this.tag) ? [this.tag, ...this.tags] : [...this.tags];
   }
 
   dispose(): void {
@@ -210,7 +239,7 @@ export class BoardModel extends ObservableModel {
   // ------------------------------------------------------------------------ loading
 
   private persist(): void {
-    this.options.persist?.({ pipelineId: this.pipelineId ?? undefined, filter: this.filter });
+    this.options.persist?.({ pipelineId: this.pipelineId ?? undefined, filter: this.filter, ...(this.tag ? { tag: this.tag } : {}) });
   }
 
   private showEnvelopeError(error: ErrorInfo, context: string): void {
@@ -301,7 +330,7 @@ export class BoardModel extends ObservableModel {
     let firstPage = true;
     try {
       while (offset < total) {
-        const res = await this.ipc.request(C.OPPS_LIST, { pipelineId, limit: PAGE_SIZE, offset });
+        const res = await this.ipc.request(C.OPPS_LIST, { pipelineId, limit: PAGE_SIZE, offset, ...(this.tag ? { contactTag: this.tag } : {}) });
         if (token !== this.loadToken) return;
         if (!res.success) {
           this.showEnvelopeError(res.error, 'Could not load opportunities');
@@ -380,6 +409,17 @@ export class BoardModel extends ObservableModel {
     this.filter = filter;
     this.persist();
     this.changed();
+  }
+
+  /** #17: shows only deals whose contact carries `tag` ('' shows all); the cache does the filtering. */
+  async setTag(value: string): Promise<void> {
+    const tag = boardTag(value);
+    if (tag === this.tag) return;
+    this.tag = tag;
+    this.persist();
+    this.announcement = tag ? `Showing deals whose contact is tagged ${tag}.` : 'Showing deals of every contact.';
+    this.changed();
+    await this.loadOpportunities();
   }
 
   dismissError(): void {

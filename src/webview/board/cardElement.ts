@@ -10,6 +10,12 @@ import { STATUS_ICON, STATUS_LABEL } from './status';
 /** The drag payload type: only our cards can be dropped on a column. */
 export const DRAG_TYPE = 'application/x-ghl-opportunity';
 
+/** #17: a card's Add Note… / New Task…, for its contact. */
+export interface CardFollowUp {
+  what: 'add-note' | 'new-task';
+  contactId: string;
+}
+
 export interface CardStatusChange {
   id: string;
   status: string;
@@ -56,7 +62,7 @@ export class BoardCard extends LightElement {
       tabindex="0"
       draggable="true"
       aria-label=${label}
-      aria-keyshortcuts="Alt+ArrowLeft Alt+ArrowRight"
+      aria-keyshortcuts="Alt+ArrowLeft Alt+ArrowRight${opp.contactId ? ' N T' : ''}"
       data-vscode-context=${bookingContext(opp)}
       @dragstart=${this.onDragStart}
       @dragend=${this.onDragEnd}
@@ -80,9 +86,19 @@ export class BoardCard extends LightElement {
           </div>`
         : nothing}
       <div class="card-footer">
+        <span class="card-tools">
         <button class="card-analyze" data-testid="card-analyze" title="Analyze deal (ARV from sold comps)" aria-label="Analyze ${opp.name}" @click=${this.onAnalyze}>
           ${codicon('graph')}
         </button>
+        ${opp.contactId
+          ? html`<button class="card-action" data-testid="card-add-note" title="Add Note… (N)" aria-label="Add a note to ${opp.contactName ?? opp.name}" @click=${() => this.followUp('add-note')}>
+                ${codicon('note')}
+              </button>
+              <button class="card-action" data-testid="card-new-task" title="New Task… (T)" aria-label="New task for ${opp.contactName ?? opp.name}" @click=${() => this.followUp('new-task')}>
+                ${codicon('checklist')}
+              </button>`
+          : nothing}
+        </span>
         <label class="badge status-${status}" data-testid="card-status" title="Change status">
           ${codicon(STATUS_ICON[status])}
           <select
@@ -99,6 +115,12 @@ export class BoardCard extends LightElement {
         </label>
       </div>
     </article>`;
+  }
+
+  /** #17: asks for Add Note… / New Task… for the card's contact (the board posts it to the host). */
+  private followUp(what: CardFollowUp['what']): void {
+    const contactId = this.opportunity?.contactId;
+    if (contactId) this.dispatchEvent(new CustomEvent<CardFollowUp>('card-follow-up', { detail: { what, contactId }, bubbles: true }));
   }
 
   private readonly onAnalyze = () => {

@@ -19,19 +19,22 @@ import { BoardModel, type SavedBoardState } from './boardModel';
 interface InitialState {
   pipelineId?: unknown;
   filter?: unknown;
+  tag?: unknown;
 }
 
 // The client posts `ready` when created; the model subscribes to pushes in this same task,
 // before the host's first message can arrive.
-const { pipelineId, filter } = readInitialState<InitialState>();
+const { pipelineId, filter, tag } = readInitialState<InitialState>();
 const model = new BoardModel(getIpc(), {
   initialPipelineId: typeof pipelineId === 'string' ? pipelineId : undefined,
   initialFilter: typeof filter === 'string' ? filter : undefined,
+  initialTag: typeof tag === 'string' ? tag : undefined,
   saved: loadState<SavedBoardState>(),
   persist: (state) => saveState(state),
 });
 const board = document.createElement('ghl-board');
 board.model = model;
 board.analyze = (opportunityId) => getIpc().act({ type: 'analyze-deal', opportunityId });
+board.followUp = ({ what, contactId }) => getIpc().act({ type: 'deal-follow-up', what, contactId });
 (document.getElementById(WEBVIEW_ROOT_ID) ?? document.body).replaceChildren(board);
 void model.start();

@@ -37,6 +37,8 @@ const testFiles: Record<string, () => Promise<unknown>> = {
   'ghl-analyzer.test': () => import('./ghl-analyzer.test'),
   // #17
   'ghl-followup.test': () => import('./ghl-followup.test'),
+  // #17 (tasks2): the tag filter, board-card actions, reminders
+  'ghl-followup-more.test': () => import('./ghl-followup-more.test'),
 };
 
 /** Line the runners parse for the counts: `__RESULT__ {"passed":N,"failed":N,"skipped":N}`. */
