@@ -116,14 +116,15 @@ async function callEveryChannel(send: Send, state: SandboxState, tag: string): P
   await req(C.APPOINTMENTS_UPDATE, { eventId: booked?.id ?? 'missing', data: { startTime: secondSlot ?? 'missing', appointmentStatus: 'showed' } });
   await req(C.CAL_AGENDA, { from: Date.now(), to: Date.now() + 14 * 86_400_000 });
   await req(C.APPOINTMENTS_DELETE, { eventId: booked?.id ?? 'missing' });
-  // Issue 19: the deal analyzer on the first Acquisitions deal with an address (the stand-in places
-  // sandbox addresses in its market); including a comp that is included changes nothing.
+  // Issue 19: the deal analyzer on the first Acquisitions deal with sold comps (the stand-in places
+  // sandbox addresses in their city's market; Texas ones have no sale prices, so no comps);
+  // including a comp that is included changes nothing.
   const acquisitionDeals = await send(C.OPPS_LIST, { pipelineId: acquisitions, status: 'open', limit: 20 });
   const dealIds: string[] = (acquisitionDeals as any)?.data?.items?.map((o: { id: string }) => o.id) ?? [];
   let analyzedId = dealIds[0] ?? 'missing';
   for (const id of dealIds) {
     const tried = (await send(C.ARV_ANALYZE, { opportunityId: id })) as Envelope;
-    if (tried?.success) {
+    if (tried?.success && (tried as any).data.comps.length > 0) {
       analyzedId = id;
       break;
     }
