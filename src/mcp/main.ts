@@ -1,0 +1,120 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { createBackend, type Backend } from '../backend';
+import { CACHE_FILE_NAME } from '../db/cacheStore';
+import { EXT_GHL_IPC } from '../protocol/channels';
+import { SECRET_TOKEN_KEY, SETTING_LOCATION_ID, type SecretStore, type SettingsStore } from '../protocol/settings';
+import { mcpChannelClient } from './channelClient';
+import { parseMcpOptions, type McpOptions } from './options';
+import { createGhlMcpServer } from './server';
+import { toolSetVersion } from './version';
+
+/**
+ * dist/mcp.js: the MCP server over stdio. stdout carries the protocol and nothing else, so every
+ * log line goes to stderr. The backend opens the extension's cache in the same storage folder:
+ * while VS Code runs it stays the writer and this process a reader that follows its newer file
+ * and sends its own writes through the write journal, as a second VS Code window does.
+ */
+const log = (level: string, message: string) => process.stderr.write(`[ghl-mcp] ${level} ${message}\n`);
+
+async function main(): Promise<void> {
+  const parsed = parseMcpOptions(process.argv.slice(2), process.env);
+  if (!parsed.ok) {
+    log('error', parsed.error);
+    process.exit(2);
+  }
+  const { options } = parsed;
+  const cacheFile = path.join(options.storageDir, CACHE_FILE_NAME);
+  const cacheAtStart = existsSync(cacheFile);
+  const backend = await createBackend({
+    storageDir: options.storageDir,
+    secrets: fixedSecrets(options),
+    settings: fixedSettings(options),
+    apiBaseUrl: options.apiBaseUrl,
+    requestTimeoutMs: 15_000,
+    log: (level, message) => {
+      if (level !== 'debug') log(level, message);
+    },
+  });
+  const firstSync = !cacheAtStart && options.sync ? syncAll(backend) : null;
+  const server = createGhlMcpServer({
+    client: mcpChannelClient((channel, payload) => backend.request(channel, payload)),
+    options,
+    version: toolSetVersion(),
+    cacheProblem: () => cacheProblem(backend, cacheAtStart, cacheFile, firstSync),
+  });
+
+  let closing: Promise<void> | undefined;
+  const shutdown = () =>
+    (closing ??= (async () => {
+      await server.close().catch(() => undefined);
+      await backend.dispose().catch((err) => log('error', `Closing the cache failed: ${String(err)}`));
+      process.exit(0);
+    })());
+  server.server.onclose = () => void shutdown();
+  process.stdin.once('end', () => void shutdown());
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+
+  await server.connect(new StdioServerTransport());
+  log('info', `Serving ${options.storageDir} (${options.toolsets.join(', ')}; writes ${options.readOnly || !options.allowWrites ? 'off' : 'on'}); cache ${backend.recoveredCache ? 'recovered' : cacheAtStart ? 'found' : 'missing'}.`);
+}
+
+/** `--sync` with no cache: contacts, deals and tasks, as GHL: Sync All does; `result` once it ended. */
+interface FirstSync {
+  result: { error: string | null } | null;
+}
+
+function syncAll(backend: Backend): FirstSync {
+  const state: FirstSync = { result: null };
+  void (async () => {
+    for (const channel of [EXT_GHL_IPC.CONTACTS_SYNC, EXT_GHL_IPC.OPPS_SYNC, EXT_GHL_IPC.TASKS_SYNC]) {
+      const answer = await backend.request(channel, {});
+      if (!answer.success) return { error: `${channel}: ${answer.error.message}` };
+    }
+    await backend.flush();
+    log('info', 'First sync done.');
+    return { error: null };
+  })().then(
+    (result) => (state.result = result),
+    (err) => (state.result = { error: err instanceof Error ? err.message : String(err) }),
+  );
+  return state;
+}
+
+async function cacheProblem(backend: Backend, cacheAtStart: boolean, cacheFile: string, firstSync: FirstSync | null): Promise<string | null> {
+  if (cacheAtStart) return null;
+  if (firstSync) {
+    if (!firstSync.result) return 'The first sync of the cache is still running (this server was started with --sync); try again in a minute.';
+    return firstSync.result.error ? `The first sync failed: ${firstSync.result.error}. Check GHL_API_TOKEN and --location, then restart this server.` : null;
+  }
+  // VS Code may have synced since this server started; a file another process wrote is its cache.
+  if (existsSync(cacheFile) && !(await backend.diagnostics()).isCacheWriter) return null;
+  return `There is no GHL cache in ${path.dirname(cacheFile)}: open VS Code and run "GHL: Sync All" first, or start this server with --sync.`;
+}
+
+/** The token from GHL_API_TOKEN, as the backend reads it; this server never stores one. */
+function fixedSecrets(options: McpOptions): SecretStore {
+  return {
+    get: async (key) => (key === SECRET_TOKEN_KEY ? (options.token ?? undefined) : undefined),
+    store: async () => {
+      throw new Error('The MCP server does not store secrets; set GHL_API_TOKEN in its environment.');
+    },
+    delete: async () => undefined,
+  };
+}
+
+function fixedSettings(options: McpOptions): SettingsStore {
+  return {
+    get: (key) => (key === SETTING_LOCATION_ID ? (options.locationId ?? undefined) : undefined),
+    update: async () => {
+      throw new Error('The MCP server does not change settings; pass --location instead.');
+    },
+  };
+}
+
+main().catch((err) => {
+  log('error', err instanceof Error ? (err.stack ?? err.message) : String(err));
+  process.exit(1);
+});
