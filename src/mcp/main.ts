@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     client: mcpChannelClient((channel, payload) => backend.request(channel, payload)),
     options,
     version: toolSetVersion(),
-    cacheProblem: () => cacheProblem(backend, cacheAtStart, cacheFile, firstSync),
+    cacheProblem: () => cacheProblem(cacheFile, firstSync),
   });
 
   let closing: Promise<void> | undefined;
@@ -83,14 +83,12 @@ function syncAll(backend: Backend): FirstSync {
   return state;
 }
 
-async function cacheProblem(backend: Backend, cacheAtStart: boolean, cacheFile: string, firstSync: FirstSync | null): Promise<string | null> {
-  if (cacheAtStart) return null;
-  if (firstSync) {
-    if (!firstSync.result) return 'The first sync of the cache is still running (this server was started with --sync); try again in a minute.';
-    return firstSync.result.error ? `The first sync failed: ${firstSync.result.error}. Check GHL_API_TOKEN and --location, then restart this server.` : null;
-  }
-  // VS Code may have synced since this server started; a file another process wrote is its cache.
-  if (existsSync(cacheFile) && !(await backend.diagnostics()).isCacheWriter) return null;
+async function cacheProblem(cacheFile: string, firstSync: FirstSync | null): Promise<string | null> {
+  if (firstSync && !firstSync.result) return 'The first sync of the cache is still running (this server was started with --sync); try again in a minute.';
+  if (firstSync?.result?.error) return `The first sync failed: ${firstSync.result.error}. Check GHL_API_TOKEN and --location, then restart this server.`;
+  // The file is written only once something was synced (an empty cache is never saved), by VS Code or by --sync;
+  // when VS Code writes it after this server started, the cache follows the newer file.
+  if (existsSync(cacheFile)) return null;
   return `There is no GHL cache in ${path.dirname(cacheFile)}: open VS Code and run "GHL: Sync All" first, or start this server with --sync.`;
 }
 

@@ -5,14 +5,21 @@ import type { HostPushEvent } from '../../protocol/webviewMessages';
 import type { BackendHost } from '../backendHost';
 import type { Logger } from '../logger';
 import { callingExtension } from './callingExtension';
-import type { GhlExtensionExports, GhlTestingHandle, PushListener } from './ghlApi';
+import type { GhlExtensionExports, GhlTestingHandle, McpServerLaunchForTest, PushListener } from './ghlApi';
 import { createApiV1, createExports, SETTING_API_ALLOW_WRITES } from './writeGate';
 
 /**
  * What activate() returns: `getApi(1)` (reads open, writes behind ghl.api.allowWrites) and,
  * only while VS Code runs this extension's tests, the ungated `testing` handle.
  */
-export function extensionExports(context: vscode.ExtensionContext, host: BackendHost, logger: Logger, activationMs: number): GhlExtensionExports {
+export function extensionExports(
+  context: vscode.ExtensionContext,
+  host: BackendHost,
+  logger: Logger,
+  activationMs: number,
+  // #20
+  resolveMcpServer?: () => Promise<McpServerLaunchForTest>,
+): GhlExtensionExports {
   // Host events (data-changed, the chat's view events) are the extension's own business.
   const onPush = (listener: PushListener) =>
     host.onPush((event) => {
@@ -20,7 +27,7 @@ export function extensionExports(context: vscode.ExtensionContext, host: Backend
     });
   const testing: GhlTestingHandle | undefined =
     context.extensionMode === vscode.ExtensionMode.Test
-      ? { request: (channel, payload) => host.forward(channel, payload), onPush, activationMs }
+      ? { request: (channel, payload) => host.forward(channel, payload), onPush, activationMs, resolveMcpServer }
       : undefined;
   return createExports(
     () =>

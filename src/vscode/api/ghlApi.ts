@@ -57,4 +57,15 @@ export interface GhlTestingHandle {
   onPush(listener: PushListener): Disposable;
   /** How long activate() took, in ms (measured in the real extension host). */
   readonly activationMs: number;
+  /** #20: the MCP server definition the provider offers, resolved as VS Code resolves it just before starting it. */
+  resolveMcpServer?(): Promise<McpServerLaunchForTest>;
+}
+
+/** #20: what VS Code would run for the MCP server: its command, arguments and environment. */
+export interface McpServerLaunchForTest {
+  label: string;
+  command: string;
+  args: string[];
+  env: Record<string, string | number | null>;
+  version: string | undefined;
 }

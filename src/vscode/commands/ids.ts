@@ -81,6 +81,8 @@ export const COMMANDS = {
   tagContacts: 'ghl.tagContacts',
   addToWorkflow: 'ghl.addToWorkflow',
   removeFromWorkflow: 'ghl.removeFromWorkflow',
+  // #20: the MCP server over the local cache, for agents outside VS Code.
+  copyMcpServerConfig: 'ghl.copyMcpServerConfig',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
@@ -175,6 +177,8 @@ export interface CommandArgs {
   /** `workflow`: a workflow id or name from a keybinding or automation (the confirmation still shows). */
   'ghl.addToWorkflow': [node?: unknown, nodes?: unknown, workflow?: unknown];
   'ghl.removeFromWorkflow': [node?: unknown];
+  // #20: 'Claude Code', 'Cursor' or 'Claude Desktop' from a keybinding or a test; else a quick pick.
+  'ghl.copyMcpServerConfig': [client?: unknown];
 }
 
 export type CommandHandler<K extends CommandId> = (...args: CommandArgs[K]) => unknown;

@@ -11,6 +11,7 @@ import { opportunityCommands } from './opportunities';
 import { setupCommands } from './setup';
 import { syncCommands } from './sync';
 import { followUpCommands } from './followUp';
+import { mcpCommands } from './mcp';
 
 export type { CommandDeps } from './deps';
 
@@ -30,6 +31,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     ...analyzerCommands(deps),
     // #17
     ...followUpCommands(deps),
+    // #20
+    ...mcpCommands(deps),
   };
   return (Object.keys(table) as CommandId[]).map((id) => vscode.commands.registerCommand(id, table[id]));
 }

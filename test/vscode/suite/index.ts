@@ -37,6 +37,8 @@ const testFiles: Record<string, () => Promise<unknown>> = {
   'ghl-analyzer.test': () => import('./ghl-analyzer.test'),
   // #17
   'ghl-followup.test': () => import('./ghl-followup.test'),
+  // #20: the MCP server provider and the copied config.
+  'ghl-mcp.test': () => import('./ghl-mcp.test'),
 };
 
 /** Line the runners parse for the counts: `__RESULT__ {"passed":N,"failed":N,"skipped":N}`. */
