@@ -4,6 +4,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { createBackend, type Backend } from '../backend';
 import { CACHE_FILE_NAME } from '../db/cacheStore';
 import { EXT_GHL_IPC } from '../protocol/channels';
+import { fail } from '../protocol/envelope';
 import { SECRET_TOKEN_KEY, SETTING_LOCATION_ID, type SecretStore, type SettingsStore } from '../protocol/settings';
 import { mcpChannelClient } from './channelClient';
 import { parseMcpOptions, type McpOptions } from './options';
@@ -27,7 +28,8 @@ async function main(): Promise<void> {
   const { options } = parsed;
   const cacheFile = path.join(options.storageDir, CACHE_FILE_NAME);
   const cacheAtStart = existsSync(cacheFile);
-  const backend = await createBackend({
+  // The protocol answers `initialize` while the cache opens (sql.js, the file): a tool call waits for it, the handshake does not.
+  const backendReady = createBackend({
     storageDir: options.storageDir,
     secrets: fixedSecrets(options),
     settings: fixedSettings(options),
@@ -37,19 +39,26 @@ async function main(): Promise<void> {
       if (level !== 'debug') log(level, message);
     },
   });
-  const firstSync = !cacheAtStart && options.sync ? syncAll(backend) : null;
+  const firstSync = !cacheAtStart && options.sync ? backendReady.then(syncAll) : null;
   const server = createGhlMcpServer({
-    client: mcpChannelClient((channel, payload) => backend.request(channel, payload)),
+    client: mcpChannelClient(async (channel, payload) => {
+      try {
+        return (await backendReady).request(channel, payload);
+      } catch (err) {
+        return fail('INTERNAL', `The cache in ${options.storageDir} could not be opened: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }),
     options,
     version: toolSetVersion(),
-    cacheProblem: () => cacheProblem(cacheFile, firstSync),
+    cacheProblem: async () => cacheProblem(cacheFile, firstSync ? await firstSync : null),
   });
 
   let closing: Promise<void> | undefined;
   const shutdown = () =>
     (closing ??= (async () => {
       await server.close().catch(() => undefined);
-      await backend.dispose().catch((err) => log('error', `Closing the cache failed: ${String(err)}`));
+      const backend = await backendReady.catch(() => undefined);
+      await backend?.dispose().catch((err) => log('error', `Closing the cache failed: ${String(err)}`));
       process.exit(0);
     })());
   server.server.onclose = () => void shutdown();
@@ -58,7 +67,15 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown());
 
   await server.connect(new StdioServerTransport());
-  log('info', `Serving ${options.storageDir} (${options.toolsets.join(', ')}; writes ${options.readOnly || !options.allowWrites ? 'off' : 'on'}); cache ${backend.recoveredCache ? 'recovered' : cacheAtStart ? 'found' : 'missing'}.`);
+  const mode = `${options.toolsets.join(', ')}; writes ${options.readOnly || !options.allowWrites ? 'off' : 'on'}`;
+  log('info', `Listening on stdio ${Math.round(performance.now())} ms after the process started (${mode}).`);
+  try {
+    const backend = await backendReady;
+    log('info', `Serving ${options.storageDir}: cache ${backend.recoveredCache ? 'recovered' : cacheAtStart ? 'found' : 'missing'}, open ${Math.round(performance.now())} ms after the process started.`);
+  } catch (err) {
+    // Every tool call answers this as its error; the server stays up so the agent can say so.
+    log('error', `The cache in ${options.storageDir} could not be opened: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 /** `--sync` with no cache: contacts, deals and tasks, as GHL: Sync All does; `result` once it ended. */
