@@ -17,6 +17,9 @@ import { TOOLSETS, toolsetOf } from '../../src/mcp/toolsets';
 import { SECRET_TOKEN_KEY, SETTING_LOCATION_ID } from '../../src/protocol/settings';
 import { MemorySecrets, MemorySettings, startHarness, type Harness } from '../helpers/backendHarness';
 import { parseDataBlock } from '../helpers/chatTestKit';
+import { pollUntil } from '../helpers/waitUntil';
+import { SANDBOX_ARV_FIELD_KEYS } from '../sandbox/data';
+import { RENTCAST_SANDBOX_KEY } from '../sandbox/rentcast';
 
 type ServerOptions = Pick<McpOptions, 'toolsets' | 'allowWrites' | 'readOnly'>;
 const ALL: ServerOptions = { toolsets: [...TOOLSETS], allowWrites: false, readOnly: false };
@@ -73,9 +76,17 @@ describe('MCP server over the cache (in-memory transport)', () => {
 
   before(async () => {
     h = await startHarness({ sandbox: { contacts: 300, opportunities: 120, conversations: 8, tasks: 40 } });
+    // ARV estimates in the cache for ghl_arv_estimates: a run over Acquisitions against the RentCast stand-in.
+    await h.restart({ rentcastBaseUrl: h.sandbox.url });
+    h.secrets.values.set('ghl.rentcast-api-key', RENTCAST_SANDBOX_KEY);
+    h.settings.values.set('ghl.arv.sqftField', SANDBOX_ARV_FIELD_KEYS.sqft);
+    h.settings.values.set('ghl.arv.repairsField', SANDBOX_ARV_FIELD_KEYS.repairs);
+    h.settings.values.set('ghl.arv.maxLookupsPerRun', 10_000);
     await h.data('ext-ghl:contacts-sync', {});
     await h.data('ext-ghl:opps-sync', {});
     await h.data('ext-ghl:tasks-sync', {});
+    await h.data('ext-ghl:arv-enrich-start', { pipelineName: 'Acquisitions' });
+    await pollUntil('the ARV run to end', async () => (await h.data('ext-ghl:arv-enrich-status')).status !== 'running', { checks: 1500, intervalMs: 20 });
   });
   after(async () => h.close());
 
@@ -154,6 +165,7 @@ describe('MCP server over the cache (in-memory transport)', () => {
         ghl_agenda: { days: 7 },
         ghl_list_tasks: { scope: 'all' },
         ghl_get_notes: { contactId: opportunity.contactId },
+        ghl_arv_estimates: { pipeline: 'Acquisitions' },
       };
       const reads = CHAT_TOOLS.filter((t) => !t.writes).map((t) => t.name);
       assert.deepEqual(Object.keys(inputs).sort(), [...reads].sort(), 'an input for every read tool');
@@ -165,13 +177,15 @@ describe('MCP server over the cache (in-memory transport)', () => {
         assert.ok(textOf(result).startsWith(`<${DATA_TAG} source="${name}" kind="untrusted CRM data">`), name);
         assert.equal(s.data, textOf(result));
       }
+      const arv = parseDataBlock(textOf(await c.call('ghl_arv_estimates', { pipeline: 'Acquisitions', limit: 25 })));
+      assert.ok(arv.total > 0 && arv.items.every((e: any) => e.opportunityId && (typeof e.arv === 'number' || e.error)), JSON.stringify(arv).slice(0, 300));
       const many = parseDataBlock(textOf(await c.call('ghl_search_contacts', { query: 'a', limit: 25 })));
       assert.equal(many.shown, 25);
       assert.equal(many.more, many.total - 25, 'capped with how many more');
 
       // The location's zone is read once per server (the tools count days with it); after that, the cache answers alone.
       h.sandbox.resetStats();
-      for (const name of ['ghl_search_contacts', 'ghl_get_contact', 'ghl_list_opportunities', 'ghl_pipeline_summary', 'ghl_list_tasks']) {
+      for (const name of ['ghl_search_contacts', 'ghl_get_contact', 'ghl_list_opportunities', 'ghl_pipeline_summary', 'ghl_list_tasks', 'ghl_arv_estimates']) {
         assert.equal((await c.call(name, inputs[name]!)).isError, undefined, name);
       }
       assert.equal(h.sandbox.stats.requests, 0, `cached reads sent ${JSON.stringify(h.sandbox.stats.byRoute)}`);
