@@ -4,8 +4,9 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { createBackend, type Backend } from '../backend';
 import { CACHE_FILE_NAME } from '../db/cacheStore';
 import { EXT_GHL_IPC } from '../protocol/channels';
-import { fail } from '../protocol/envelope';
+import { fail, type Envelope } from '../protocol/envelope';
 import { SECRET_TOKEN_KEY, SETTING_LOCATION_ID, type SecretStore, type SettingsStore } from '../protocol/settings';
+import { CacheGate, type FirstSyncState } from './cacheGate';
 import { mcpChannelClient } from './channelClient';
 import { parseMcpOptions, type McpOptions } from './options';
 import { createGhlMcpServer } from './server';
@@ -39,18 +40,32 @@ async function main(): Promise<void> {
       if (level !== 'debug') log(level, message);
     },
   });
-  const firstSync = !cacheAtStart && options.sync ? backendReady.then(syncAll) : null;
+  let firstSync: { current(): FirstSyncState } | null = null;
+  if (!cacheAtStart && options.sync) void backendReady.then((backend) => (firstSync = syncAll(backend)), () => undefined);
+  const dispatch = async (channel: string, payload: unknown): Promise<Envelope> => {
+    try {
+      return (await backendReady).request(channel, payload);
+    } catch (err) {
+      return fail('INTERNAL', `The cache in ${options.storageDir} could not be opened: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+  let opened: Backend | undefined;
+  void backendReady.then((backend) => (opened = backend), () => undefined);
+  const gate = new CacheGate({
+    cacheFile,
+    request: dispatch,
+    recovered: () => opened?.recoveredCache ?? null,
+    // Until the backend is open, a --sync has not started: it counts as running.
+    firstSync: () => (!cacheAtStart && options.sync ? (firstSync?.current() ?? { state: 'running' }) : null),
+  });
   const server = createGhlMcpServer({
-    client: mcpChannelClient(async (channel, payload) => {
-      try {
-        return (await backendReady).request(channel, payload);
-      } catch (err) {
-        return fail('INTERNAL', `The cache in ${options.storageDir} could not be opened: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    }),
+    client: mcpChannelClient(dispatch),
     options,
     version: toolSetVersion(),
-    cacheProblem: async () => cacheProblem(cacheFile, firstSync ? await firstSync : null),
+    cacheProblem: async () => {
+      await backendReady.catch(() => undefined);
+      return gate.problem();
+    },
   });
 
   let closing: Promise<void> | undefined;
@@ -78,35 +93,22 @@ async function main(): Promise<void> {
   }
 }
 
-/** `--sync` with no cache: contacts, deals and tasks, as GHL: Sync All does; `result` once it ended. */
-interface FirstSync {
-  result: { error: string | null } | null;
-}
-
-function syncAll(backend: Backend): FirstSync {
-  const state: FirstSync = { result: null };
+/** `--sync` with no cache: contacts, deals and tasks, as GHL: Sync All does. */
+function syncAll(backend: Backend): { current(): FirstSyncState } {
+  let state: FirstSyncState = { state: 'running' };
   void (async () => {
     for (const channel of [EXT_GHL_IPC.CONTACTS_SYNC, EXT_GHL_IPC.OPPS_SYNC, EXT_GHL_IPC.TASKS_SYNC]) {
       const answer = await backend.request(channel, {});
-      if (!answer.success) return { error: `${channel}: ${answer.error.message}` };
+      if (!answer.success) return { state: 'failed', error: `${channel}: ${answer.error.message}` } as const;
     }
     await backend.flush();
     log('info', 'First sync done.');
-    return { error: null };
+    return { state: 'done' } as const;
   })().then(
-    (result) => (state.result = result),
-    (err) => (state.result = { error: err instanceof Error ? err.message : String(err) }),
+    (result) => (state = result),
+    (err) => (state = { state: 'failed', error: err instanceof Error ? err.message : String(err) }),
   );
-  return state;
-}
-
-async function cacheProblem(cacheFile: string, firstSync: FirstSync | null): Promise<string | null> {
-  if (firstSync && !firstSync.result) return 'The first sync of the cache is still running (this server was started with --sync); try again in a minute.';
-  if (firstSync?.result?.error) return `The first sync failed: ${firstSync.result.error}. Check GHL_API_TOKEN and --location, then restart this server.`;
-  // The file is written only once something was synced (an empty cache is never saved), by VS Code or by --sync;
-  // when VS Code writes it after this server started, the cache follows the newer file.
-  if (existsSync(cacheFile)) return null;
-  return `There is no GHL cache in ${path.dirname(cacheFile)}: open VS Code and run "GHL: Sync All" first, or start this server with --sync.`;
+  return { current: () => state };
 }
 
 /** The token from GHL_API_TOKEN, as the backend reads it; this server never stores one. */

@@ -80,7 +80,7 @@ export function createGhlMcpServer(config: GhlMcpServerOptions): McpServer {
         annotations: annotationsOf(tool),
         _meta: { toolset },
       },
-      async (input: unknown) => {
+      async (input: unknown, extra) => {
         const stop = await blocked();
         if (stop) return stop;
         if (!tool.writes) {
@@ -89,12 +89,13 @@ export function createGhlMcpServer(config: GhlMcpServerOptions): McpServer {
         }
         // Listed only when allowed; checked again so no path runs a write the user did not allow.
         if (!writesAllowed) return refused(tool);
-        return runWrite(tool, input);
+        return runWrite(tool, input, extra.signal);
       },
     );
   }
 
-  async function runWrite(tool: WriteTool, input: unknown): Promise<CallToolResult> {
+  /** `signal`: the client cancelled the call; the prompt goes away and nothing is sent. */
+  async function runWrite(tool: WriteTool, input: unknown, signal: AbortSignal): Promise<CallToolResult> {
     const prepared = await withTimeout(prepareWrite(tool, input, ctx), timeoutMs, () => ({ ok: false as const, outcome: lateOutcome(tool, timeoutMs) }));
     if (!prepared.ok) return result('failed', prepared.outcome);
     const { plan } = prepared;
@@ -113,7 +114,7 @@ export function createGhlMcpServer(config: GhlMcpServerOptions): McpServer {
               required: ['approve'],
             },
           },
-          { timeout: config.confirmationTimeoutMs ?? CONFIRMATION_TIMEOUT_MS },
+          { timeout: config.confirmationTimeoutMs ?? CONFIRMATION_TIMEOUT_MS, signal },
         );
         accepted = answer.action === 'accept' && answer.content?.approve !== false;
       } catch (err) {

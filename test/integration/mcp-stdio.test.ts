@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -104,6 +104,21 @@ describe('dist/mcp.js over stdio beside the editor', () => {
     } finally {
       await noCache.client.close();
       rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('a broken cache file is moved aside as the extension does, and the server says how to get a cache', async () => {
+    const broken = mkdtempSync(path.join(tmpdir(), 'ghl-mcp-broken-'));
+    writeFileSync(path.join(broken, 'ghl-cache.sqlite'), 'this is not SQLite');
+    const mcp = await startMcp(h, broken, []);
+    try {
+      const answer = await mcp.call('ghl_search_contacts', { query: 'a' });
+      assert.equal(answer.isError, true);
+      assert.match(textOf(answer), /could not be read and was moved to .*ghl-cache\.sqlite\.corrupt-.*: open VS Code and run "GHL: Sync All" first/);
+      assert.ok(readdirSync(broken).some((f) => f.startsWith('ghl-cache.sqlite.corrupt-')), readdirSync(broken).join(', '));
+    } finally {
+      await mcp.client.close();
+      rmSync(broken, { recursive: true, force: true });
     }
   });
 
