@@ -31,14 +31,17 @@ export class CacheGate {
     if (sync?.state === 'failed') return `The first sync failed: ${sync.error}. Check GHL_API_TOKEN and --location, then restart this server.`;
     const folder = path.dirname(this.options.cacheFile);
     const next = 'open VS Code and run "GHL: Sync All" first, or start this server with --sync.';
-    if (!existsSync(this.options.cacheFile)) return `There is no GHL cache in ${folder}: ${next}`;
-    const probe = await this.options.request('ext-ghl:contacts-list', { limit: 1 });
-    if (probe.success && typeof probe.data === 'object' && probe.data !== null && 'total' in probe.data && Number(probe.data.total) > 0) {
-      this.ready = true;
-      return null;
+    const exists = existsSync(this.options.cacheFile);
+    if (exists) {
+      const probe = await this.options.request('ext-ghl:contacts-list', { limit: 1 });
+      if (probe.success && typeof probe.data === 'object' && probe.data !== null && 'total' in probe.data && Number(probe.data.total) > 0) {
+        this.ready = true;
+        return null;
+      }
     }
     const recovered = this.options.recovered();
     if (recovered) return `The GHL cache in ${folder} could not be read and was moved to ${recovered.corruptPath}; the new one is empty: ${next}`;
+    if (!exists) return `There is no GHL cache in ${folder}: ${next}`;
     return `The GHL cache in ${folder} holds no contacts yet: ${next}`;
   }
 }
