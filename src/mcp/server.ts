@@ -157,7 +157,8 @@ function result(status: ToolStatus, outcome: ToolOutcome, lead = ''): CallToolRe
 }
 
 function lateOutcome(tool: ChatTool, ms: number): ToolOutcome {
-  const why = `${tool.name} took longer than ${Math.round(ms / 1000)} s and was given up on. Nothing was changed; try again.`;
+  const limit = ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
+  const why = `${tool.name} took longer than ${limit} and was given up on. Nothing was changed; try again.`;
   return { ok: false, summary: why, content: why, refs: [] };
 }
 

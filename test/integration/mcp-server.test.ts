@@ -38,8 +38,9 @@ async function connect(
   options: ServerOptions,
   elicit?: (params: ElicitRequest['params']) => ElicitResult,
   cacheProblem?: () => Promise<string | null>,
+  toolTimeoutMs?: number,
 ): Promise<Connected> {
-  const server = createGhlMcpServer({ client: mcpChannelClient(dispatch), options, version: 'test', cacheProblem });
+  const server = createGhlMcpServer({ client: mcpChannelClient(dispatch), options, version: 'test', cacheProblem, toolTimeoutMs });
   const client = new Client({ name: 'mcp-test', version: '1.0.0' }, { capabilities: elicit ? { elicitation: { form: {} } } : {} });
   const elicitations: ElicitRequest['params'][] = [];
   if (elicit) {
@@ -257,6 +258,21 @@ describe('MCP server over the cache (in-memory transport)', () => {
       assert.equal(result.isError, true);
       assert.match(textOf(result), /open VS Code and run "GHL: Sync All" first, or start this server with --sync/);
       assert.equal(h.sandbox.stats.requests, 0);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('no tool call blocks longer than its timeout: a hung GHL answer becomes a tool error', async () => {
+    const c = await connect(dispatch, ALL, undefined, undefined, 200);
+    try {
+      h.sandbox.injectFault({ method: 'GET', path: '/locations/{locationId}/customFields', hang: true });
+      const result = await c.call('ghl_custom_fields', {});
+      assert.equal(result.isError, true);
+      // The tool's own timeout (200 ms here), not the GHL request's (3 s in this harness).
+      assert.match(textOf(result), /^ghl_custom_fields took longer than 200 ms and was given up on\. Nothing was changed; try again\.$/);
+      // The server still answers.
+      assert.equal((await c.call('ghl_pipeline_summary', {})).isError, undefined);
     } finally {
       await c.close();
     }
