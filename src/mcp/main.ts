@@ -53,7 +53,6 @@ async function main(): Promise<void> {
   void backendReady.then((backend) => (opened = backend), () => undefined);
   const gate = new CacheGate({
     cacheFile,
-    request: dispatch,
     recovered: () => opened?.recoveredCache ?? null,
     // Until the backend is open, a --sync has not started: it counts as running.
     firstSync: () => (!cacheAtStart && options.sync ? (firstSync?.current() ?? { state: 'running' }) : null),
