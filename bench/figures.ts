@@ -42,8 +42,8 @@ export async function runFigures(options: FigureOptions): Promise<void> {
   await userLaneFigures(options);
   // #17
   await followUpFigures(options);
-  // #20
-  await mcpFigures(options);
+  // #20: the dist/mcp.js beside the measured worker (this checkout's, or the one --worker names)
+  await mcpFigures({ smoke: options.smoke, mcpPath: path.join(path.dirname(options.workerPath), 'mcp.js') });
 }
 
 /** The sandbox itself: how long a big location takes to generate, and a deep page over it. */

@@ -15,14 +15,15 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { startHarness, type Harness } from '../test/helpers/backendHarness';
 import { percentile } from '../test/helpers/chatTestKit';
 
-const MCP_JS = path.join(__dirname, '../dist/mcp.js');
+/** This checkout's bundle when run alone (bench/run.ts passes the one beside the worker it measures). */
+const DEFAULT_MCP_JS = path.join(__dirname, '../dist/mcp.js');
 const ms = (value: number, digits = 0) => `${value.toFixed(digits)} ms`;
 const line = (text: string) => console.log(`[figure] ${text}`);
 
-async function start(h: Harness) {
+async function start(h: Harness, mcpPath: string) {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [MCP_JS, '--storage', h.storageDir, '--location', h.sandbox.locationId],
+    args: [mcpPath, '--storage', h.storageDir, '--location', h.sandbox.locationId],
     env: { GHL_API_TOKEN: h.sandbox.token, GHL_API_BASE_URL: h.sandbox.url, PATH: process.env.PATH ?? '' },
     stderr: 'pipe',
   });
@@ -43,8 +44,8 @@ async function start(h: Harness) {
   return { client, call, startLog };
 }
 
-export async function mcpFigures({ smoke }: { smoke: boolean }): Promise<void> {
-  if (!existsSync(MCP_JS)) throw new Error('dist/mcp.js is missing: run node esbuild.mjs first');
+export async function mcpFigures({ smoke, mcpPath = DEFAULT_MCP_JS }: { smoke: boolean; mcpPath?: string }): Promise<void> {
+  if (!existsSync(mcpPath)) throw new Error(`${mcpPath} is missing: run node esbuild.mjs first`);
   const contacts = smoke ? 2000 : 50_000;
   const h = await startHarness({ sandbox: { contacts, opportunities: smoke ? 200 : 2000, conversations: 0, tasks: 0 } });
   try {
@@ -61,7 +62,7 @@ export async function mcpFigures({ smoke }: { smoke: boolean }): Promise<void> {
     const cacheOpen: number[] = [];
     for (let run = 0; run < (smoke ? 2 : 5); run++) {
       const t0 = performance.now();
-      const mcp = await start(h);
+      const mcp = await start(h, mcpPath);
       initialized.push(performance.now() - t0);
       await mcp.call('ghl_search_contacts', { query: queries[run]!, limit: 10 });
       starts.push(performance.now() - t0);
@@ -80,7 +81,7 @@ export async function mcpFigures({ smoke }: { smoke: boolean }): Promise<void> {
     const summaryStarts: number[] = [];
     for (let run = 0; run < (smoke ? 2 : 5); run++) {
       const t0 = performance.now();
-      const mcp = await start(h);
+      const mcp = await start(h, mcpPath);
       await mcp.call('ghl_pipeline_summary', {});
       summaryStarts.push(performance.now() - t0);
       await mcp.client.close();
@@ -88,7 +89,7 @@ export async function mcpFigures({ smoke }: { smoke: boolean }): Promise<void> {
     line(`MCP server start → first ghl_pipeline_summary answer (no search index needed): median ${ms(percentile(summaryStarts, 50))}, max ${ms(Math.max(...summaryStarts))}`);
 
     // A read tool over stdio, and the GHL requests cached reads make.
-    const mcp = await start(h);
+    const mcp = await start(h, mcpPath);
     try {
       await mcp.call('ghl_search_contacts', { query: 'warm', limit: 5 });
       h.sandbox.resetStats();
@@ -125,7 +126,7 @@ export async function mcpFigures({ smoke }: { smoke: boolean }): Promise<void> {
   }
 }
 
-if (require.main === module) {
+if (process.argv[1]?.endsWith('mcpFigures.ts')) {
   mcpFigures({ smoke: process.argv.includes('--smoke') }).catch((err) => {
     console.error(err);
     process.exit(1);
