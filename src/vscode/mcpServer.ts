@@ -47,6 +47,10 @@ export function registerMcpServerProvider(context: vscode.ExtensionContext, logg
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(SETTING_LOCATION_ID) || e.affectsConfiguration(SETTING_API_BASE_URL)) changed.fire();
     }),
+    // A new token reaches a running server only through a new start, which VS Code offers when the definitions change.
+    context.secrets.onDidChange((e) => {
+      if (e.key === SECRET_TOKEN_KEY) changed.fire();
+    }),
   );
 }
 
