@@ -48,6 +48,8 @@ const nodeEntries = {
 const optionalNodeEntries = {
   'test/suite/index': 'test/vscode/suite/index.ts',
   'backend-worker': 'src/worker/entry.ts',
+  // #20: the MCP server over the local cache (stdio).
+  mcp: 'src/mcp/main.ts',
 };
 for (const [out, src] of Object.entries(optionalNodeEntries)) {
   if (existsSync(path.join(root, src))) nodeEntries[out] = src;

@@ -35,6 +35,7 @@ const coreImportsNoLayerAbove = {
 // - src/backend.ts above the handlers: it wires the cache, the GHL client and every handler into
 //   the one entry of the core.
 // - src/worker on top: it runs the backend in its own thread and speaks to the VS Code layer.
+// - src/mcp (#20) above it: a process of its own (dist/mcp.js) serving the tool set over MCP.
 // The VS Code layer and the webviews stand above the whole core (the rules further down).
 const CORE_TIERS = [
   [
@@ -64,6 +65,8 @@ const CORE_TIERS = [
   ],
   [{ category: 'backend', pattern: 'src/backend.ts' }],
   [{ category: 'worker', pattern: 'src/worker/**' }],
+  // #20: the MCP server (dist/mcp.js) over the backend and the chat's tool set.
+  [{ category: 'mcp', pattern: 'src/mcp/**' }],
 ];
 const coreOrder = CORE_TIERS.flatMap((tier, level) => {
   const below = CORE_TIERS.slice(0, level).flat().map((part) => part.category);

@@ -21,6 +21,7 @@ import { channelClient, percentile, ScriptedModel, text, toolCall } from '../tes
 import { keepOpenAcquisitions, startArvWorker } from '../test/helpers/arvWorkerRun';
 import { startSandbox } from '../test/sandbox/server';
 import { followUpFigures } from './followUpFigures';
+import { mcpFigures } from './mcpFigures';
 
 export interface FigureOptions {
   smoke: boolean;
@@ -41,6 +42,8 @@ export async function runFigures(options: FigureOptions): Promise<void> {
   await userLaneFigures(options);
   // #17
   await followUpFigures(options);
+  // #20: the dist/mcp.js beside the measured worker (this checkout's, or the one --worker names)
+  await mcpFigures({ smoke: options.smoke, mcpPath: path.join(path.dirname(options.workerPath), 'mcp.js') });
 }
 
 /** The sandbox itself: how long a big location takes to generate, and a deep page over it. */

@@ -11,6 +11,7 @@ import { CalendarController } from './vscode/calendar/calendarController';
 import { ChatHost } from './vscode/chatHost';
 import { GhlParticipant } from './vscode/chatParticipant';
 import { registerChatTools } from './vscode/chatTools';
+import { registerMcpServerProvider, resolvedMcpServerForTest } from './vscode/mcpServer';
 import { ChatViewProvider } from './vscode/chatView';
 import { registerCommands } from './vscode/commands';
 import { ContactsTreeProvider } from './vscode/contactsTree';
@@ -129,6 +130,8 @@ export function activate(context: vscode.ExtensionContext): GhlExtensionExports 
     calendar,
     ...registerCommands({ context, host: backendHost, logger, state, contacts, pipelines, sync, documents, inbox, tasks, contactSelection: () => [...contactsView.selection], refreshViews, showBriefing: () => briefing.show(), confirmChatAction: (id, approve) => participant.confirm(id, approve), calendar }),
     { dispose: () => BoardPanel.disposeCurrent() },
+    // #20: "GoHighLevel (local cache)" for VS Code's MCP support.
+    registerMcpServerProvider(context, logger),
   );
 
   // Reading a secret is cheap and needs neither the cache nor the network.
@@ -139,6 +142,7 @@ export function activate(context: vscode.ExtensionContext): GhlExtensionExports 
   logger.info(`Activated in ${activationMs.toFixed(1)} ms.`);
   return extensionExports(context, backendHost, logger, activationMs, {
     ...(reminderClock ? { taskReminders: { now: () => reminderClock.now(), setNow: (time: number) => reminderClock.set(time), check: () => reminders.check() } } : {}),
+    resolveMcpServer: () => resolvedMcpServerForTest(context),
   });
 }
 

@@ -56,6 +56,8 @@ const CHAT_CHANNELS = new Set<RequestChannel>([
   'ext-ghl:contacts-bulk-tags',
   'ext-ghl:workflows-list',
   'ext-ghl:contacts-workflow',
+  // #20: the ARV estimates tool reads the cached estimates
+  'ext-ghl:arv-estimates-list',
 ]);
 
 /** Requests a channel and answers its data, or throws a ChannelError with the envelope's error. */

@@ -5,6 +5,7 @@ import { READ_TOOLS } from './tools/readTools';
 import { ToolInputError, type ChatTool, type PlannedWrite, type ReadTool, type ToolContext, type ToolOutcome, type WriteTool } from './tools/types';
 import { WRITE_TOOLS } from './tools/writeTools';
 import { FOLLOW_UP_READ_TOOLS, FOLLOW_UP_WRITE_TOOLS } from './tools/followUpTools';
+import { ARV_TOOLS } from './tools/arvTools';
 
 export type { ChatTool, PlannedWrite, ReadTool, ToolContext, ToolOutcome, ToolRef, WritePlan, WriteTool } from './tools/types';
 
@@ -17,6 +18,8 @@ export const CHAT_TOOLS: readonly ChatTool[] = [
   // #17 tasks, notes, tags and workflows
   ...FOLLOW_UP_READ_TOOLS,
   ...FOLLOW_UP_WRITE_TOOLS,
+  // #20: the ARV estimates in the cache (a read; every consumer, the MCP server's `arv` toolset too)
+  ...ARV_TOOLS,
 ];
 
 /** What a model is told about a tool. */

@@ -196,7 +196,7 @@ describe('chat turns with a scripted model against the sandbox', () => {
       history.append(location.id, { role: 'user', text: `old question ${i} ${'x'.repeat(400)}`, at: i }, { role: 'assistant', text: `old answer ${i} ${'y'.repeat(400)}`, at: i });
     }
     const small = new ChatService({ client: channelClient(h), history });
-    // Small for a model: the 23 tools' schemas take a good share of it, and the 30 old exchanges cannot all fit.
+    // Small for a model: the 24 tools' schemas take a good share of it, and the 30 old exchanges cannot all fit.
     const maxInputTokens = 8000;
     const m = model([[toolCall('ghl_list_opportunities', { status: 'all', limit: 25 }), toolCall('ghl_search_contacts', { query: 'a', limit: 25 })], [text('Here is what I found.')]], maxInputTokens);
     const result = await small.send({ message: 'the newest question', model: m, location });

@@ -35,6 +35,7 @@ describe('chat manifest', () => {
     assert.equal(manifest.contributes.configuration.properties['ghl.chat.model'].default, '');
     assert.ok(manifest.contributes.commands.some((c: { command: string }) => c.command === 'ghl.chooseChatModel'));
     assert.equal(manifest.contributes.languageModelChatProviders, undefined);
-    assert.equal(manifest.engines.vscode, '^1.100.0');
+    // #20: 1.101 is the first VS Code with vscode.lm.registerMcpServerDefinitionProvider.
+    assert.equal(manifest.engines.vscode, '^1.101.0');
   });
 });

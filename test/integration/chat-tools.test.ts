@@ -12,8 +12,9 @@ import { channelClient, parseDataBlock } from '../helpers/chatTestKit';
 
 
 describe('chat tool metadata', () => {
-  it('has 23 tools with unique names and reference names, all ghl_* / ghl*', () => {
-    assert.equal(CHAT_TOOLS.length, 23, `${CHAT_TOOLS.length} tools`);
+  it('has 24 tools with unique names and reference names, all ghl_* / ghl*', () => {
+    // #20: 24 with ghl_arv_estimates.
+    assert.equal(CHAT_TOOLS.length, 24, `${CHAT_TOOLS.length} tools`);
     assert.equal(new Set(CHAT_TOOLS.map((t) => t.name)).size, CHAT_TOOLS.length);
     assert.equal(new Set(CHAT_TOOLS.map((t) => t.toolReferenceName)).size, CHAT_TOOLS.length);
     for (const tool of CHAT_TOOLS) {

@@ -35,7 +35,8 @@ describe('package contents (vsce ls)', () => {
 
   test('holds what the extension loads at run time (after `node esbuild.mjs`)', () => {
     const main = path.posix.normalize(manifest.main);
-    for (const file of [main, 'dist/backend-worker.js', 'dist/sql-wasm.wasm', 'dist/webview/board.js', 'dist/webview/chat.js']) {
+    // #20: dist/mcp.js, the MCP server agents start.
+    for (const file of [main, 'dist/backend-worker.js', 'dist/sql-wasm.wasm', 'dist/webview/board.js', 'dist/webview/chat.js', 'dist/mcp.js']) {
       assert.ok(files.includes(file), `${file} is not in the package (built?)`);
     }
   });

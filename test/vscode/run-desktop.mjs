@@ -7,7 +7,7 @@
 // Same contract as run.mjs: assumes `node esbuild.mjs` ran, calls test/vscode/prepare.mjs
 // if it exists, seeds the user settings, prints `N passed, N failed` last and exits non-zero
 // on failure. There is no page bridge here (tests that need it skip themselves).
-// Env: VSCODE_TEST_VERSION (default 'stable', e.g. '1.100.0' for the minimum engine),
+// Env: VSCODE_TEST_VERSION (default 'stable', e.g. '1.101.0' for the minimum engine),
 // VSCODE_TEST_GREP, VSCODE_TEST_SETTINGS (JSON), VSCODE_TEST_WORKSPACE, VSCODE_TEST_KEEP=1.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -5,7 +5,7 @@ import type { HostPushEvent } from '../../protocol/webviewMessages';
 import type { BackendHost } from '../backendHost';
 import type { Logger } from '../logger';
 import { callingExtension } from './callingExtension';
-import type { GhlExtensionExports, GhlTestingHandle, PushListener, TaskRemindersTestHook } from './ghlApi';
+import type { GhlExtensionExports, GhlTestingHandle, McpServerLaunchForTest, PushListener, TaskRemindersTestHook } from './ghlApi';
 import { createApiV1, createExports, SETTING_API_ALLOW_WRITES } from './writeGate';
 
 /**
@@ -17,7 +17,7 @@ export function extensionExports(
   host: BackendHost,
   logger: Logger,
   activationMs: number,
-  testHooks: { taskReminders?: TaskRemindersTestHook } = {},
+  testHooks: { taskReminders?: TaskRemindersTestHook; /* #20 */ resolveMcpServer?: () => Promise<McpServerLaunchForTest> } = {},
 ): GhlExtensionExports {
   // Host events (data-changed, the chat's view events) are the extension's own business.
   const onPush = (listener: PushListener) =>

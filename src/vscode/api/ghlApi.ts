@@ -59,6 +59,8 @@ export interface GhlTestingHandle {
   readonly activationMs: number;
   /** #17: the task reminders on a clock the suite sets (no timer runs in Test mode). */
   readonly taskReminders?: TaskRemindersTestHook;
+  /** #20: the MCP server definition the provider offers, resolved as VS Code resolves it just before starting it. */
+  resolveMcpServer?(): Promise<McpServerLaunchForTest>;
 }
 
 /** #17: drive the task reminders without waiting: set their clock, then look for tasks falling due. */
@@ -68,4 +70,13 @@ export interface TaskRemindersTestHook {
   setNow(time: number): void;
   /** One look, as the timer does on a focused window; resolves with how many reminders it raised. */
   check(): Promise<number>;
+}
+
+/** #20: what VS Code would run for the MCP server: its command, arguments and environment. */
+export interface McpServerLaunchForTest {
+  label: string;
+  command: string;
+  args: string[];
+  env: Record<string, string | number | null>;
+  version: string | undefined;
 }

@@ -84,6 +84,8 @@ export const COMMANDS = {
   // #17 (tasks2): the Contacts view's tag filter
   filterContactsByTag: 'ghl.filterContactsByTag',
   clearContactsTagFilter: 'ghl.clearContactsTagFilter',
+  // #20: the MCP server over the local cache, for agents outside VS Code.
+  copyMcpServerConfig: 'ghl.copyMcpServerConfig',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
@@ -182,6 +184,8 @@ export interface CommandArgs {
   /** A tag from a keybinding or automation; else a quick pick of the location's tags. */
   'ghl.filterContactsByTag': [tag?: unknown];
   'ghl.clearContactsTagFilter': [];
+  // #20: 'Claude Code', 'Cursor' or 'Claude Desktop' from a keybinding or a test; else a quick pick.
+  'ghl.copyMcpServerConfig': [client?: unknown];
 }
 
 export type CommandHandler<K extends CommandId> = (...args: CommandArgs[K]) => unknown;

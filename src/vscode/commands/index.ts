@@ -12,6 +12,7 @@ import { setupCommands } from './setup';
 import { syncCommands } from './sync';
 import { followUpCommands } from './followUp';
 import { contactTagFilterCommands } from './contactTagFilter';
+import { mcpCommands } from './mcp';
 
 export type { CommandDeps } from './deps';
 
@@ -33,6 +34,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     ...followUpCommands(deps),
     // #17 (tasks2)
     ...contactTagFilterCommands(deps),
+    // #20
+    ...mcpCommands(deps),
   };
   return (Object.keys(table) as CommandId[]).map((id) => vscode.commands.registerCommand(id, table[id]));
 }

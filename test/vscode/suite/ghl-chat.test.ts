@@ -38,6 +38,8 @@ const GHL_TOOLS = [
   'ghl_agenda',
   'ghl_book_appointment',
   'ghl_update_appointment',
+  // #20
+  'ghl_arv_estimates',
 ];
 
 const percentile = (values: number[], p: number) => {
@@ -108,7 +110,7 @@ describe('GHL: chat', () => {
     await waitForModel(true);
   });
 
-  it('lists the 23 GHL tools in vscode.lm.tools and answers vscode.lm.invokeTool from the cache', async () => {
+  it('lists the 24 GHL tools in vscode.lm.tools and answers vscode.lm.invokeTool from the cache', async () => {
     const listed = vscode.lm.tools.filter((t) => t.name.startsWith('ghl_'));
     assert.deepEqual(listed.map((t) => t.name).sort(), [...GHL_TOOLS].sort());
     const search = listed.find((t) => t.name === 'ghl_search_contacts')!;

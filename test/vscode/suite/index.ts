@@ -39,6 +39,8 @@ const testFiles: Record<string, () => Promise<unknown>> = {
   'ghl-followup.test': () => import('./ghl-followup.test'),
   // #17 (tasks2): the tag filter, board-card actions, reminders
   'ghl-followup-more.test': () => import('./ghl-followup-more.test'),
+  // #20: the MCP server provider and the copied config.
+  'ghl-mcp.test': () => import('./ghl-mcp.test'),
 };
 
 /** Line the runners parse for the counts: `__RESULT__ {"passed":N,"failed":N,"skipped":N}`. */
