@@ -12,6 +12,7 @@ import { GhlOpportunitiesRepo } from './db/opportunitiesRepo';
 import { GhlPipelinesRepo } from './db/pipelinesRepo';
 import { GhlSyncStateRepo } from './db/syncStateRepo';
 import { GhlTasksRepo } from './db/tasksRepo';
+import { GhlLocationsRepo } from './db/locationsRepo';
 import { GhlApi } from './ghl/api';
 import { GhlClient, type ApiCallLog } from './ghl/client';
 import { registerExtGhlHandlers, type HandlerContext, type LogFn, type Repos } from './handlers';
@@ -119,6 +120,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
         agenda: new AgendaRepo(cache.db),
         arvAnalyses: new ArvAnalysesRepo(cache.db),
         tasks: new GhlTasksRepo(cache.db),
+        locations: new GhlLocationsRepo(cache.db),
       }),
     markDirty: () => cache.markDirty(),
     recordWrite: (entry) => cache.recordWrite(entry),

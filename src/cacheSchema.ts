@@ -10,9 +10,10 @@ import type { FeatureJournalApplier } from './db/writeJournal';
 import { ARV_ESTIMATES_MIGRATION } from './arv/estimatesMigration';
 import { AGENDA_MIGRATION } from './db/agendaMigration';
 import { TASKS_MIGRATION } from './db/tasksMigration';
+import { LOCATIONS_MIGRATION } from './db/locationsMigration';
 import { applyMigrations, assembleMigrations, CACHE_TABLE_MIGRATIONS, schemaVersion, type Migration } from './db/migrations';
 
-export const MIGRATIONS: readonly Migration[] = assembleMigrations(CACHE_TABLE_MIGRATIONS, [ARV_ESTIMATES_MIGRATION, ARV_ANALYSES_MIGRATION], [AGENDA_MIGRATION], /* #17 */ [TASKS_MIGRATION]);
+export const MIGRATIONS: readonly Migration[] = assembleMigrations(CACHE_TABLE_MIGRATIONS, [ARV_ESTIMATES_MIGRATION, ARV_ANALYSES_MIGRATION], [AGENDA_MIGRATION], /* #17 */ [TASKS_MIGRATION], /* #20 */ [LOCATIONS_MIGRATION]);
 
 /** The features' own write-journal entries and how each is applied (issue 19: the analyzer's exclusions). */
 export const JOURNAL_FEATURES: Readonly<Record<string, FeatureJournalApplier>> = {

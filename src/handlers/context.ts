@@ -7,6 +7,7 @@ import type { GhlOpportunitiesRepo } from '../db/opportunitiesRepo';
 import type { GhlPipelinesRepo } from '../db/pipelinesRepo';
 import type { GhlSyncStateRepo } from '../db/syncStateRepo';
 import type { GhlTasksRepo } from '../db/tasksRepo';
+import type { GhlLocationsRepo } from '../db/locationsRepo';
 import type { JournalEntry } from '../db/writeJournal';
 import type { PushPayloads } from '../protocol/channels';
 import type { SecretStore, SettingsStore } from '../protocol/settings';
@@ -23,6 +24,8 @@ export interface Repos {
   arvAnalyses: ArvAnalysesRepo;
   // #17
   tasks: GhlTasksRepo;
+  /** The location details GHL last gave (its time zone counts the days). */
+  locations: GhlLocationsRepo;
 }
 
 export type LogFn = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
