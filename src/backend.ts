@@ -107,12 +107,25 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   cache.onDidReload(() => {
     repos = undefined;
   });
+  let indexBuild: NodeJS.Timeout | undefined;
+  const scheduleIndexBuild = () => {
+    if (indexBuild || disposed) return;
+    indexBuild = setTimeout(() => {
+      indexBuild = undefined;
+      try {
+        ctx.repos().contacts.warmUp();
+      } catch (err) {
+        log('warn', `[cache] Could not prepare the contact search index: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }, 50);
+    indexBuild.unref?.();
+  };
   let api: Promise<GhlApi> | undefined;
 
   const ctx: HandlerContext = {
     repos: () =>
       (repos ??= {
-        contacts: new GhlContactsRepo(cache.db),
+        contacts: new GhlContactsRepo(cache.db, { scheduleIndexBuild }),
         opportunities: new GhlOpportunitiesRepo(cache.db),
         pipelines: new GhlPipelinesRepo(cache.db),
         syncState: new GhlSyncStateRepo(cache.db),
@@ -174,16 +187,10 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const handlers = registerExtGhlHandlers(ctx, { rentcastBaseUrl: options.rentcastBaseUrl });
   // A token or base URL changed by the host: the next call builds a client for it.
   const storeSubscriptions = [options.secrets.onDidChange?.(ctx.resetApi), options.settings.onDidChange?.(ctx.resetApi)];
-  // Build the contact search index while nobody waits, so the first search is as fast as the rest.
-  const warmUp = setTimeout(() => {
-    try {
-      ctx.repos().contacts.warmUp();
-    } catch (err) {
-      log('warn', `[cache] Could not prepare the contact search index: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }, 50);
-  warmUp.unref?.();
   let disposed = false;
+  // Build the contact search index while nobody waits (now, and whenever a list finds it gone:
+  // another window's file, a rebuild), so searches meanwhile answer from SQL instead of waiting.
+  scheduleIndexBuild();
 
   return {
     async request(channel, payload) {
@@ -230,7 +237,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     async dispose() {
       if (disposed) return;
       disposed = true;
-      clearTimeout(warmUp);
+      clearTimeout(indexBuild);
       for (const subscription of storeSubscriptions) subscription?.dispose();
       handlers.syncs.cancel();
       handlers.taskSyncs.cancel();

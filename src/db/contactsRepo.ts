@@ -110,8 +110,20 @@ function indexOf(caches: Caches): ContactSearchIndex | undefined {
  * step with the writes made here; any other write to the table (raw SQL, another repo
  * instance's rollback, a reload) is detected and the index is rebuilt.
  */
+export interface ContactsRepoOptions {
+  /**
+   * Builds the search index off the caller's time: a list that finds none answers from SQL
+   * (~80 ms at 50,000 contacts, against ~0.35 s to build the index first) and calls this, which
+   * should run `warmUp` soon. Without it, the first list builds the index itself.
+   */
+  scheduleIndexBuild?: () => void;
+}
+
 export class GhlContactsRepo {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly options: ContactsRepoOptions = {},
+  ) {}
 
   upsert(c: Contact): void {
     trackedWrite(
@@ -156,7 +168,13 @@ export class GhlContactsRepo {
     // rolled back: answer from SQL instead (slower, always right).
     if (!tryBegin(this.db)) return this.listFromSql(options, limit, offset);
     try {
-      const page = this.index().search({ locationId: options.locationId, query: options.query, tag: options.tag, offset, limit });
+      const { scheduleIndexBuild } = this.options;
+      const index = scheduleIndexBuild ? getDerivedCache<ContactSearchIndex>(this.db, INDEX_KEY) : this.index();
+      if (!index) {
+        scheduleIndexBuild?.();
+        return this.listFromSql(options, limit, offset);
+      }
+      const page = index.search({ locationId: options.locationId, query: options.query, tag: options.tag, offset, limit });
       return { items: this.fetchByIds(page.ids), total: page.total };
     } finally {
       this.db.exec('COMMIT');

@@ -366,6 +366,23 @@ describe('GhlContactsRepo', () => {
     assert.equal(ContactSearchIndex.builds, builds + 1, 'patched, not rebuilt');
   });
 
+  it('with scheduleIndexBuild, a list before the index exists answers from SQL and asks for the build; after it, from the index', () => {
+    const db = freshDb();
+    let asked = 0;
+    const repo = new GhlContactsRepo(db, { scheduleIndexBuild: () => asked++ });
+    repo.upsertMany([contact('a', { name: 'Alpha', email: 'a@x' }), contact('b', { name: 'Beta' }), contact('c', { name: 'Gamma', email: 'g@x' })]);
+    const builds = ContactSearchIndex.builds;
+    const opts = { query: '@x', limit: 5, offset: 0 };
+    assert.deepEqual(repo.list(opts), repo.listFromSql(opts));
+    assert.equal(repo.list(opts).total, 2);
+    assert.equal(ContactSearchIndex.builds, builds, 'the caller did not wait for a build');
+    assert.equal(asked, 2, 'each list without an index asks for one');
+    repo.warmUp();
+    assert.equal(ContactSearchIndex.builds, builds + 1);
+    assert.deepEqual(repo.list(opts), repo.listFromSql(opts));
+    assert.equal(asked, 2, 'with the index there, nothing more is asked');
+  });
+
   it('delete and pruneNotIn', () => {
     const repo = new GhlContactsRepo(freshDb());
     repo.upsertMany([contact('a'), contact('b'), contact('c'), contact('x', { locationId: 'loc2' })]);
