@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { EXT_GHL_IPC } from '../protocol/channels';
 import type { BackendHost } from './backendHost';
 import { Disposable } from './lifecycle';
+import { registerPanelSerializer } from './panelSerializer';
 import type { Logger } from './logger';
 import { WebviewBridge, renderWebviewHtml, webviewOptions } from './webviewBridge';
 
@@ -91,29 +92,18 @@ export class AnalyzerPanel extends Disposable {
   }
 }
 
-/** Test-only command (registered in ExtensionMode.Test): runs the registered serializer's revive; answers whether it kept the new panel. */
+/** Test-only command (registered in ExtensionMode.Test): see registerPanelSerializer. */
 export const REVIVE_ANALYZER_TEST_COMMAND = 'ghl.test.reviveAnalyzer';
 
-/**
- * Brings open analyzers back after "Developer: Reload Window" (`onWebviewPanel:ghl-analyzer`
- * activates the extension for it). Under the extension tests a command hands the same
- * serializer a new panel and a saved state instead.
- */
+/** Brings open analyzers back after a window reload. */
 export function registerAnalyzerPanelSerializer(context: vscode.ExtensionContext, host: BackendHost, logger: Logger): vscode.Disposable {
-  const serializer: vscode.WebviewPanelSerializer = {
-    async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
-      await AnalyzerPanel.revive(panel, context.extensionUri, host, logger, state);
-    },
-  };
-  const registrations = [vscode.window.registerWebviewPanelSerializer(AnalyzerPanel.viewType, serializer), { dispose: () => AnalyzerPanel.disposeAll() }];
-  if (context.extensionMode === vscode.ExtensionMode.Test) {
-    registrations.push(
-      vscode.commands.registerCommand(REVIVE_ANALYZER_TEST_COMMAND, async (state: unknown) => {
-        const panel = vscode.window.createWebviewPanel(AnalyzerPanel.viewType, 'Analyze', vscode.ViewColumn.Active, webviewOptions(context.extensionUri));
-        const revived = await AnalyzerPanel.revive(panel, context.extensionUri, host, logger, state);
-        return revived?.panel === panel;
-      }),
-    );
-  }
-  return vscode.Disposable.from(...registrations);
+  return vscode.Disposable.from(
+    registerPanelSerializer(context, {
+      viewType: AnalyzerPanel.viewType,
+      title: 'Analyze',
+      testCommand: REVIVE_ANALYZER_TEST_COMMAND,
+      revive: (panel, state) => AnalyzerPanel.revive(panel, context.extensionUri, host, logger, state),
+    }),
+    { dispose: () => AnalyzerPanel.disposeAll() },
+  );
 }

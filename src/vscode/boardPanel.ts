@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Disposable } from './lifecycle';
+import { registerPanelSerializer } from './panelSerializer';
 import { OPPORTUNITY_STATUSES } from '../protocol/entities';
 import type { BackendHost } from './backendHost';
 import type { Logger } from './logger';
@@ -104,36 +105,15 @@ export class BoardPanel extends Disposable {
   }
 }
 
-/** Test-only command (registered in ExtensionMode.Test): runs the registered serializer's revive. */
+/** Test-only command (registered in ExtensionMode.Test): see registerPanelSerializer. */
 export const REVIVE_BOARD_TEST_COMMAND = 'ghl.test.reviveBoard';
 
-/**
- * Lets VS Code bring an open board back after "Developer: Reload Window": register at
- * activation, with `onWebviewPanel:ghl-workspace` in package.json so VS Code activates the
- * extension for it. Under the extension tests a window cannot be reloaded without ending the
- * test run, so there a command hands the same serializer a new panel and a saved state, as
- * VS Code does after a reload.
- */
+/** Lets VS Code bring an open board back after "Developer: Reload Window". */
 export function registerBoardPanelSerializer(context: vscode.ExtensionContext, host: BackendHost, logger: Logger): vscode.Disposable {
-  const serializer: vscode.WebviewPanelSerializer = {
-    async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
-      BoardPanel.revive(panel, context.extensionUri, host, logger, state);
-    },
-  };
-  const registrations = [vscode.window.registerWebviewPanelSerializer(BoardPanel.viewType, serializer)];
-  if (context.extensionMode === vscode.ExtensionMode.Test) {
-    registrations.push(
-      vscode.commands.registerCommand(REVIVE_BOARD_TEST_COMMAND, async (state: unknown) => {
-        // What VS Code does: a panel of the view type with the options it kept, then deserialize.
-        const panel = vscode.window.createWebviewPanel(
-          BoardPanel.viewType,
-          'Opportunities',
-          vscode.ViewColumn.Active,
-          webviewOptions(context.extensionUri),
-        );
-        await serializer.deserializeWebviewPanel(panel, state);
-      }),
-    );
-  }
-  return vscode.Disposable.from(...registrations);
+  return registerPanelSerializer(context, {
+    viewType: BoardPanel.viewType,
+    title: 'Opportunities',
+    testCommand: REVIVE_BOARD_TEST_COMMAND,
+    revive: (panel, state) => BoardPanel.revive(panel, context.extensionUri, host, logger, state),
+  });
 }

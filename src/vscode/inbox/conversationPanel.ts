@@ -3,6 +3,7 @@ import { EXT_GHL_IPC } from '../../protocol/channels';
 import type { WebviewAction } from '../../protocol/webviewMessages';
 import type { BackendHost } from '../backendHost';
 import { Disposable } from '../lifecycle';
+import { registerPanelSerializer } from '../panelSerializer';
 import type { Logger } from '../logger';
 import { WebviewBridge, renderWebviewHtml, webviewOptions } from '../webviewBridge';
 
@@ -181,33 +182,15 @@ export class ConversationPanel extends Disposable {
   }
 }
 
-/** Test-only command (registered in ExtensionMode.Test): runs the registered serializer's revive; answers whether it kept the new panel. */
+/** Test-only command (registered in ExtensionMode.Test): see registerPanelSerializer. */
 export const REVIVE_CONVERSATION_TEST_COMMAND = 'ghl.test.reviveConversation';
 
-/**
- * Lets VS Code bring open conversations back after "Developer: Reload Window"
- * (`onWebviewPanel:ghl-conversation` activates the extension for it). Under the extension
- * tests a command hands the same serializer a new panel and a saved state instead.
- */
-export function registerConversationPanelSerializer(
-  context: vscode.ExtensionContext,
-  host: BackendHost,
-  logger: Logger,
-): vscode.Disposable {
-  const serializer: vscode.WebviewPanelSerializer = {
-    async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
-      await ConversationPanel.revive(panel, context.extensionUri, host, logger, state);
-    },
-  };
-  const registrations = [vscode.window.registerWebviewPanelSerializer(ConversationPanel.viewType, serializer)];
-  if (context.extensionMode === vscode.ExtensionMode.Test) {
-    registrations.push(
-      vscode.commands.registerCommand(REVIVE_CONVERSATION_TEST_COMMAND, async (state: unknown) => {
-        const panel = vscode.window.createWebviewPanel(ConversationPanel.viewType, 'Conversation', vscode.ViewColumn.Active, webviewOptions(context.extensionUri));
-        const revived = await ConversationPanel.revive(panel, context.extensionUri, host, logger, state);
-        return revived?.panel === panel;
-      }),
-    );
-  }
-  return vscode.Disposable.from(...registrations);
+/** Lets VS Code bring open conversations back after "Developer: Reload Window". */
+export function registerConversationPanelSerializer(context: vscode.ExtensionContext, host: BackendHost, logger: Logger): vscode.Disposable {
+  return registerPanelSerializer(context, {
+    viewType: ConversationPanel.viewType,
+    title: 'Conversation',
+    testCommand: REVIVE_CONVERSATION_TEST_COMMAND,
+    revive: (panel, state) => ConversationPanel.revive(panel, context.extensionUri, host, logger, state),
+  });
 }

@@ -43,6 +43,18 @@ interface ContactRow {
 /** The row label the Contacts view gives a contact (contactsTree.ts's contactLabel). */
 const label = (c: ContactRow) => c.name?.trim() || [c.firstName, c.lastName].filter(Boolean).join(' ') || c.email || c.phone || '(no name)';
 
+/** The board open on the first pipeline, and the deal of its first card that has a contact. */
+async function firstBoardCardWithContact(): Promise<Opportunity & { contactId: string }> {
+  const pipelines = await call<{ items: Pipeline[] }>('ext-ghl:pipelines-list', {});
+  await vscode.commands.executeCommand('ghl.openBoard', pipelines.items[0]!.id);
+  const board = await poll('the board with cards', readBoard, (b) => b.cards.length > 0);
+  for (const id of board.cards) {
+    const opp = await call<Opportunity>('ext-ghl:opps-get', { id });
+    if (opp.contactId) return { ...opp, contactId: opp.contactId };
+  }
+  assert.fail('no card on the board has a contact');
+}
+
 describe('GHL: tag filter, board cards and reminders (#17)', () => {
   before(async function () {
     if (!canRun()) this.skip();
@@ -193,19 +205,7 @@ describe('GHL: tag filter, board cards and reminders (#17)', () => {
 
   it('Add Note… on a board card (its context menu) writes the note to the card\'s contact in GHL', async function () {
     this.timeout(60_000);
-    const pipelines = await call<{ items: Pipeline[] }>('ext-ghl:pipelines-list', {});
-    await vscode.commands.executeCommand('ghl.openBoard', pipelines.items[0]!.id);
-    const board = await poll('the board with cards', readBoard, (b) => b.cards.length > 0);
-    // The first card whose deal has a contact.
-    let deal: Opportunity | undefined;
-    for (const id of board.cards) {
-      const opp = await call<Opportunity>('ext-ghl:opps-get', { id });
-      if (opp.contactId) {
-        deal = opp;
-        break;
-      }
-    }
-    assert.ok(deal?.contactId, 'a card with a contact');
+    const deal = await firstBoardCardWithContact();
     const card = `[data-opp-id="${deal.id}"]`;
     await bridge.click(card, { webview: BOARD, button: 'right', position: { x: 12, y: 8 } });
     const item = (label: string) => `.context-view .action-item:has(.action-label:has-text("${label}"))`;
@@ -223,18 +223,7 @@ describe('GHL: tag filter, board cards and reminders (#17)', () => {
 
   it('New Task… from a board card\'s button runs the New Task flow for the card\'s contact', async function () {
     this.timeout(60_000);
-    const pipelines = await call<{ items: Pipeline[] }>('ext-ghl:pipelines-list', {});
-    await vscode.commands.executeCommand('ghl.openBoard', pipelines.items[0]!.id);
-    const board = await poll('the board with cards', readBoard, (b) => b.cards.length > 0);
-    let deal: Opportunity | undefined;
-    for (const id of board.cards) {
-      const opp = await call<Opportunity>('ext-ghl:opps-get', { id });
-      if (opp.contactId) {
-        deal = opp;
-        break;
-      }
-    }
-    assert.ok(deal?.contactId);
+    const deal = await firstBoardCardWithContact();
     const contact = await call<ContactRow>('ext-ghl:contacts-get', { id: deal.contactId });
     await bridge.click(`[data-opp-id="${deal.id}"] [data-testid="card-new-task"]`, { webview: BOARD });
     // The one New Task flow: its first step names the card's contact.
