@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
@@ -84,8 +84,10 @@ describe('backend in a worker thread', () => {
   it('syncs with progress pushes while the host event loop stays free', async () => {
     const delay = monitorEventLoopDelay({ resolution: 5 });
     delay.enable();
+    const idleBefore = performance.eventLoopUtilization();
     const result = await backend.request('ext-ghl:contacts-sync', {});
     await backend.flush();
+    const host = performance.eventLoopUtilization(idleBefore);
     delay.disable();
     assert.equal(result.success && (result.data as any).synced, 3000);
     assert.ok(pushes.filter((p) => p.channel === 'ext-ghl:sync-progress').length >= 6);
@@ -94,8 +96,11 @@ describe('backend in a worker thread', () => {
     const diagnostics = await backend.diagnostics();
     assert.ok(diagnostics.persists.length >= 1, 'the cache was written');
     assert.ok((diagnostics.cacheFileBytes ?? 0) > 100_000);
-    // Everything heavy ran in the worker: the host never waited long.
-    assert.ok(delay.max / 1e6 < 100, `host stall ${delay.max / 1e6} ms`);
+    // Everything heavy ran in the worker: the host's loop was mostly idle (this process also runs
+    // the sandbox). The same sync run in the host keeps its loop busy ~100 % of the time; a share,
+    // unlike a stall in ms, does not grow on a busy machine.
+    console.log(`figure: host event loop during a 3,000-contact sync in the worker: ${Math.round(host.utilization * 100)} % busy, longest stall ${(delay.max / 1e6).toFixed(0)} ms`);
+    assert.ok(host.utilization < 0.6, `the host's loop was ${Math.round(host.utilization * 100)} % busy`);
   });
 
   it('receives changed settings one way and never sends the host a request', async () => {
