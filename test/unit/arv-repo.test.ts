@@ -1,26 +1,16 @@
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
-import type { Database, SqlJsStatic } from 'sql.js';
+import { describe, it } from 'node:test';
 import type { StoredArvEstimate } from '../../src/protocol/arv';
 import { ARV_ESTIMATES_MIGRATION } from '../../src/arv/estimatesMigration';
 import { ArvEstimatesRepo } from '../../src/arv/estimatesRepo';
 import { getUserVersion } from '../../src/db/migrations';
-import { CURRENT_SCHEMA_VERSION, migrate, MIGRATIONS } from '../../src/cacheSchema';
-import { loadSqlJs } from '../../src/db/sqljs';
-
-let SQL: SqlJsStatic;
-before(async () => {
-  SQL = await loadSqlJs();
-});
+import { CURRENT_SCHEMA_VERSION, MIGRATIONS } from '../../src/cacheSchema';
+import { migratedDbs } from '../helpers/migratedDb';
 
 /** The table arrives with v4 (src/arv/estimatesMigration.ts, placed by src/cacheSchema.ts). */
 const ARV_VERSION = 4;
 
-function freshDb(): Database {
-  const db = new SQL.Database();
-  migrate(db);
-  return db;
-}
+const freshDb = migratedDbs();
 
 function estimate(id: string, over: Partial<StoredArvEstimate> = {}): StoredArvEstimate {
   return {

@@ -1,22 +1,11 @@
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
-import type { Database, SqlJsStatic } from 'sql.js';
-import { migrate } from '../../src/cacheSchema';
+import { describe, it } from 'node:test';
 import { GhlContactsRepo } from '../../src/db/contactsRepo';
-import { loadSqlJs } from '../../src/db/sqljs';
+import { migratedDbs } from '../helpers/migratedDb';
 import type { Contact } from '../../src/protocol/entities';
 import { makeContact } from '../helpers/fixtures';
 
-let SQL: SqlJsStatic;
-before(async () => {
-  SQL = await loadSqlJs();
-});
-
-function freshDb(): Database {
-  const db = new SQL.Database();
-  migrate(db);
-  return db;
-}
+const freshDb = migratedDbs();
 
 /** #17: the contact index's tag filter answers exactly as the SQL it stands in for, through every kind of write. */
 describe('contact index: tag filter', () => {

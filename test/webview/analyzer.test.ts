@@ -4,8 +4,7 @@
 // Save to GHL, the MAO calculator.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { requestSchemas } from '../../src/protocol/requests';
-import { inChromium, screenshot, type OpenedPage } from './harness';
+import { assertCleanPage, inChromium, screenshot, type OpenedPage } from './harness';
 
 const shared = inChromium();
 
@@ -66,17 +65,6 @@ async function open(): Promise<OpenedPage> {
   return app;
 }
 
-async function assertClean(app: OpenedPage): Promise<void> {
-  assert.deepEqual(await app.handshake(), { readyCount: 1, errors: [] }, 'one ready, before any request');
-  assert.deepEqual(await app.violations(), [], 'no CSP violations');
-  assert.deepEqual(app.errors, [], 'no console errors and no request outside the page');
-  assert.equal(await app.page.evaluate('window.__xss'), undefined, 'no injected script ran');
-  for (const msg of await app.posted()) {
-    const schema = requestSchemas[msg.channel as keyof typeof requestSchemas];
-    assert.ok(schema?.safeParse(msg.payload).success, `${msg.channel} ${JSON.stringify(msg.payload)} is valid`);
-  }
-}
-
 describe('deal analyzer webview', () => {
   it('shows the ARV, range, confidence and reason, the AVM and listings beside it, the comps and both charts; CRM text stays text', async () => {
     const app = await open();
@@ -97,7 +85,7 @@ describe('deal analyzer webview', () => {
       assert.match((await gift.locator('[data-testid=comp-reason]').textContent()) ?? '', /not arm's length/);
       assert.equal(await gift.locator('[data-testid=comp-include]').isDisabled(), true, 'the cleaning rules decide it');
       await screenshot(app.page, 'webview-analyzer.png');
-      await assertClean(app);
+      await assertCleanPage(app);
     } finally {
       await app.close();
     }
@@ -113,7 +101,7 @@ describe('deal analyzer webview', () => {
       assert.deepEqual(await ids(), ['d', 'b', 'a', 'c', 'gift']);
       await app.page.keyboard.press('Enter');
       assert.deepEqual(await ids(), ['gift', 'c', 'a', 'b', 'd']);
-      await assertClean(app);
+      await assertCleanPage(app);
     } finally {
       await app.close();
     }
@@ -139,7 +127,7 @@ describe('deal analyzer webview', () => {
       await app.page.locator('[data-testid=mao-wholesaleFee]').fill('5000');
       await app.page.locator('[data-testid=mao-wholesaleFee]').dispatchEvent('change');
       await app.page.locator('[data-testid=mao-value]', { hasText: '$181,500' }).waitFor();
-      await assertClean(app);
+      await assertCleanPage(app);
     } finally {
       await app.close();
     }

@@ -17,7 +17,7 @@ import {
   totalsByStage,
   usd,
 } from './fixtures/data';
-import { inChromium, screenshot, type HostFixtures, type OpenedPage } from './harness';
+import { assertCleanPage, inChromium, screenshot, type HostFixtures, type OpenedPage } from './harness';
 
 const shared = inChromium();
 
@@ -83,13 +83,6 @@ async function assertValidRequests(app: OpenedPage): Promise<void> {
   assert.equal(new Set(ids).size, ids.length, 'request ids are unique');
 }
 
-async function assertClean(app: OpenedPage): Promise<void> {
-  assert.deepEqual(await app.handshake(), { readyCount: 1, errors: [] }, 'one ready, before any request');
-  assert.deepEqual(await app.violations(), [], 'no CSP violations');
-  assert.deepEqual(app.errors, [], 'no console errors');
-  assert.equal(await app.page.evaluate('window.__xss'), undefined, 'no injected script ran');
-}
-
 /** Picks an option of a <vscode-single-select> the way a user does: open it, click the option. */
 async function pickOption(page: Page, testId: string, label: string): Promise<void> {
   const select = page.locator(`[data-testid=${testId}]`);
@@ -146,7 +139,7 @@ describe('board', () => {
       await app.page.evaluate(() => document.fonts.ready.then(() => new Promise((resolve) => requestAnimationFrame(() => resolve(null)))));
       await screenshot(app.page, 'webview-board.png');
       await assertValidRequests(app);
-      await assertClean(app);
+      await assertCleanPage(app);
     } finally {
       await app.close();
     }
@@ -208,7 +201,7 @@ describe('board', () => {
       await page.locator('[data-testid=board-error-dismiss]').click();
       assert.ok(await banner.isHidden());
       await assertValidRequests(app);
-      await assertClean(app);
+      await assertCleanPage(app);
     } finally {
       await app.close();
     }
@@ -241,7 +234,7 @@ describe('board', () => {
       await page.keyboard.press('ArrowRight');
       assert.equal(await stageOfCard(page, (await focused())!), 'st-contacted');
       assert.equal((await app.posted('ext-ghl:opps-update')).length, 2);
-      await assertClean(app);
+      await assertCleanPage(app);
     } finally {
       await app.close();
     }
@@ -289,7 +282,7 @@ describe('board', () => {
       await pickOption(page, 'board-status-filter', 'All statuses');
       await waitForCards(page, salesOpps.length);
       await assertValidRequests(app);
-      await assertClean(app);
+      await assertCleanPage(app);
     } finally {
       await app.close();
     }
@@ -332,7 +325,7 @@ describe('board', () => {
       await page.waitForFunction(() => document.querySelectorAll('[data-testid=board-column]')[0]?.getAttribute('data-stage-id') === 'bk-a');
       await page.waitForFunction(() => document.querySelector('[data-testid=board-summary]')?.textContent?.startsWith('1,234'));
       await assertValidRequests(app);
-      await assertClean(app);
+      await assertCleanPage(app);
     } finally {
       await app.close();
     }
@@ -385,7 +378,7 @@ describe('board', () => {
       await page.clock.runFor(350);
       assert.equal((await app.posted()).length, postedBefore, 'nothing asked of the host');
       await page.clock.resume();
-      await assertClean(app);
+      await assertCleanPage(app);
     } finally {
       await app.close();
     }
@@ -419,7 +412,7 @@ describe('board', () => {
       // The new page asked only for the saved pipeline's opportunities.
       const lists = await waitForPosted(app, 'ext-ghl:opps-list', 3);
       assert.deepEqual([...new Set(lists.map((m) => (m.payload as { pipelineId: string }).pipelineId))], [BULK.id]);
-      await assertClean(app);
+      await assertCleanPage(app);
     } finally {
       await app.close();
     }
@@ -433,7 +426,7 @@ describe('board', () => {
       assert.equal(await restored.page.locator('[data-testid=board-status-filter]').evaluate((el) => (el as HTMLSelectElement).value), 'lost');
       const statuses = await restored.page.$$eval('[data-testid=card-status-select]', (els) => els.map((el) => (el as HTMLSelectElement).value));
       assert.deepEqual([...new Set(statuses)], ['lost']);
-      await assertClean(restored);
+      await assertCleanPage(restored);
     } finally {
       await restored.close();
     }
@@ -447,7 +440,7 @@ describe('board', () => {
     try {
       await waitForCards(byName.page, salesOpps.length);
       assert.equal(await byName.page.locator('[data-testid=board-pipeline-select]').evaluate((el) => (el as HTMLSelectElement).value), SALES.id);
-      await assertClean(byName);
+      await assertCleanPage(byName);
     } finally {
       await byName.close();
     }
@@ -458,7 +451,7 @@ describe('board', () => {
       await msg.waitFor({ state: 'visible' });
       assert.match((await msg.textContent()) ?? '', /No pipelines yet — run GHL: Sync Opportunities/);
       assert.equal(await empty.page.locator('[data-testid=board-column]').count(), 0);
-      await assertClean(empty);
+      await assertCleanPage(empty);
     } finally {
       await empty.close();
     }
@@ -475,7 +468,7 @@ describe('board', () => {
       await msg.waitFor({ state: 'visible' });
       assert.match((await msg.textContent()) ?? '', /Not connected to GoHighLevel/);
       assert.match((await msg.textContent()) ?? '', /GHL: Set API Token/);
-      await assertClean(notConfigured);
+      await assertCleanPage(notConfigured);
     } finally {
       await notConfigured.close();
     }

@@ -2,8 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { requestSchemas } from '../../src/protocol/requests';
-import { inChromium, screenshot, type OpenedPage } from './harness';
+import { assertCleanPage, inChromium, screenshot } from './harness';
 
 const shared = inChromium();
 
@@ -26,17 +25,6 @@ async function waitForMessages(page: Page, n: number): Promise<void> {
 async function type(page: Page, text: string): Promise<void> {
   await page.locator('[data-testid=chat-input]').click();
   await page.keyboard.type(text);
-}
-
-async function assertClean(app: OpenedPage): Promise<void> {
-  assert.deepEqual(await app.handshake(), { readyCount: 1, errors: [] }, 'one ready, before any request');
-  assert.deepEqual(await app.violations(), [], 'no CSP violations');
-  assert.deepEqual(app.errors, [], 'no console errors');
-  assert.equal(await app.page.evaluate('window.__xss'), undefined, 'no injected script ran');
-  for (const msg of await app.posted()) {
-    const schema = requestSchemas[msg.channel as keyof typeof requestSchemas];
-    assert.ok(schema?.safeParse(msg.payload).success, `${msg.channel} ${JSON.stringify(msg.payload)} is valid`);
-  }
 }
 
 describe('chat', () => {
@@ -82,7 +70,7 @@ describe('chat', () => {
         ['user', 'assistant', 'user', 'assistant'],
       );
       assert.equal((await messages(page))[1]!.text, HOSTILE_REPLY.replace('**not markdown**', 'not markdown'));
-      await assertClean(app);
+      await assertCleanPage(app);
     } finally {
       await app.close();
     }
@@ -127,7 +115,7 @@ describe('chat', () => {
       );
       const texts = (await messages(page)).map((m) => m.text);
       assert.deepEqual(texts.slice(-2), ['Done: the change', 'Cancelled, nothing was changed: the change']);
-      await assertClean(app);
+      await assertCleanPage(app);
     } finally {
       await app.close();
     }
@@ -165,7 +153,7 @@ describe('chat', () => {
       // Empty input sends nothing.
       await page.keyboard.press('Enter');
       assert.equal((await app.posted('ext-ghl:chat-send')).length, 2);
-      await assertClean(app);
+      await assertCleanPage(app);
     } finally {
       await app.close();
     }

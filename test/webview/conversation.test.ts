@@ -4,8 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { requestSchemas } from '../../src/protocol/requests';
-import { inChromium, screenshot, type HostFixtures, type OpenedPage } from './harness';
+import { assertCleanPage, inChromium, screenshot, type HostFixtures, type OpenedPage } from './harness';
 
 const shared = inChromium();
 
@@ -60,17 +59,6 @@ async function open(fixtures: HostFixtures = FIXTURES): Promise<OpenedPage> {
   return app;
 }
 
-async function assertClean(app: OpenedPage): Promise<void> {
-  assert.deepEqual(await app.handshake(), { readyCount: 1, errors: [] }, 'one ready, before any request');
-  assert.deepEqual(await app.violations(), [], 'no CSP violations');
-  assert.deepEqual(app.errors, [], 'no console errors and no request outside the page');
-  assert.equal(await app.page.evaluate('window.__xss'), undefined, 'no injected script ran');
-  for (const msg of await app.posted()) {
-    const schema = requestSchemas[msg.channel as keyof typeof requestSchemas];
-    assert.ok(schema?.safeParse(msg.payload).success, `${msg.channel} ${JSON.stringify(msg.payload)} is valid`);
-  }
-}
-
 async function typeReply(page: Page, text: string): Promise<void> {
   await page.locator('[data-testid=reply-input]').click();
   await page.keyboard.type(text);
@@ -104,7 +92,7 @@ describe('conversation panel', () => {
       assert.deepEqual(await app.actions(), [{ type: 'open-link', url: 'https://files.example.com/plans/floor-plan.pdf' }]);
       assert.equal(await page.locator('[data-testid=conversation-contact]').textContent(), 'Amanda Chen');
       await screenshot(page, 'webview-conversation.png');
-      await assertClean(app);
+      await assertCleanPage(app);
     } finally {
       await app.close();
     }
@@ -127,7 +115,7 @@ describe('conversation panel', () => {
       assert.ok((sent!.payload as { clientMessageId?: string }).clientMessageId);
       assert.equal((await bubbles(page)).at(-1)!.text, 'On my way\nsee you at 5');
       assert.equal(await page.locator('[data-testid=reply-input]').evaluate((el) => (el as HTMLElement & { value: string }).value), '', 'the box is empty again');
-      await assertClean(app);
+      await assertCleanPage(app);
     } finally {
       await app.close();
     }
@@ -154,7 +142,7 @@ describe('conversation panel', () => {
       assert.equal(sends.length, 2);
       assert.deepEqual(sends[1]!.payload, sends[0]!.payload, 'the retry is the same request');
       assert.equal((await bubbles(page)).filter((b) => b.text === 'Are you free tomorrow?').length, 1);
-      await assertClean(app);
+      await assertCleanPage(app);
     } finally {
       await app.close();
     }
@@ -184,7 +172,7 @@ describe('conversation panel', () => {
         subject: 'Your floor plan',
         clientMessageId: undefined,
       });
-      await assertClean(app);
+      await assertCleanPage(app);
     } finally {
       await app.close();
     }
@@ -241,7 +229,7 @@ describe('conversation panel', () => {
       await app.page.locator('[data-testid=add-note]').click();
       await app.page.locator('[data-testid=new-task]').click();
       assert.deepEqual(await app.actions(), [{ type: 'follow-up', what: 'add-note' }, { type: 'follow-up', what: 'new-task' }]);
-      await assertClean(app);
+      await assertCleanPage(app);
     } finally {
       await app.close();
     }

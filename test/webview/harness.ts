@@ -8,6 +8,7 @@
  * - the fake host answers requests from fixtures, can fail or swallow the next request of a
  *   channel, records everything posted, and can push messages.
  */
+import assert from 'node:assert/strict';
 import * as esbuild from 'esbuild';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -18,6 +19,7 @@ import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Opportunity, Pipeline } from '../../src/protocol/entities';
 import type { ErrorInfo } from '../../src/protocol/envelope';
+import { requestSchemas } from '../../src/protocol/requests';
 import type { HostPushName, HostPushPayloads } from '../../src/protocol/webviewMessages';
 import { newNonce, webviewPageHtml } from '../../src/webviewPage/html';
 
@@ -489,3 +491,19 @@ const DARK_THEME = `:root {
   --vscode-quickInput-background: #222222;
 }
 `;
+
+/**
+ * What every page must keep whatever a test did: one ready before any request, no CSP violation,
+ * no console error or request outside the page, no injected script run, and every request it
+ * posted valid for its channel.
+ */
+export async function assertCleanPage(app: OpenedPage): Promise<void> {
+  assert.deepEqual(await app.handshake(), { readyCount: 1, errors: [] }, 'one ready, before any request');
+  assert.deepEqual(await app.violations(), [], 'no CSP violations');
+  assert.deepEqual(app.errors, [], 'no console errors and no request outside the page');
+  assert.equal(await app.page.evaluate('window.__xss'), undefined, 'no injected script ran');
+  for (const msg of await app.posted()) {
+    const schema = requestSchemas[msg.channel as keyof typeof requestSchemas];
+    assert.ok(schema?.safeParse(msg.payload).success, `${msg.channel} ${JSON.stringify(msg.payload)} is valid`);
+  }
+}
